@@ -1,0 +1,157 @@
+"""Runner I/O: step outputs, step summary, annotations, log groups, masking.
+
+Inside GitHub Actions (``GITHUB_ACTIONS=true``) this speaks the workflow-command
+protocol; outside it prints plain, readable text so the same code paths work
+on a laptop. Every string that leaves the process passes :func:`redact`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal, TextIO
+
+Level = Literal["error", "warning", "notice"]
+
+# Names whose values are secrets wherever they appear.
+SECRET_ENV_NAMES = (
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "INPUT_GITHUB-TOKEN",
+    "INPUT_TOKEN",
+    "FOREMAN_GITHUB_TOKEN",
+    "ANTHROPIC_API_KEY",
+    "FOREMAN_ANTHROPIC_API_KEY",
+    "ACTIONS_RUNTIME_TOKEN",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+)
+# Token shapes redacted even when we were not told the value.
+_TOKEN_SHAPES = re.compile(
+    r"(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sk-ant-[A-Za-z0-9_\-]{16,})"
+)
+_extra_secrets: set[str] = set()
+
+
+def in_actions(env: Mapping[str, str] | None = None) -> bool:
+    return (env if env is not None else os.environ).get("GITHUB_ACTIONS") == "true"
+
+
+def register_secret(value: str | None) -> None:
+    """Remember a secret for redaction and ask the runner to mask it."""
+    if not value or len(value) < 4:
+        return
+    if value not in _extra_secrets:
+        _extra_secrets.add(value)
+        if in_actions():
+            _emit(f"::add-mask::{_escape_data(value)}")
+
+
+def known_secrets(env: Mapping[str, str] | None = None) -> list[str]:
+    env = env if env is not None else os.environ
+    values = {env[n] for n in SECRET_ENV_NAMES if env.get(n)}
+    values |= _extra_secrets
+    return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
+
+
+def redact(text: str, env: Mapping[str, str] | None = None) -> str:
+    for value in known_secrets(env):
+        text = text.replace(value, "***")
+    return _TOKEN_SHAPES.sub("***", text)
+
+
+def _emit(line: str, stream: TextIO | None = None) -> None:
+    out = stream or sys.stdout
+    out.write(line + "\n")
+    out.flush()
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotate(
+    level: Level,
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    title: str | None = None,
+) -> None:
+    """``::error file=…,line=…::message`` in Actions; ``error: file:line: message`` outside."""
+    message = redact(message)
+    if in_actions():
+        props = []
+        if file:
+            props.append(f"file={_escape_property(file)}")
+        if line is not None:
+            props.append(f"line={line}")
+        if title:
+            props.append(f"title={_escape_property(title)}")
+        head = f"::{level} {','.join(props)}::" if props else f"::{level}::"
+        _emit(head + _escape_data(message))
+    else:
+        where = file or ""
+        if file and line is not None:
+            where = f"{file}:{line}"
+        prefix = f"{level}: {where}: " if where else f"{level}: "
+        _emit(prefix + message, sys.stderr)
+
+
+def info(message: str) -> None:
+    """A plain log line (stderr outside Actions so stdout stays machine-readable)."""
+    _emit(redact(message), sys.stdout if in_actions() else sys.stderr)
+
+
+@contextmanager
+def group(title: str) -> Iterator[None]:
+    if in_actions():
+        _emit(f"::group::{_escape_data(redact(title))}")
+        try:
+            yield
+        finally:
+            _emit("::endgroup::")
+    else:
+        info(f"== {title}")
+        yield
+
+
+def set_output(name: str, value: str, env: Mapping[str, str] | None = None) -> None:
+    """Write a step output with a random heredoc delimiter (multi-line safe)."""
+    env = env if env is not None else os.environ
+    path = env.get("GITHUB_OUTPUT")
+    if not path:
+        return
+    value = redact(value, env)
+    delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+    while delimiter in value:  # pragma: no cover - astronomically unlikely
+        delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+    with Path(path).open("a", encoding="utf-8") as fh:
+        fh.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+
+
+def add_summary(markdown: str, env: Mapping[str, str] | None = None) -> bool:
+    """Append to the step summary. Returns False when there is none (not in Actions)."""
+    env = env if env is not None else os.environ
+    path = env.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return False
+    with Path(path).open("a", encoding="utf-8") as fh:
+        fh.write(redact(markdown, env).rstrip("\n") + "\n\n")
+    return True
+
+
+def md_escape(text: str) -> str:
+    """Make untrusted text safe inside a markdown table cell."""
+    text = text.replace("\r", " ").replace("\n", " ")
+    for ch in "\\|`*_[]<>":
+        text = text.replace(ch, "\\" + ch)
+    return text

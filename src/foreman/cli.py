@@ -1,0 +1,88 @@
+"""Command line: ``foreman <command>``. One top-level handler for every error.
+
+Each command lives in ``foreman.commands.<name>`` and exposes
+``add_arguments(parser)`` and ``run(args) -> int``. Command modules are
+imported only when chosen, so ``foreman --help`` stays cheap (no anthropic,
+no PyGithub).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from collections.abc import Sequence
+from types import ModuleType
+
+from foreman import __version__, actions
+from foreman.errors import ConfigError, ExitCode, ForemanError, UsageError
+
+# name -> (module, one-line help). Order is the order shown in --help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "plan": ("foreman.commands.plan", "route an event into a matrix of worker tasks"),
+    "work": ("foreman.commands.work", "run one worker task and write its result bundle"),
+    "gate": ("foreman.commands.gate", "check result bundles against policy, then write"),
+    "validate": ("foreman.commands.validate", "validate a .github/foreman.yml"),
+    "schema": ("foreman.commands.schema", "print the JSON Schema of the config file"),
+    "eval-router": ("foreman.commands.eval_router", "score the issue classifier on a CSV"),
+    "learn": ("foreman.commands.learn", "fit the classifier on this repo's labelled issues"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _load(name: str) -> ModuleType:
+    return importlib.import_module(COMMANDS[name][0])
+
+
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="foreman",
+        description="agent-foreman: route issues and PRs to AI specialists behind a write gate.",
+    )
+    parser.add_argument("--version", action="version", version=f"foreman {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    for name, (_, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:  # only the chosen command's module is imported
+            _load(name).add_arguments(p)
+    return parser
+
+
+def _report(err: ForemanError) -> None:
+    problems = err.problems if isinstance(err, ConfigError) else [(err.location, err.message)]
+    for loc, message in problems:
+        text = message
+        if loc.key and loc.key not in message:
+            text = f"{message} (key '{loc.key}')"
+        actions.annotate("error", text, file=loc.file, line=loc.line, title=err.title)
+    summary = "\n".join(f"- {actions.md_escape(str(loc) or '-')}: {m}" for loc, m in problems)
+    actions.add_summary(f"### foreman: {err.title}\n\n{summary}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser(args_list)
+        args = parser.parse_args(args_list)
+        if not args.command:
+            parser.print_help()
+            return ExitCode.USAGE
+        result: int = _load(args.command).run(args)
+        return result
+    except ForemanError as err:
+        _report(err)
+        return err.exit_code
+    except KeyboardInterrupt:
+        actions.annotate("error", "interrupted")
+        return 130
+    except Exception:
+        # A bug, not a user mistake: keep the traceback, but never leak a secret.
+        sys.stderr.write(actions.redact(traceback.format_exc()))
+        actions.annotate("error", "internal error in foreman (a bug); traceback above")
+        return ExitCode.FAILURE
