@@ -5,12 +5,9 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -56,11 +53,3 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN", "FOREMAN_CONFIG",
     ):
         monkeypatch.delenv(name, raising=False)
-
-
-def shared_path(*parts: str) -> Path:
-    """Path under ../shared, or skip the test with a reason when it is absent."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"../shared not present ({path}); conformance/evaluation suite skipped")
-    return path
