@@ -1,0 +1,180 @@
+"""Load and validate ``.github/foreman.yml`` once, at the boundary.
+
+Every problem is reported with the file, the line and the dotted key, and all
+problems are reported at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from foreman.config.models import Config
+from foreman.config.workers import BUILTINS, known_workers, worker_spec
+from foreman.config.yamlload import Path_, dotted, load_yaml
+from foreman.errors import ConfigError, Location
+
+DEFAULT_PATHS = (".github/foreman.yml", ".github/foreman.yaml")
+
+
+def find_config(root: Path, explicit: str | None = None) -> Path | None:
+    """The config file to use: explicit path, ``FOREMAN_CONFIG``, or the default location."""
+    chosen = explicit or os.environ.get("FOREMAN_CONFIG") or None
+    if chosen:
+        path = Path(chosen)
+        path = path if path.is_absolute() else root / path
+        if not path.is_file():
+            raise ConfigError("config file not found", location=Location(str(chosen)))
+        return path
+    for rel in DEFAULT_PATHS:
+        if (root / rel).is_file():
+            return root / rel
+    return None
+
+
+def load_config(path: Path | None, *, display: str | None = None) -> Config:
+    """Parse and validate a config file; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > 1_000_000:
+            raise ConfigError(
+                f"file is {size} bytes; the limit is 1000000 bytes", location=Location(name)
+            )
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ConfigError(f"cannot read config: {err.strerror}", location=Location(name)) from None
+    return parse_config(raw, name)
+
+
+def parse_config(text: str | bytes, file: str) -> Config:
+    data, lines = load_yaml(text, file)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            "the top level must be a mapping (key: value)", location=Location(file, 1)
+        )
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as err:
+        problems = [_problem(e, lines, file) for e in err.errors()]
+        raise ConfigError(f"{len(problems)} problem(s) in {file}", problems=problems) from None
+    problems = _cross_check(config, lines, file)
+    if problems:
+        raise ConfigError(f"{len(problems)} problem(s) in {file}", problems=problems)
+    return config
+
+
+def _line_for(path: Path_, lines: dict[Path_, int]) -> int | None:
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
+
+
+def _problem(error: Any, lines: dict[Path_, int], file: str) -> tuple[Location, str]:
+    loc: Path_ = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+    # pydantic reports tagged dict keys as "[key]" segments; keep the real path.
+    key = dotted(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        msg = f"unknown key '{loc[-1]}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+        if allowed and not hint:
+            msg += f"; allowed here: {', '.join(sorted(allowed))}"
+    elif kind == "missing":
+        msg = f"missing required key '{loc[-1]}'"
+    else:
+        text = str(error["msg"]).removeprefix("Value error, ")
+        msg = f"{text} (got {error.get('input')!r:.60})"
+    return Location(file, _line_for(loc, lines), key or None), msg
+
+
+def _allowed_keys(path: Path_) -> list[str]:
+    """Keys a mapping at ``path`` accepts, read from the models (for "did you mean")."""
+    ann: Any = Config
+    for part in path:
+        model = _first_model(ann)
+        origin = getattr(ann, "__origin__", None)
+        if isinstance(part, int) or origin is dict:
+            args = getattr(ann, "__args__", ()) or ()
+            ann = args[-1] if args else None
+        elif model is not None:
+            field = next((f for n, f in model.model_fields.items() if part in (n, f.alias)), None)
+            ann = field.annotation if field is not None else None
+        else:
+            return []
+    model = _first_model(ann)
+    return [f.alias or n for n, f in model.model_fields.items()] if model else []
+
+
+def _first_model(ann: Any) -> Any:
+    """The pydantic model in an annotation like ``Foo | None`` (not inside containers)."""
+    if hasattr(ann, "model_fields"):
+        return ann
+    if getattr(ann, "__origin__", None) in (list, dict):
+        return None
+    for arg in getattr(ann, "__args__", ()) or ():
+        if hasattr(arg, "model_fields"):
+            return arg
+    return None
+
+
+def _cross_check(config: Config, lines: dict[Path_, int], file: str) -> list[tuple[Location, str]]:
+    known = known_workers(config)
+    problems: list[tuple[Location, str]] = []
+
+    def need(name: str, path: Path_) -> None:
+        if name not in known:
+            hint = difflib.get_close_matches(name, sorted(known), n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            problems.append(
+                (
+                    Location(file, _line_for(path, lines), dotted(path)),
+                    f"unknown worker '{name}'{extra}; known workers: {', '.join(sorted(known))}",
+                )
+            )
+
+    for i, rule in enumerate(config.routing.rules):
+        need(rule.worker, ("routing", "rules", i, "worker"))
+    for label, worker in config.routing.classifier.classes.items():
+        need(worker, ("routing", "classifier", "classes", label))
+    need(config.routing.fallback, ("routing", "fallback"))
+    for i, name in enumerate(config.gate.merge.workers):
+        need(name, ("gate", "merge", "workers", i))
+    for i, name in enumerate(config.gate.allow_protected):
+        need(name, ("gate", "allow_protected", i))
+    fallback = config.routing.fallback
+    if fallback in known and worker_spec(config, fallback).writes_code:
+        problems.append(
+            (
+                Location(file, _line_for(("routing", "fallback"), lines), "routing.fallback"),
+                "the fallback worker must not write code (it runs when routing is unsure)",
+            )
+        )
+    for name, w in config.workers.items():
+        if name not in BUILTINS and w.enabled and not w.prompt and w.kind in (None, "agent"):
+            path: Path_ = ("workers", name)
+            problems.append(
+                (
+                    Location(file, _line_for(path, lines), dotted(path)),
+                    f"custom worker '{name}' needs a 'prompt' (or kind: command with 'commands')",
+                )
+            )
+        if name not in BUILTINS and w.kind == "command" and not w.commands:
+            path = ("workers", name, "commands")
+            problems.append(
+                (
+                    Location(file, _line_for(path, lines), dotted(path)),
+                    f"command worker '{name}' needs 'commands'",
+                )
+            )
+    return problems

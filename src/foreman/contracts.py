@@ -1,0 +1,131 @@
+"""The data that crosses job boundaries: plan -> matrix task -> result bundle -> gate.
+
+These models are the only coupling between the three jobs. Each job validates
+what it receives; an invalid task or bundle is reported, never trusted.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+Layer = Literal["rules", "classifier", "llm", "command", "label", "dispatch", "fallback"]
+Verdict = Literal["proposed", "no_change", "needs_human", "failed"]
+Outcome = Literal["pass", "fail", "error", "timeout", "not_run"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ItemRef(Model):
+    """Which issue/PR a task is about. Text here is untrusted (already sanitised)."""
+
+    repo: str = ""
+    number: int | None = None
+    kind: Literal["issue", "pull_request"] | None = None
+    title: str = ""
+    url: str | None = None
+    event_name: str = ""
+    action: str | None = None
+    default_branch: str = "main"
+    head_ref: str | None = None  # PRs: branch to push fixes to (same-repo only)
+    head_sha: str | None = None
+    base_ref: str | None = None
+    is_fork: bool = False
+    author: str | None = None
+
+
+class Task(Model):
+    """One matrix entry. ``{"id", "worker", "brief"}`` alone is a valid task."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+    worker: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")
+    brief: str
+    item: ItemRef = Field(default_factory=ItemRef)
+    acceptance: list[str] = Field(default_factory=list)
+    allowed_paths: list[str] | None = None  # None = the worker's configured paths
+    layer: Layer = "dispatch"
+    confidence: float | None = None
+    reason: str = ""
+    writes_code: bool = False
+    review: bool = False
+    dry_run: bool = False
+
+
+class Note(Model):
+    """Something the gate should say on the item (refusals, asks, notices)."""
+
+    kind: Literal["refused", "ask-human", "info"]
+    text: str
+    item: int | None = None  # issue/PR number the note belongs to
+
+
+class Plan(Model):
+    version: int = SCHEMA_VERSION
+    repo: str = ""
+    event_name: str = ""
+    action: str | None = None
+    items: list[ItemRef] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    dry_run: bool = False
+    skipped: str | None = None  # why nothing was planned
+    llm_calls: int = 0
+    llm_tokens: int = 0
+    rest_calls: int = 0
+
+    def matrix(self) -> dict[str, list[dict[str, object]]]:
+        """The ``strategy.matrix`` value: one ``include`` entry per task."""
+        return {"include": [{"id": t.id, "worker": t.worker, "task": t.model_dump_json()}
+                            for t in self.tasks]}  # fmt: skip
+
+
+class TestRun(Model):
+    command: str
+    before: Outcome = "not_run"
+    after: Outcome = "not_run"
+    output_tail: str = ""
+
+
+class ReviewVerdict(Model):
+    verdict: Literal["approve", "request_changes"]
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Usage(Model):
+    turns: int = 0
+    requests: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    seconds: float = 0.0
+
+
+class Result(Model):
+    """``result.json`` of a bundle; ``patch.diff`` sits next to it."""
+
+    version: int = SCHEMA_VERSION
+    task_id: str
+    worker: str
+    task: Task | None = None
+    verdict: Verdict
+    reason: str = ""
+    title: str = ""
+    body: str = ""
+    files_changed: list[str] = Field(default_factory=list)
+    base_sha: str | None = None
+    fixes_issue: bool = False
+    tests: list[TestRun] = Field(default_factory=list)
+    review: ReviewVerdict | None = None
+    confidence: float | None = None
+    labels: list[str] = Field(default_factory=list)  # triage proposals
+    comment: str | None = None  # triage proposal
+    duplicates: list[int] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+
+
+PATCH_FILE = "patch.diff"
+RESULT_FILE = "result.json"

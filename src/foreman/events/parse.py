@@ -1,0 +1,243 @@
+"""Turn a webhook payload into a :class:`WorkItem`, or say there is nothing to do.
+
+Malformed payloads raise :class:`EventError` naming the missing/bad field.
+Events we do not handle return ``Unsupported`` with a reason (exit 0).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from foreman.errors import EventError, Location
+from foreman.events.models import Actor, Comment, Dispatch, PullInfo, WorkItem
+
+HANDLED: dict[str, set[str] | None] = {
+    "issues": {"opened", "edited", "reopened", "labeled"},
+    "pull_request": {"opened", "synchronize", "reopened", "labeled", "ready_for_review"},
+    "issue_comment": {"created"},
+    "workflow_dispatch": None,
+    "schedule": None,
+}
+MAX_EVENT_BYTES = 25_000_000
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    reason: str
+
+
+class _Payload:
+    """Typed access to a JSON payload; every miss names the field."""
+
+    def __init__(self, data: dict[str, Any], source: str) -> None:
+        self.data = data
+        self.source = source
+
+    def get(self, path: str, kind: type | tuple[type, ...], *, required: bool = True) -> Any:
+        node: Any = self.data
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node or node[part] is None:
+                if required:
+                    raise EventError(
+                        f"event field '{path}' is missing", location=Location(self.source, key=path)
+                    )
+                return None
+            node = node[part]
+        if not isinstance(node, kind) or (isinstance(node, bool) and kind is int):
+            want = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise EventError(
+                f"event field '{path}' should be {want}, got {type(node).__name__}",
+                location=Location(self.source, key=path),
+            )
+        return node
+
+    def text(self, path: str) -> str:
+        value = self.get(path, str, required=False)
+        return value or ""
+
+    def actor(self, path: str, association_path: str | None = None) -> Actor:
+        login = self.get(f"{path}.login", str)
+        typ = self.get(f"{path}.type", str, required=False) or "User"
+        assoc = self.get(association_path, str, required=False) if association_path else None
+        return Actor(login=login, type=typ, association=assoc or "NONE")
+
+    def labels(self, path: str) -> list[str]:
+        raw = self.get(path, list, required=False) or []
+        out = []
+        for i, label in enumerate(raw):
+            if isinstance(label, str):
+                out.append(label)
+            elif isinstance(label, dict) and isinstance(label.get("name"), str):
+                out.append(label["name"])
+            else:
+                raise EventError(
+                    f"event field '{path}[{i}].name' is missing",
+                    location=Location(self.source, key=f"{path}[{i}].name"),
+                )
+        return out
+
+
+def infer_event_name(data: dict[str, Any]) -> str | None:
+    if "inputs" in data and "action" not in data:
+        return "workflow_dispatch"
+    if "schedule" in data:
+        return "schedule"
+    if "comment" in data and "issue" in data:
+        return "issue_comment"
+    if "pull_request" in data and "number" in data:
+        return "pull_request"
+    if "issue" in data:
+        return "issues"
+    return None
+
+
+def read_payload(path: Path, source: str | None = None) -> dict[str, Any]:
+    name = source or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise EventError(
+            f"cannot read event file: {err.strerror}", location=Location(name)
+        ) from None
+    if len(raw) > MAX_EVENT_BYTES:
+        raise EventError(
+            f"event file is {len(raw)} bytes (limit {MAX_EVENT_BYTES})", location=Location(name)
+        )
+    try:
+        data = json.loads(raw.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError as err:
+        raise EventError(
+            f"event file is not JSON: {err.msg}", location=Location(name, err.lineno)
+        ) from None
+    if not isinstance(data, dict):
+        raise EventError("event payload must be a JSON object", location=Location(name))
+    return data
+
+
+def parse_event(
+    data: dict[str, Any], event_name: str | None = None, *, source: str = "event"
+) -> WorkItem | Unsupported:
+    name = event_name or infer_event_name(data)
+    if name is None:
+        raise EventError(
+            "cannot tell which event this payload is; pass --event-name", location=Location(source)
+        )
+    if name not in HANDLED:
+        return Unsupported(f"event '{name}' is not handled by foreman")
+    p = _Payload(data, source)
+    action = p.get("action", str, required=name in ("issues", "pull_request", "issue_comment"))
+    allowed = HANDLED[name]
+    if allowed is not None and action not in allowed:
+        return Unsupported(
+            f"{name}.{action} is not handled (handled: {', '.join(sorted(allowed))})"
+        )
+    repo = p.get("repository.full_name", str)
+    if repo.count("/") != 1:
+        raise EventError(
+            f"event field 'repository.full_name' is not owner/name: {repo!r}",
+            location=Location(source, key="repository.full_name"),
+        )
+    common: dict[str, Any] = {
+        "event_name": name,
+        "action": action,
+        "repo": repo,
+        "default_branch": p.get("repository.default_branch", str, required=False) or "main",
+        "sender": p.actor("sender"),
+    }
+    if name == "workflow_dispatch":
+        return WorkItem(**common, dispatch=_dispatch(p), needs_fetch=True)
+    if name == "schedule":
+        return WorkItem(**common, dispatch=Dispatch(mode="inbox"))
+    root = "pull_request" if name == "pull_request" else "issue"
+    is_pr = name == "pull_request" or p.get("issue.pull_request", dict, required=False) is not None
+    item = WorkItem(
+        **common,
+        number=p.get(f"{root}.number", int),
+        kind="pull_request" if is_pr else "issue",
+        title=p.get(f"{root}.title", str),
+        body=p.text(f"{root}.body"),
+        labels=p.labels(f"{root}.labels"),
+        author=p.actor(f"{root}.user", f"{root}.author_association"),
+        state=p.get(f"{root}.state", str, required=False) or "open",
+        locked=bool(p.get(f"{root}.locked", bool, required=False)),
+        html_url=p.get(f"{root}.html_url", str, required=False),
+        updated_at=p.get(f"{root}.updated_at", str, required=False),
+        comment=_comment(p) if name == "issue_comment" else None,
+        pull=_pull(p, repo) if name == "pull_request" else None,
+        added_label=p.get("label.name", str, required=False) if action == "labeled" else None,
+    )
+    return item
+
+
+def _comment(p: _Payload) -> Comment:
+    return Comment(
+        id=p.get("comment.id", int),
+        body=p.text("comment.body"),
+        author=p.actor("comment.user", "comment.author_association"),
+    )
+
+
+def _pull(p: _Payload, repo: str) -> PullInfo:
+    head_repo = p.get("pull_request.head.repo.full_name", str, required=False)
+    return PullInfo(
+        head_ref=p.get("pull_request.head.ref", str),
+        head_sha=p.get("pull_request.head.sha", str),
+        head_repo=head_repo,
+        base_ref=p.get("pull_request.base.ref", str),
+        base_sha=p.get("pull_request.base.sha", str),
+        draft=bool(p.get("pull_request.draft", bool, required=False)),
+        is_fork=head_repo != repo,
+    )
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or (
+        isinstance(value, str) and value.strip().lower() in ("true", "1", "yes")
+    )
+
+
+def _dispatch(p: _Payload) -> Dispatch:
+    inputs = p.get("inputs", dict, required=False) or {}
+    raw = next(
+        (inputs[k] for k in ("number", "issue", "pr", "pull_request") if inputs.get(k)), None
+    )
+    number: int | None = None
+    if raw not in (None, ""):
+        text = str(raw).strip().lstrip("#")
+        if not text.isdigit() or int(text) <= 0:
+            raise EventError(
+                f"workflow_dispatch input 'number' must be a positive integer, got {raw!r}",
+                location=Location(p.source, key="inputs.number"),
+            )
+        number = int(text)
+    worker = (str(inputs.get("worker") or "").strip()) or None
+    mode = str(inputs.get("mode") or "").strip() or ("event" if number else "inbox")
+    if mode not in ("event", "inbox"):
+        raise EventError(
+            f"workflow_dispatch input 'mode' must be event or inbox, got {mode!r}",
+            location=Location(p.source, key="inputs.mode"),
+        )
+    if mode == "event" and number is None:
+        raise EventError(
+            "workflow_dispatch needs input 'number' (an issue or PR) in event mode",
+            location=Location(p.source, key="inputs.number"),
+        )
+    return Dispatch(
+        number=number,
+        worker=worker,
+        dry_run=_truthy(inputs.get("dry_run")),
+        mode="inbox" if mode == "inbox" else "event",
+    )
+
+
+def load_event(path: str | None, event_name: str | None) -> WorkItem | Unsupported:
+    """Payload from ``path`` or ``GITHUB_EVENT_PATH``; name from arg, env, or inferred."""
+    chosen = path or os.environ.get("GITHUB_EVENT_PATH")
+    if not chosen:
+        raise EventError("no event: pass --event FILE or set GITHUB_EVENT_PATH")
+    name = event_name or os.environ.get("GITHUB_EVENT_NAME") or None
+    return parse_event(read_payload(Path(chosen)), name, source=chosen)
