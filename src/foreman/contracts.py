@@ -80,8 +80,11 @@ class Plan(Model):
 
     def matrix(self) -> dict[str, list[dict[str, object]]]:
         """The ``strategy.matrix`` value: one ``include`` entry per task."""
-        return {"include": [{"id": t.id, "worker": t.worker, "task": t.model_dump_json()}
-                            for t in self.tasks]}  # fmt: skip
+        return {
+            "include": [
+                {"id": t.id, "worker": t.worker, "task": t.model_dump_json()} for t in self.tasks
+            ]
+        }
 
 
 class TestRun(Model):
@@ -129,3 +132,7 @@ class Result(Model):
 
 PATCH_FILE = "patch.diff"
 RESULT_FILE = "result.json"
+
+# Hidden marker that identifies the gate's sticky status comment on an item.
+# The gate matches it together with the bot's login (someone else's copy is ignored).
+STATUS_MARKER = "<!-- agent-foreman:status -->"

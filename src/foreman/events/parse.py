@@ -135,7 +135,9 @@ def parse_event(
         return Unsupported(
             f"{name}.{action} is not handled (handled: {', '.join(sorted(allowed))})"
         )
-    repo = p.get("repository.full_name", str)
+    env_repo = os.environ.get("GITHUB_REPOSITORY", "")
+    fallback = name in ("schedule", "workflow_dispatch") and bool(env_repo)
+    repo = p.get("repository.full_name", str, required=not fallback) or env_repo
     if repo.count("/") != 1:
         raise EventError(
             f"event field 'repository.full_name' is not owner/name: {repo!r}",
@@ -146,7 +148,7 @@ def parse_event(
         "action": action,
         "repo": repo,
         "default_branch": p.get("repository.default_branch", str, required=False) or "main",
-        "sender": p.actor("sender"),
+        "sender": p.actor("sender") if not fallback or "sender" in data else Actor(login="unknown"),
     }
     if name == "workflow_dispatch":
         return WorkItem(**common, dispatch=_dispatch(p), needs_fetch=True)

@@ -1,0 +1,200 @@
+"""The hybrid router: explicit request -> rules -> classifier -> LLM -> fallback.
+
+:func:`route` has no I/O of its own: the classifier, the LLM call and the
+permission check are passed in as callables, so the whole decision table is
+testable with plain values and the plan command decides what each costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from foreman.config.models import Config
+from foreman.config.workers import known_workers, worker_spec
+from foreman.contracts import Layer, Note
+from foreman.errors import LLMError
+from foreman.events.models import WorkItem
+from foreman.routing import rules as rules_layer
+from foreman.routing.llm_router import LLMAnswer
+from foreman.routing.triggers import Request
+
+MIN_LLM_CONFIDENCE = 0.5
+
+
+class Prediction(Protocol):
+    label: str | None
+    confidence: float
+
+
+Classify = Callable[[str, str], Prediction]
+AskLLM = Callable[[WorkItem, Sequence[str] | None], LLMAnswer]
+IsTrusted = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    worker: str
+    layer: Layer
+    reason: str
+    confidence: float | None = None
+    focus: str = ""  # extra instruction: rule brief, command text, LLM focus
+
+
+@dataclass
+class Routed:
+    proposals: list[Proposal] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    llm_calls: int = 0
+    llm_tokens: int = 0
+
+
+def route(
+    item: WorkItem,
+    config: Config,
+    *,
+    paths: Sequence[str] | None = None,
+    request: Request | None = None,
+    classify: Classify | None = None,
+    ask_llm: AskLLM | None = None,
+    is_trusted: IsTrusted | None = None,
+) -> Routed:
+    out = Routed()
+    known = known_workers(config)
+    fallback = config.routing.fallback
+    number = item.number
+
+    def note(kind: str, text: str) -> None:
+        out.notes.append(Note(kind=kind, text=text, item=number))
+
+    if request is not None and request.worker is not None:
+        if request.worker not in known:
+            note(
+                "refused", f"Unknown worker `{request.worker}`. Known: {', '.join(sorted(known))}."
+            )
+            return out
+        out.proposals.append(
+            Proposal(
+                request.worker,
+                _layer(request.source),
+                f"{request.source} by @{request.requester}",
+                1.0,
+                request.text,
+            )
+        )
+    else:
+        _route_layers(item, config, paths, classify, ask_llm, out)
+        if not out.proposals:
+            out.proposals.append(Proposal(fallback, "fallback", "no layer decided"))
+
+    # Safety net: code-writing workers only for trusted people on same-repo code.
+    checked: dict[str, bool] = {}
+    safe: list[Proposal] = []
+    for p in out.proposals:
+        if not worker_spec(config, p.worker).writes_code:
+            safe.append(p)
+            continue
+        why = _refusal(item, request, is_trusted, checked)
+        if why is None:
+            safe.append(p)
+        else:
+            note(
+                "refused",
+                f"`{p.worker}` not started: {why}. A maintainer can run "
+                f"`{config.triggers.slash_command} {p.worker}`.",
+            )
+            safe.append(Proposal(fallback, "fallback", f"{p.worker} refused: {why}"))
+    out.proposals = _dedupe(safe)[: config.routing.max_tasks_per_event]
+    return out
+
+
+def _layer(source: str) -> Layer:
+    return "command" if source == "command" else "label" if source == "label" else "dispatch"
+
+
+def _refusal(
+    item: WorkItem, request: Request | None, is_trusted: IsTrusted | None, cache: dict[str, bool]
+) -> str | None:
+    if item.pull is not None and item.pull.is_fork:
+        return "pull requests from forks get read-only handling"
+    if request is not None and request.source == "dispatch":
+        return None  # running workflow_dispatch already requires write access
+    login = request.requester if request is not None else (item.author.login if item.author else "")
+    if not login:
+        return "the requester is unknown"
+    if login.lower() == item.repo.split("/")[0].lower():
+        return None  # a user-owned repository's owner has admin rights; no API call needed
+    if request is None and item.author is not None and item.author.association == "OWNER":
+        return None  # the author owns the repository: admin rights, no API call needed
+    if is_trusted is None:
+        return f"could not verify @{login}'s permission (no token)"
+    if login not in cache:
+        cache[login] = is_trusted(login)
+    return None if cache[login] else f"@{login} does not have write access"
+
+
+def _route_layers(
+    item: WorkItem,
+    config: Config,
+    paths: Sequence[str] | None,
+    classify: Classify | None,
+    ask_llm: AskLLM | None,
+    out: Routed,
+) -> None:
+    routing = config.routing
+    known = known_workers(config)
+    for hit in rules_layer.evaluate(routing.rules, item, paths=paths, mode=routing.mode):
+        if hit.rule.worker in known:
+            out.proposals.append(
+                Proposal(hit.rule.worker, "rules", hit.reason, 1.0, hit.rule.brief or "")
+            )
+    if out.proposals:
+        return
+    if classify is not None and routing.classifier.enabled and not item.is_pull_request:
+        pred = classify(item.title, item.body)
+        worker = routing.classifier.classes.get(pred.label or "")
+        if pred.label is not None and worker in known:
+            reason = f"classified as {pred.label} ({pred.confidence:.2f})"
+            out.proposals.append(Proposal(worker, "classifier", reason, pred.confidence))
+            return
+    if ask_llm is None or not routing.llm.enabled or config.budgets.router_llm_calls < 1:
+        return
+    out.llm_calls += 1
+    try:
+        answer = ask_llm(item, paths)
+    except LLMError as err:
+        out.notes.append(
+            Note(
+                kind="ask-human",
+                item=item.number,
+                text=f"Automatic routing failed ({err.title}); please triage.",
+            )
+        )
+        out.proposals.append(Proposal(routing.fallback, "fallback", f"LLM failed: {err.title}"))
+        return
+    out.llm_tokens += answer.input_tokens + answer.output_tokens
+    for t in answer.tasks:
+        if t.worker not in known:  # cannot validate, but never trust the model blindly
+            continue
+        if t.confidence < MIN_LLM_CONFIDENCE:
+            out.notes.append(
+                Note(
+                    kind="ask-human",
+                    item=item.number,
+                    text=f"Routing is unsure ({t.confidence:.2f}): {t.reason}",
+                )
+            )
+            out.proposals.append(Proposal(routing.fallback, "llm", t.reason, t.confidence, t.focus))
+            continue
+        out.proposals.append(Proposal(t.worker, "llm", t.reason, t.confidence, t.focus))
+
+
+def _dedupe(proposals: list[Proposal]) -> list[Proposal]:
+    seen: set[str] = set()
+    out: list[Proposal] = []
+    for p in proposals:
+        if p.worker not in seen:
+            seen.add(p.worker)
+            out.append(p)
+    return out

@@ -1,0 +1,116 @@
+"""The plan's few GitHub reads (never writes). Imported only when a read is needed.
+
+* ``workflow_dispatch`` naming a number: the issue (1 call; +1 for a PR's refs);
+* a PR whose rules look at changed paths: the file list (1 call per 100 files);
+* a code-writing worker for someone who is not the repo owner: their permission (1 call).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from foreman.errors import NotFoundError
+from foreman.events.models import Actor, PullInfo, WorkItem
+
+if TYPE_CHECKING:
+    from github import Github
+    from github.Repository import Repository
+
+
+@dataclass
+class Reader:
+    token: str | None
+    repo_name: str
+    base_url: str | None = None
+    calls: int = 0
+    _gh: Any = field(default=None, repr=False)
+    _repo: Any = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, repo_name: str) -> Reader:
+        token = os.environ.get("FOREMAN_GITHUB_TOKEN") or os.environ.get("GITHUB_TOKEN") or None
+        return cls(token=token, repo_name=repo_name, base_url=os.environ.get("GITHUB_API_URL"))
+
+    @property
+    def available(self) -> bool:
+        return bool(self.token)
+
+    def repo(self) -> Repository:
+        if self._repo is None:
+            from foreman.github.client import connect
+
+            gh: Github = connect(self.token, base_url=self.base_url)
+            self._gh = gh
+            self._repo = gh.get_repo(self.repo_name, lazy=True)
+        repo: Repository = self._repo
+        return repo
+
+    def fetch_item(self, item: WorkItem, number: int) -> WorkItem:
+        """Fill a dispatch item with the current state of issue/PR ``number``."""
+        from foreman.github.client import github_errors
+
+        with github_errors():
+            issue = self.repo().get_issue(number)
+            self.calls += 1
+            pull = None
+            if issue.pull_request is not None:
+                pr = self.repo().get_pull(number)
+                self.calls += 1
+                head_repo = pr.head.repo.full_name if pr.head.repo is not None else None
+                pull = PullInfo(
+                    head_ref=pr.head.ref,
+                    head_sha=pr.head.sha,
+                    head_repo=head_repo,
+                    base_ref=pr.base.ref,
+                    base_sha=pr.base.sha,
+                    draft=bool(pr.draft),
+                    is_fork=head_repo != self.repo_name,
+                )
+        user = issue.user
+        return item.model_copy(
+            update={
+                "number": number,
+                "kind": "pull_request" if pull is not None else "issue",
+                "title": issue.title or "",
+                "body": issue.body or "",
+                "labels": [label.name for label in issue.labels],
+                "author": Actor(
+                    login=user.login, type=user.type or "User", association=_association(issue)
+                ),
+                "state": issue.state,
+                "locked": bool(issue.locked),
+                "html_url": issue.html_url,
+                "pull": pull,
+                "needs_fetch": False,
+            }
+        )
+
+    def changed_files(self, number: int) -> list[str]:
+        from foreman.github.client import github_errors
+
+        with github_errors():
+            files = self.repo().get_pull(number).get_files()
+            out = [f.filename for f in files]
+        self.calls += 2 + len(out) // 100
+        return out
+
+    def has_permission(self, login: str, allowed: Iterable[str]) -> bool:
+        from foreman.github.client import github_errors
+
+        try:
+            with github_errors():
+                level = self.repo().get_collaborator_permission(login)
+        except NotFoundError:
+            return False
+        finally:
+            self.calls += 1
+        return level in set(allowed)
+
+
+def _association(issue: Any) -> str:
+    raw = getattr(issue, "raw_data", None) or {}
+    value = raw.get("author_association") if isinstance(raw, dict) else None
+    return value if isinstance(value, str) else "NONE"

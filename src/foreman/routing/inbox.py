@@ -1,0 +1,148 @@
+"""The inbox sweep: pull open issues/PRs nobody has handled into the plan.
+
+Runs on ``schedule`` and on ``workflow_dispatch`` with ``mode: inbox``. An item
+counts as handled when it carries the handled label (set by the gate) or has
+the gate's status comment written by the bot. Listing costs one call per 100
+open items; per candidate the sweep spends at most one call (its comments,
+only when it has any) plus one for a PR's refs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from foreman import actions
+from foreman.config.models import Config
+from foreman.contracts import STATUS_MARKER, Note, Plan
+from foreman.events.models import Actor, PullInfo, WorkItem
+from foreman.routing.brief import item_ref
+from foreman.routing.fetch import Reader
+
+RESERVE = 50  # never spend the repository's last requests on a sweep
+
+
+def _is_handled(issue: Any, config: Config, bots: set[str], reader: Reader) -> bool:
+    if int(getattr(issue, "comments", 0) or 0) == 0:
+        return False
+    reader.calls += 1
+    for comment in issue.get_comments():
+        if STATUS_MARKER in (comment.body or "") and comment.user.login.lower() in bots:
+            return True
+    return False
+
+
+def _to_item(issue: Any, sweep: WorkItem, reader: Reader) -> WorkItem:
+    raw = issue.raw_data if isinstance(issue.raw_data, dict) else {}
+    is_pr = issue.pull_request is not None
+    pull = None
+    if is_pr:
+        pr = reader.repo().get_pull(issue.number)
+        reader.calls += 1
+        head_repo = pr.head.repo.full_name if pr.head.repo is not None else None
+        pull = PullInfo(
+            head_ref=pr.head.ref,
+            head_sha=pr.head.sha,
+            head_repo=head_repo,
+            base_ref=pr.base.ref,
+            base_sha=pr.base.sha,
+            draft=bool(pr.draft),
+            is_fork=head_repo != sweep.repo,
+        )
+    return WorkItem(
+        event_name="pull_request" if is_pr else "issues",
+        action="opened",
+        repo=sweep.repo,
+        default_branch=sweep.default_branch,
+        sender=sweep.sender,
+        number=issue.number,
+        kind="pull_request" if is_pr else "issue",
+        title=issue.title or "",
+        body=issue.body or "",
+        labels=[label.name for label in issue.labels],
+        author=Actor(
+            login=issue.user.login,
+            type=issue.user.type or "User",
+            association=str(raw.get("author_association") or "NONE"),
+        ),
+        state=issue.state,
+        locked=bool(issue.locked),
+        html_url=issue.html_url,
+        pull=pull,
+    )
+
+
+def select(config: Config, reader: Reader, sweep: WorkItem) -> tuple[list[WorkItem], list[str]]:
+    """The unhandled items to route this run, newest first, and notices."""
+    inbox = config.inbox
+    handled = config.gate.labels.handled.lower()
+    excluded = {x.lower() for x in inbox.exclude_labels} | {handled}
+    bots = {b.lower() for b in config.triggers.bot_logins}
+    picked: list[WorkItem] = []
+    notices: list[str] = []
+    listing = reader.repo().get_issues(state="open", sort="created", direction="desc")
+    for index, issue in enumerate(listing):
+        if index % 100 == 0:
+            reader.calls += 1  # one listing page
+        if len(picked) >= inbox.max_per_run:
+            break
+        remaining = _remaining(reader)
+        if reader.calls >= inbox.request_budget or (remaining is not None and remaining < RESERVE):
+            notices.append(
+                f"sweep stopped early after {reader.calls} requests "
+                f"(budget {inbox.request_budget}, rate limit remaining {remaining})"
+            )
+            break
+        raw = issue.raw_data if isinstance(issue.raw_data, dict) else {}
+        if issue.locked or {label.name.lower() for label in issue.labels} & excluded:
+            continue
+        if issue.pull_request is not None and (not inbox.include_pull_requests or raw.get("draft")):
+            continue
+        if _is_handled(issue, config, bots, reader):
+            continue
+        picked.append(_to_item(issue, sweep, reader))
+    return picked, notices
+
+
+def _remaining(reader: Reader) -> int | None:
+    gh = reader._gh
+    if gh is None:
+        return None
+    try:
+        remaining, _limit = gh.rate_limiting
+    except Exception:
+        return None
+    return int(remaining) if remaining is not None and remaining >= 0 else None
+
+
+def sweep_plan(
+    sweep: WorkItem, config: Config, *, reader: Reader, root: Path, dry_run: bool
+) -> Plan:
+    from foreman.github.client import github_errors
+
+    from foreman.routing.planner import plan_item
+
+    base = Plan(repo=sweep.repo, event_name=sweep.event_name, action="inbox", dry_run=dry_run)
+    if not reader.available:
+        base.skipped = "the inbox sweep needs a GitHub token to list issues"
+        return base
+    with github_errors():
+        items, notices = select(config, reader, sweep)
+    for item in items:
+        sub = plan_item(item, config, reader=reader, root=root, dry_run=dry_run)
+        base.items.append(item_ref(item))
+        base.tasks.extend(sub.tasks)
+        base.notes.extend(sub.notes)
+        base.llm_calls += sub.llm_calls
+        base.llm_tokens += sub.llm_tokens
+    for text in notices:
+        actions.annotate("notice", text)
+        base.notes.append(Note(kind="info", text=text))
+    if not items:
+        base.skipped = "inbox is empty: every open item is handled, excluded or a draft"
+    base.rest_calls = reader.calls
+    per_item = reader.calls / len(items) if items else 0.0
+    actions.info(
+        f"inbox: {len(items)} item(s) routed, {reader.calls} REST calls ({per_item:.1f}/item)"
+    )
+    return base

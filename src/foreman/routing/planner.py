@@ -1,0 +1,157 @@
+"""Planning: one event (or an inbox sweep) into a :class:`Plan`. Never writes to GitHub."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from foreman import actions
+from foreman.config import Config
+from foreman.config.workers import known_workers, worker_spec
+from foreman.contracts import Note, Plan
+from foreman.events import Unsupported, WorkItem
+from foreman.routing.brief import build_task, item_ref
+from foreman.routing.decide import AskLLM, Classify, Prediction, route
+from foreman.routing.fetch import Reader
+from foreman.routing.llm_router import LLMAnswer
+from foreman.routing.rules import needs_paths
+from foreman.routing.triggers import request_from
+
+
+def _skip(item: WorkItem | None, reason: str, *, dry_run: bool = False) -> Plan:
+    if item is None:
+        return Plan(skipped=reason, dry_run=dry_run)
+    return Plan(
+        repo=item.repo,
+        event_name=item.event_name,
+        action=item.action,
+        items=[item_ref(item)] if item.number else [],
+        skipped=reason,
+        dry_run=dry_run,
+    )
+
+
+def ignore_reason(item: WorkItem, config: Config) -> str | None:
+    """Events the foreman must not act on (its own, closed, locked, comments without a command)."""
+    bots = {b.lower() for b in config.triggers.bot_logins}
+    actor = item.comment.author if item.comment is not None else item.sender
+    if actor.login.lower() in bots or item.sender.login.lower() in bots:
+        return f"event by the foreman's own identity @{actor.login}"
+    if item.comment is not None and actor.is_bot:
+        return f"comment by a bot (@{actor.login})"
+    ignored = {a.lower() for a in config.triggers.ignore_authors}
+    if actor.login.lower() in ignored or (item.author and item.author.login.lower() in ignored):
+        return "author is in triggers.ignore_authors"
+    if item.number is not None and item.state != "open":
+        return f"#{item.number} is {item.state}"
+    if item.locked:
+        return f"#{item.number} is locked"
+    if item.pull is not None and item.pull.draft and item.action != "ready_for_review":
+        return f"#{item.number} is a draft pull request"
+    return None
+
+
+def make_plan(event: WorkItem | Unsupported, config: Config, *, root: Path, dry_run: bool) -> Plan:
+    if isinstance(event, Unsupported):
+        return _skip(None, event.reason)
+    item = event
+    dry = dry_run or bool(item.dispatch and item.dispatch.dry_run)
+    reader = Reader.from_env(item.repo)
+    if item.dispatch is not None and item.dispatch.mode == "inbox":
+        from foreman.routing.inbox import sweep_plan
+
+        return sweep_plan(item, config, reader=reader, root=root, dry_run=dry)
+    if item.needs_fetch and item.dispatch is not None and item.dispatch.number is not None:
+        if not reader.available:
+            return _skip(
+                item, "workflow_dispatch needs a GitHub token to read the item", dry_run=dry
+            )
+        item = reader.fetch_item(item, item.dispatch.number)
+    plan = plan_item(item, config, reader=reader, root=root, dry_run=dry)
+    plan.rest_calls = reader.calls
+    return plan
+
+
+def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry_run: bool) -> Plan:
+    """Route one issue/PR into tasks (shared by live events and the inbox sweep)."""
+    why = ignore_reason(item, config)
+    request = request_from(item, config.triggers.slash_command, config.triggers.label_prefix)
+    if why is None and item.event_name == "issue_comment" and request is None:
+        why = f"comment has no {config.triggers.slash_command} command"
+    if why is None and item.action == "labeled" and request is None:
+        why = f"label {item.added_label!r} is not a {config.triggers.label_prefix}<worker> trigger"
+    if why is not None:
+        return _skip(item, why, dry_run=dry_run)
+    paths: Sequence[str] | None = None
+    if item.is_pull_request and item.number and needs_paths(config.routing.rules):
+        paths = reader.changed_files(item.number) if reader.available else None
+    perms = config.triggers.code_permission
+    routed = route(
+        item,
+        config,
+        paths=paths,
+        request=request,
+        classify=_classifier(config, root),
+        ask_llm=_llm(config),
+        is_trusted=(lambda login: reader.has_permission(login, perms))
+        if reader.available
+        else None,
+    )
+    tasks = [build_task(item, config, p, paths, dry_run=dry_run) for p in routed.proposals]
+    notes: list[Note] = routed.notes
+    return Plan(
+        repo=item.repo,
+        event_name=item.event_name,
+        action=item.action,
+        items=[item_ref(item)],
+        tasks=tasks,
+        notes=notes,
+        dry_run=dry_run,
+        llm_calls=routed.llm_calls,
+        llm_tokens=routed.llm_tokens,
+    )
+
+
+def _classifier(config: Config, root: Path) -> Classify | None:
+    """A lazy classifier: the model file is read on first use only (rules may decide first)."""
+    if not config.routing.classifier.enabled:
+        return None
+    cfg = config.routing.classifier
+    loaded: list[Any] = []
+
+    def classify(title: str, body: str) -> Prediction:
+        if not loaded:
+            from foreman.routing.classifier import Classifier
+
+            model_path = root / cfg.model if cfg.model else None
+            if model_path is not None and not model_path.is_file():
+                actions.annotate(
+                    "warning", f"classifier model {cfg.model} not found; using the shipped model"
+                )
+                model_path = None
+            loaded.append(Classifier.load(model_path))
+        pred: Prediction = loaded[0].predict(title, body, min_confidence=cfg.min_confidence)
+        return pred
+
+    return classify
+
+
+def _llm(config: Config) -> AskLLM | None:
+    if not config.routing.llm.enabled or not os.environ.get("ANTHROPIC_API_KEY"):
+        return None
+    specs = [worker_spec(config, n) for n in sorted(known_workers(config)) if n != "review"]
+
+    def ask(item: WorkItem, paths: Sequence[str] | None) -> LLMAnswer:
+        from foreman.routing.llm_router import ask as llm_ask
+
+        return llm_ask(
+            item,
+            specs,
+            config.routing.llm,
+            max_tasks=config.routing.max_tasks_per_event,
+            paths=paths,
+        )
+
+    return ask
