@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from foreman import actions
+
+
+def test_outputs_multiline_with_random_delimiter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(out))
+    actions.set_output("plan", "line1\nline2\nghadelimiter_x")
+    actions.set_output("count", "2")
+    text = out.read_text()
+    first = text.splitlines()[0]
+    assert first.startswith("plan<<ghadelimiter_")
+    delim = first.split("<<", 1)[1]
+    assert f"line1\nline2\nghadelimiter_x\n{delim}\n" in text
+    assert "count<<" in text
+
+
+def test_outputs_ignored_outside_actions(tmp_path: Path) -> None:
+    actions.set_output("x", "y")  # no GITHUB_OUTPUT: no error, nothing written
+
+
+def test_annotations_escape_and_locate(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    actions.annotate("error", "bad\nthing 100%", file="a,b:c.yml", line=3, title="t")
+    assert (
+        capsys.readouterr().out == "::error file=a%2Cb%3Ac.yml,line=3,title=t::bad%0Athing 100%25\n"
+    )
+
+
+def test_annotations_plain_outside_actions(capsys: pytest.CaptureFixture[str]) -> None:
+    actions.annotate("warning", "careful", file="x.yml", line=2)
+    assert capsys.readouterr().err == "warning: x.yml:2: careful\n"
+
+
+def test_group_and_mask(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    with actions.group("Routing"):
+        actions.info("inside")
+    actions.register_secret("s3cr3t-value-for-mask")
+    out = capsys.readouterr().out
+    assert out.startswith("::group::Routing\ninside\n::endgroup::\n")
+    assert "::add-mask::s3cr3t-value-for-mask" in out
+
+
+def test_redaction_of_env_secrets_and_token_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "fake-token-abcdef-123456")
+    text = "tok fake-token-abcdef-123456 and ghp_" + "a" * 36 + " and sk-ant-" + "b" * 30
+    red = actions.redact(text)
+    assert "fake-token" not in red and "ghp_" not in red and "sk-ant-" not in red
+    assert red.count("***") == 3
+
+
+def test_summary_appends_and_redacts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(path))
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-canary-0123456789")
+    assert actions.add_summary("# one sk-test-canary-0123456789")
+    assert actions.add_summary("two")
+    assert path.read_text() == "# one ***\n\ntwo\n\n"
+
+
+def test_md_escape_neutralises_table_and_html() -> None:
+    assert actions.md_escape("a|b\n<img>`x`") == "a\\|b \\<img\\>\\`x\\`"

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from foreman.cli import main
+
+HEAVY = ("anthropic", "github", "httpx", "requests")
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = (
+        "import sys\n" + code + "\nprint('MODULES=' + ','.join(m for m in sys.modules "
+        f"if m.split('.')[0] in {HEAVY!r}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    line = out.stdout.strip().splitlines()[-1]
+    assert line.startswith("MODULES="), out.stdout
+    return {m for m in line.removeprefix("MODULES=").split(",") if m}
+
+
+def test_help_does_not_import_heavy_sdks() -> None:
+    assert (
+        _modules_after(
+            "from foreman.cli import main\ntry:\n  main(['--help'])\nexcept SystemExit:\n  pass"
+        )
+        == set()
+    )
+
+
+def test_validate_does_not_import_heavy_sdks() -> None:
+    assert _modules_after("from foreman.cli import main\nmain(['validate'])") == set()
+
+
+def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "COMMAND" in capsys.readouterr().out
+
+
+def test_unknown_command_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["frobnicate"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_python_dash_m_entry_point() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "foreman", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0 and out.stdout.startswith("foreman ")
+
+
+def test_internal_error_is_redacted(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import foreman.commands.validate as validate
+
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_canary_token_value_123456789")
+
+    def boom(args: object) -> int:
+        raise RuntimeError("leaked ghs_canary_token_value_123456789")
+
+    monkeypatch.setattr(validate, "run", boom)
+    assert main(["validate"]) == 1
+    err = capsys.readouterr().err
+    assert "ghs_canary" not in err and "internal error" in err

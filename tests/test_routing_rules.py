@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+
+from foreman.config import parse_config
+from foreman.events.models import Actor, PullInfo, WorkItem
+from foreman.routing.rules import evaluate, needs_paths
+
+CFG = parse_config(
+    """
+routing:
+  mode: all
+  rules:
+    - name: docs
+      if: {labels_any: [Documentation, docs]}
+      worker: docs
+    - name: python-pr
+      if: {event: [pull_request], paths_any: ["**/*.py"]}
+      worker: lint-fix
+    - name: crash
+      if: {title: "crash|traceback", is_pull_request: false}
+      worker: debug
+    - name: members-only
+      if: {author_association: [MEMBER], labels_all: [infra, deps]}
+      worker: infra
+    - name: only-docs-pr
+      if: {paths_all: ["docs/**"]}
+      worker: docs
+""",
+    "f.yml",
+)
+RULES = CFG.routing.rules
+
+
+def item(**kw: object) -> WorkItem:
+    base: dict[str, object] = {
+        "event_name": "issues",
+        "action": "opened",
+        "repo": "o/r",
+        "sender": Actor(login="u"),
+        "number": 3,
+        "kind": "issue",
+        "title": "t",
+        "author": Actor(login="u", association="NONE"),
+    }
+    base.update(kw)
+    return WorkItem.model_validate(base)
+
+
+PR = PullInfo(head_ref="h", head_sha="1", head_repo="o/r", base_ref="main", base_sha="2")
+
+
+@pytest.mark.parametrize(
+    ("kw", "paths", "expected"),
+    [
+        ({"labels": ["DOCS"]}, None, ["docs"]),
+        ({"title": "App CRASH on start"}, None, ["debug"]),
+        ({"title": "crash", "labels": ["docs"]}, None, ["docs", "debug"]),
+        (
+            {"event_name": "pull_request", "kind": "pull_request", "pull": PR},
+            ["a/b.py"],
+            ["lint-fix"],
+        ),
+        ({"event_name": "pull_request", "kind": "pull_request", "pull": PR}, ["a/b.js"], []),
+        (
+            {"event_name": "pull_request", "kind": "pull_request", "pull": PR, "title": "crash"},
+            ["docs/x.md"],
+            ["docs"],
+        ),
+        ({"event_name": "pull_request", "kind": "pull_request", "pull": PR}, None, []),
+        (
+            {"labels": ["infra", "deps"], "author": Actor(login="m", association="MEMBER")},
+            None,
+            ["infra"],
+        ),
+        ({"labels": ["infra"], "author": Actor(login="m", association="MEMBER")}, None, []),
+        ({"labels": ["infra", "deps"]}, None, []),
+        ({"title": "nothing"}, None, []),
+    ],
+)
+def test_rule_table(kw: dict[str, object], paths: list[str] | None, expected: list[str]) -> None:
+    hits = evaluate(RULES, item(**kw), paths=paths, mode="all")
+    assert [h.rule.worker for h in hits] == expected
+
+
+def test_first_mode_stops_at_first_hit() -> None:
+    hits = evaluate(RULES, item(title="crash", labels=["docs"]), mode="first")
+    assert [h.rule.worker for h in hits] == ["docs"]
+    assert hits[0].reason == "rule 'docs'"
+
+
+def test_needs_paths() -> None:
+    assert needs_paths(RULES)
+    assert not needs_paths(RULES[:1])
