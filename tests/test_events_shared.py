@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from sharedref import shared_path
 
 from foreman.events import HANDLED, Unsupported, WorkItem, parse_event
+from sharedref import shared_path
 
 pytestmark = pytest.mark.shared
 EVENTS = ["issues", "pull_request", "issue_comment", "workflow_dispatch"]
