@@ -16,16 +16,28 @@ ToolName = Literal["read", "list", "search", "write", "edit", "run"]
 EventName = Literal["issues", "pull_request", "issue_comment", "workflow_dispatch", "schedule"]
 Permission = Literal["admin", "maintain", "write", "triage", "read"]
 Association = Literal[
-    "OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR",
-    "FIRST_TIME_CONTRIBUTOR", "FIRST_TIMER", "MANNEQUIN", "NONE",
-]  # fmt: skip
+    "OWNER",
+    "MEMBER",
+    "COLLABORATOR",
+    "CONTRIBUTOR",
+    "FIRST_TIME_CONTRIBUTOR",
+    "FIRST_TIMER",
+    "MANNEQUIN",
+    "NONE",
+]
 
 
 CODE_PERMISSIONS: tuple[Permission, ...] = ("admin", "maintain", "write")
 PROTECTED_PATHS = (
-    ".github/workflows/**", ".github/actions/**", "CODEOWNERS", ".github/CODEOWNERS",
-    "docs/CODEOWNERS", ".github/foreman.yml", ".github/foreman.yaml", "action.yml",
-)  # fmt: skip
+    ".github/workflows/**",
+    ".github/actions/**",
+    "CODEOWNERS",
+    ".github/CODEOWNERS",
+    "docs/CODEOWNERS",
+    ".github/foreman.yml",
+    ".github/foreman.yaml",
+    "action.yml",
+)
 
 
 class Strict(BaseModel):

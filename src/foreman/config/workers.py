@@ -19,12 +19,32 @@ READ_TOOLS: list[ToolName] = ["read", "list", "search"]
 ALL_TOOLS: list[ToolName] = ["read", "list", "search", "write", "edit", "run"]
 DOC_PATHS = ["docs/**", "doc/**", "**/*.md", "**/*.rst", "**/*.txt", "mkdocs.yml"]
 INFRA_PATHS = [
-    "pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "noxfile.py", "uv.lock",
-    "poetry.lock", "Pipfile", "Pipfile.lock", "**/requirements*.txt", "**/requirements/*.txt",
-    "package.json", "package-lock.json", "pnpm-lock.yaml", "yarn.lock", "go.mod", "go.sum",
-    "Cargo.toml", "Cargo.lock", "Dockerfile", "**/Dockerfile", ".pre-commit-config.yaml",
-    ".github/dependabot.yml", "renovate.json", ".github/workflows/**",
-]  # fmt: skip
+    "pyproject.toml",
+    "setup.cfg",
+    "setup.py",
+    "tox.ini",
+    "noxfile.py",
+    "uv.lock",
+    "poetry.lock",
+    "Pipfile",
+    "Pipfile.lock",
+    "**/requirements*.txt",
+    "**/requirements/*.txt",
+    "package.json",
+    "package-lock.json",
+    "pnpm-lock.yaml",
+    "yarn.lock",
+    "go.mod",
+    "go.sum",
+    "Cargo.toml",
+    "Cargo.lock",
+    "Dockerfile",
+    "**/Dockerfile",
+    ".pre-commit-config.yaml",
+    ".github/dependabot.yml",
+    "renovate.json",
+    ".github/workflows/**",
+]
 
 
 class WorkerSpec(BaseModel):
@@ -49,10 +69,17 @@ class WorkerSpec(BaseModel):
 
 def _spec(name: str, kind: Kind, description: str, **kw: object) -> WorkerSpec:
     base: dict[str, object] = {
-        "prompt": None, "tools": ALL_TOOLS, "allowed_paths": ["**"], "commands": [],
-        "model": AGENT_MODEL, "max_turns": 30, "max_tokens": 300_000, "max_seconds": 900,
-        "writes_code": True, "review": True,
-    }  # fmt: skip
+        "prompt": None,
+        "tools": ALL_TOOLS,
+        "allowed_paths": ["**"],
+        "commands": [],
+        "model": AGENT_MODEL,
+        "max_turns": 30,
+        "max_tokens": 300_000,
+        "max_seconds": 900,
+        "writes_code": True,
+        "review": True,
+    }
     base.update(kw)
     return WorkerSpec(name=name, kind=kind, description=description, **base)
 

@@ -109,19 +109,19 @@ def ask(
     """One structured routing call. Raises ``LLMError`` (or a subclass) on any failure."""
     from foreman.llm.client import make_client, parse_structured
 
-    client = make_client(
-        api_key=api_key, base_url=base_url, max_retries=cfg.max_retries, timeout=cfg.timeout_seconds
-    )
     model_type = answer_model([s.name for s in specs], max_tasks)
-    parsed, usage = parse_structured(
-        client,
-        model=cfg.model,
-        system=system_prompt(specs),
-        user=user_prompt(item, paths, cfg.max_body_chars),
-        output_type=model_type,
-        max_tokens=cfg.max_tokens,
-        cache_system=True,
-    )
+    with make_client(
+        api_key=api_key, base_url=base_url, max_retries=cfg.max_retries, timeout=cfg.timeout_seconds
+    ) as client:
+        parsed, usage = parse_structured(
+            client,
+            model=cfg.model,
+            system=system_prompt(specs),
+            user=user_prompt(item, paths, cfg.max_body_chars),
+            output_type=model_type,
+            max_tokens=cfg.max_tokens,
+            cache_system=True,
+        )
     raw_tasks: list[Any] = getattr(parsed, "tasks", [])
     tasks = [
         LLMTaskChoice(
