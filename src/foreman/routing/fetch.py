@@ -42,7 +42,8 @@ class Reader:
         if self._repo is None:
             from foreman.github.client import connect
 
-            gh: Github = connect(self.token, base_url=self.base_url)
+            throttle = os.environ.get("FOREMAN_GITHUB_THROTTLE", "1") != "0"
+            gh: Github = connect(self.token, base_url=self.base_url, throttle=throttle)
             self._gh = gh
             self._repo = gh.get_repo(self.repo_name, lazy=True)
         repo: Repository = self._repo
