@@ -45,7 +45,7 @@ class Reader:
             throttle = os.environ.get("FOREMAN_GITHUB_THROTTLE", "1") != "0"
             gh: Github = connect(self.token, base_url=self.base_url, throttle=throttle)
             self._gh = gh
-            self._repo = gh.get_repo(self.repo_name, lazy=True)
+            self._repo = gh.withLazy(True).get_repo(self.repo_name)
         repo: Repository = self._repo
         return repo
 
