@@ -44,8 +44,8 @@ class Reader:
 
             throttle = os.environ.get("FOREMAN_GITHUB_THROTTLE", "1") != "0"
             gh: Github = connect(self.token, base_url=self.base_url, throttle=throttle)
-            self._gh = gh
-            self._repo = gh.withLazy(True).get_repo(self.repo_name)
+            self._gh = gh.withLazy(True)  # no request until an attribute is needed
+            self._repo = self._gh.get_repo(self.repo_name)
         repo: Repository = self._repo
         return repo
 
@@ -79,7 +79,7 @@ class Reader:
                 "body": issue.body or "",
                 "labels": [label.name for label in issue.labels],
                 "author": Actor(
-                    login=user.login, type=user.type or "User", association=_association(issue)
+                    login=user.login, type=user.type or "User", association=association_of(issue)
                 ),
                 "state": issue.state,
                 "locked": bool(issue.locked),
@@ -111,7 +111,15 @@ class Reader:
         return level in set(allowed)
 
 
-def _association(issue: Any) -> str:
-    raw = getattr(issue, "raw_data", None) or {}
-    value = raw.get("author_association") if isinstance(raw, dict) else None
-    return value if isinstance(value, str) else "NONE"
+def association_of(issue: Any) -> str:
+    value = getattr(issue, "author_association", None)
+    return value if isinstance(value, str) and value else "NONE"
+
+
+def is_pull_request(issue: Any) -> bool:
+    """Whether a listed issue is a PR, without a request.
+
+    PyGithub re-fetches an issue to read the absent ``pull_request`` key of a
+    plain issue; a PR's ``html_url`` always ends in ``/pull/<number>``.
+    """
+    return f"/pull/{issue.number}" in (issue.html_url or "")

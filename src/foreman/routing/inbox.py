@@ -17,7 +17,7 @@ from foreman.config.models import Config
 from foreman.contracts import STATUS_MARKER, Note, Plan
 from foreman.events.models import Actor, PullInfo, WorkItem
 from foreman.routing.brief import item_ref
-from foreman.routing.fetch import Reader
+from foreman.routing.fetch import Reader, association_of, is_pull_request
 
 RESERVE = 50  # never spend the repository's last requests on a sweep
 
@@ -33,8 +33,7 @@ def _is_handled(issue: Any, config: Config, bots: set[str], reader: Reader) -> b
 
 
 def _to_item(issue: Any, sweep: WorkItem, reader: Reader) -> WorkItem:
-    raw = issue.raw_data if isinstance(issue.raw_data, dict) else {}
-    is_pr = issue.pull_request is not None
+    is_pr = is_pull_request(issue)
     pull = None
     if is_pr:
         pr = reader.repo().get_pull(issue.number)
@@ -63,7 +62,7 @@ def _to_item(issue: Any, sweep: WorkItem, reader: Reader) -> WorkItem:
         author=Actor(
             login=issue.user.login,
             type=issue.user.type or "User",
-            association=str(raw.get("author_association") or "NONE"),
+            association=association_of(issue),
         ),
         state=issue.state,
         locked=bool(issue.locked),
@@ -93,10 +92,9 @@ def select(config: Config, reader: Reader, sweep: WorkItem) -> tuple[list[WorkIt
                 f"(budget {inbox.request_budget}, rate limit remaining {remaining})"
             )
             break
-        raw = issue.raw_data if isinstance(issue.raw_data, dict) else {}
         if issue.locked or {label.name.lower() for label in issue.labels} & excluded:
             continue
-        if issue.pull_request is not None and (not inbox.include_pull_requests or raw.get("draft")):
+        if is_pull_request(issue) and (not inbox.include_pull_requests or issue.draft):
             continue
         if _is_handled(issue, config, bots, reader):
             continue
