@@ -117,7 +117,6 @@ def sweep_plan(
     sweep: WorkItem, config: Config, *, reader: Reader, root: Path, dry_run: bool
 ) -> Plan:
     from foreman.github.client import github_errors
-
     from foreman.routing.planner import plan_item
 
     base = Plan(repo=sweep.repo, event_name=sweep.event_name, action="inbox", dry_run=dry_run)
