@@ -10,10 +10,21 @@ from foreman.config.schema import render
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", help="write to this file instead of stdout")
+    parser.add_argument(
+        "--format",
+        choices=["json", "markdown"],
+        default="json",
+        help="json: the JSON Schema; markdown: the config reference (docs/config.md)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    text = render()
+    if args.format == "markdown":
+        from foreman.config.reference import markdown
+
+        text = markdown()
+    else:
+        text = render()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

@@ -14,7 +14,7 @@ from foreman.config.models import Config, ToolName, WorkerConfig
 
 Kind = Literal["agent", "command", "triage", "review"]
 ROUTER_MODEL = "claude-haiku-4-5"
-AGENT_MODEL = "claude-sonnet-4-5"
+AGENT_MODEL = "claude-sonnet-4-6"  # 4-5 is deprecated in the SDK (warns)
 READ_TOOLS: list[ToolName] = ["read", "list", "search"]
 ALL_TOOLS: list[ToolName] = ["read", "list", "search", "write", "edit", "run"]
 DOC_PATHS = ["docs/**", "doc/**", "**/*.md", "**/*.rst", "**/*.txt", "mkdocs.yml"]

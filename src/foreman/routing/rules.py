@@ -30,9 +30,7 @@ def _search(pattern: str | None, text: str) -> bool:
     return pattern is None or re.search(pattern, text, re.IGNORECASE) is not None
 
 
-def matches(
-    cond: Match, item: WorkItem, paths: Sequence[str] | None, command: str | None = None
-) -> bool:
+def matches(cond: Match, item: WorkItem, paths: Sequence[str] | None) -> bool:
     """Every condition given must hold; conditions not given are ignored."""
     labels = {label.lower() for label in item.labels}
     author = item.author
@@ -48,7 +46,6 @@ def matches(
         cond.authors is None
         or (author is not None and author.login.lower() in {a.lower() for a in cond.authors}),
         cond.is_pull_request is None or cond.is_pull_request == item.is_pull_request,
-        cond.command is None or (command is not None and cond.command in ("*", command)),
     )
     if not all(checks):
         return False
@@ -70,11 +67,10 @@ def evaluate(
     *,
     paths: Sequence[str] | None = None,
     mode: str = "first",
-    command: str | None = None,
 ) -> list[RuleHit]:
     hits: list[RuleHit] = []
     for i, rule in enumerate(rules):
-        if matches(rule.when, item, paths, command):
+        if matches(rule.when, item, paths):
             hits.append(RuleHit(i, rule))
             if mode == "first":
                 break

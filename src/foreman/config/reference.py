@@ -1,0 +1,88 @@
+"""The config reference (docs/config.md), generated from the same models as the schema."""
+
+from __future__ import annotations
+
+import json
+import re
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from foreman.config.models import Config
+
+HEADER = """# Configuration reference: `.github/foreman.yml`
+
+Generated from the config models by `foreman schema --format markdown`; a test
+keeps it current and fails when a key has no description. Keys marked
+"required" must be given when their section is; every other key has a default,
+and unknown keys are errors. Editors can autocomplete the file with the
+JSON Schema in `src/foreman/config/schema.json`
+(`# yaml-language-server: $schema=<url of that file>`).
+
+"""
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _type_name(annotation: Any) -> str:
+    text = repr(annotation) if not isinstance(annotation, type) else annotation.__name__
+    for junk in ("typing.", "foreman.config.models.", "Annotated[", "NoneType"):
+        text = text.replace(junk, "")
+    text = text.replace("| None", "").strip()
+    return re.sub(r"Literal\[([^\]]*)\]", lambda m: "one of " + m.group(1).replace("'", ""), text)
+
+
+def _default(field: FieldInfo) -> str:
+    if field.default_factory is not None:
+        value = field.default_factory()  # type: ignore[call-arg]
+    elif field.default is PydanticUndefined:
+        return "required"
+    else:
+        value = field.default
+    if isinstance(value, BaseModel):
+        return "(section)"
+    return f"`{json.dumps(value)}`"
+
+
+def rows(model: type[BaseModel] = Config, prefix: str = "") -> list[tuple[str, str, str, str]]:
+    """(key, type, default, description) for every key, depth first."""
+    out: list[tuple[str, str, str, str]] = []
+    for name, field in model.model_fields.items():
+        key = f"{prefix}{field.alias or name}"
+        sub = _model_in(field.annotation)
+        is_map = typing.get_origin(field.annotation) is dict
+        desc = (field.description or "").replace("\n", " ")
+        desc = " ".join(desc.split())
+        kind = "mapping" if sub is not None and not is_map else _type_name(field.annotation)
+        if sub is not None and typing.get_origin(field.annotation) is list:
+            kind = f"list of {sub.__name__}"
+        out.append((key, kind, _default(field), desc))
+        if sub is not None:
+            child = (
+                f"{key}.<name>."
+                if is_map
+                else f"{key}[]."
+                if kind.startswith("list")
+                else key + "."
+            )
+            out.extend(rows(sub, child))
+    return out
+
+
+def markdown() -> str:
+    lines = [HEADER, "| key | type | default | meaning |", "|---|---|---|---|"]
+    for key, kind, default, desc in rows():
+        cell = kind.replace("|", "\\|")
+        lines.append(f"| `{key}` | {cell} | {default} | {desc.replace('|', chr(92) + '|')} |")
+    return "\n".join(lines) + "\n"
