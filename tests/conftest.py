@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["fakes.anthropic_fixtures", "fakes.github.fixtures"]
+pytest_plugins = ["fakes.anthropic_fixtures", "fakes.github.fixtures", "scoreboard"]
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
