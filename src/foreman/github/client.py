@@ -103,8 +103,9 @@ class ForemanRetry(GithubRetry):
     ``max_rate_limit_wait``; out of retries, PyGithub's own exception is raised.
     """
 
-    def __init__(self, *, sleep: Sleep = time.sleep, next_wait: float | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, sleep: Sleep = time.sleep, next_wait: float | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.sleep_fn = sleep
         self.next_wait = next_wait
@@ -159,7 +160,11 @@ class ForemanRetry(GithubRetry):
 
 
 def rate_limit_wait(
-    status: int, headers: Mapping[str, str], message: str, *, attempt: int = 0,
+    status: int,
+    headers: Mapping[str, str],
+    message: str,
+    *,
+    attempt: int = 0,
     now: float | None = None,
 ) -> float | None:
     """Seconds to wait before retrying a 403/429, or None when it is no rate limit."""
@@ -230,8 +235,9 @@ def _translate_github(exc: GithubException) -> ForemanError:
     return GitHubError(f"GitHub API error {status}: {message}")
 
 
-def _rate_limited(status: int, headers: Mapping[str, str], message: str,
-                  wait: float | None) -> RateLimitedError:
+def _rate_limited(
+    status: int, headers: Mapping[str, str], message: str, wait: float | None
+) -> RateLimitedError:
     now = time.time()
     primary = message.lower().startswith("api rate limit exceeded") or (
         headers.get("x-ratelimit-remaining") == "0"
@@ -248,8 +254,9 @@ def _rate_limited(status: int, headers: Mapping[str, str], message: str,
     if reset_at is None:
         return RateLimitedError(f"rate-limited by GitHub ({kind}, {status}); no reset time given")
     when = datetime.fromtimestamp(reset_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return RateLimitedError(f"rate-limited until {when} (GitHub {kind}, {status})",
-                            reset_at=reset_at)
+    return RateLimitedError(
+        f"rate-limited until {when} (GitHub {kind}, {status})", reset_at=reset_at
+    )
 
 
 def github_message(exc: GithubException) -> str:
