@@ -50,8 +50,21 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests start outside Actions, with no keys and no ambient GitHub context."""
     for name in (
-        "GITHUB_ACTIONS", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_EVENT_PATH",
-        "GITHUB_EVENT_NAME", "GITHUB_TOKEN", "GH_TOKEN", "GITHUB_REPOSITORY", "GITHUB_API_URL",
-        "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN", "FOREMAN_CONFIG",
+        "GITHUB_ACTIONS",
+        "GITHUB_OUTPUT",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_EVENT_PATH",
+        "GITHUB_EVENT_NAME",
+        "GITHUB_TOKEN",
+        "GH_TOKEN",
+        "GITHUB_REPOSITORY",
+        "GITHUB_API_URL",
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_BASE_URL",
+        "ANTHROPIC_AUTH_TOKEN",
+        "FOREMAN_CONFIG",
+        "FOREMAN_TASK",
+        "FOREMAN_PLAN",
+        "FOREMAN_GITHUB_TOKEN",
     ):
         monkeypatch.delenv(name, raising=False)

@@ -1,0 +1,126 @@
+"""``foreman work``: run one worker task against a checkout and write its result bundle.
+
+The task comes from ``--task JSON``, ``--task @FILE`` or the ``FOREMAN_TASK``
+environment variable; a bare :class:`~foreman.contracts.Task` and a matrix
+entry ``{"id", "worker", "task": "<Task JSON>"}`` are both accepted. A bundle
+is written whatever happens to the worker (``failed`` with the reason when it
+crashed); the exit code is 0 once a bundle is written, so the gate can read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from foreman import actions
+from foreman.config import find_config, load_config
+from foreman.contracts import Result, Task
+from foreman.errors import ForemanError, UsageError
+
+TASK_ENV = "FOREMAN_TASK"
+_SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--task", help=f"task JSON, or @FILE (default: ${TASK_ENV})")
+    parser.add_argument("--workspace", default=".", help="the repository checkout (default: .)")
+    parser.add_argument("--out", required=True, help="directory to write the bundle into")
+    parser.add_argument(
+        "--config", help="config file, relative to WORKSPACE (default: .github/foreman.yml)"
+    )
+
+
+def _raw_task(arg: str | None) -> str:
+    if arg is None:
+        text = os.environ.get(TASK_ENV, "")
+        if not text.strip():
+            raise UsageError(f"no task: pass --task JSON|@FILE or set {TASK_ENV}")
+        return text
+    if arg.startswith("@"):
+        try:
+            return Path(arg[1:]).read_text(encoding="utf-8")
+        except OSError as err:
+            raise UsageError(f"cannot read task file {arg[1:]}: {err.strerror}") from None
+    return arg
+
+
+def parse_task(text: str) -> Task:
+    """A Task from its JSON, or from a matrix entry whose ``task`` holds the Task JSON."""
+    try:
+        data: Any = json.loads(text)
+        if isinstance(data, dict) and isinstance(data.get("task"), (str, dict)):
+            outer = data
+            data = json.loads(outer["task"]) if isinstance(outer["task"], str) else outer["task"]
+            for key in ("id", "worker"):
+                if key in outer and isinstance(data, dict) and data.get(key) != outer[key]:
+                    raise UsageError(f"matrix entry {key} does not match its task's {key}")
+        return Task.model_validate(data)
+    except ValueError as err:  # JSON and pydantic errors
+        if isinstance(err, ValidationError):
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(root)"
+            raise UsageError(f"invalid task: {where}: {first['msg']}") from None
+        raise UsageError(f"invalid task JSON: {err}") from None
+
+
+def _best_effort_ids(text: str) -> tuple[str, str]:
+    try:
+        data = json.loads(text)
+        if isinstance(data, dict) and isinstance(data.get("task"), str):
+            data = {**json.loads(data["task"]), **data}
+    except (ValueError, TypeError):
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    task_id = _SAFE_ID.sub("-", str(data.get("id") or "invalid-task"))[:100]
+    worker = _SAFE_ID.sub("-", str(data.get("worker") or "unknown"))[:40]
+    return task_id, worker
+
+
+def run(args: argparse.Namespace) -> int:
+    from foreman.workers.bundle import write_bundle
+    from foreman.workers.run import register_env_secrets, run_task
+
+    register_env_secrets(os.environ)
+    out = Path(args.out)
+    text = _raw_task(args.task)
+    try:
+        task = parse_task(text)
+    except UsageError as err:
+        task_id, worker = _best_effort_ids(text)
+        write_bundle(out, Result(task_id=task_id, worker=worker, verdict="failed",
+                                 reason=err.message), "")  # fmt: skip
+        raise
+    workspace = Path(args.workspace)
+    try:
+        config = load_config(find_config(workspace, args.config))
+    except ForemanError as err:
+        write_bundle(out, Result(task_id=task.id, worker=task.worker, task=task,
+                                 verdict="failed", reason=f"{err.title}: {err}"), "")  # fmt: skip
+        raise
+    with actions.group(f"foreman work: {task.id} ({task.worker})"):
+        result, patch = run_task(task, workspace=workspace, config=config)
+        write_bundle(out, result, patch)
+    _report(result, out)
+    return 0
+
+
+def _report(result: Result, out: Path) -> None:
+    actions.set_output("verdict", result.verdict)
+    actions.set_output("bundle", str(out))
+    if result.verdict == "failed":
+        actions.annotate("warning", f"worker {result.worker} failed: {result.reason}",
+                         title="foreman work")  # fmt: skip
+    files = len(result.files_changed)
+    tests = ", ".join(f"{t.before}→{t.after}" for t in result.tests) or "-"
+    actions.add_summary(
+        f"### foreman work: {actions.md_escape(result.task_id)}\n\n"
+        "| worker | verdict | files | tests | reason |\n|---|---|---|---|---|\n"
+        f"| {actions.md_escape(result.worker)} | {result.verdict} | {files} | {tests}"
+        f" | {actions.md_escape(result.reason or '-')} |"
+    )
