@@ -1,0 +1,75 @@
+"""``foreman gate``: check every result bundle against policy, then write (or, dry run, don't).
+
+The config is read from ``--root``, the gate job's checkout of the default
+branch, so a pull request cannot change the rules it is judged by (H08).
+Exit 0 when every bundle got a decision (refusals included); the GitHub exit
+code when a write failed for good, after everything else was reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--plan", help="the plan JSON file (default: $FOREMAN_PLAN as JSON)")
+    parser.add_argument("--bundles", required=True, help="directory holding the result bundles")
+    parser.add_argument("--config", help="config file (default: .github/foreman.yml in --root)")
+    parser.add_argument("--root", default=".", help="checkout of the default branch (default: .)")
+    parser.add_argument("--dry-run", action="store_true", help="write nothing; summarise instead")
+
+
+def run(args: argparse.Namespace) -> int:
+    from foreman import actions
+    from foreman.config import find_config, load_config
+    from foreman.gate.bundles import load_plan
+    from foreman.gate.report import markdown
+    from foreman.gate.run import GateOptions, run_gate
+
+    root = Path(args.root)
+    config_path = find_config(root, args.config)
+    config = load_config(config_path, display=_relative(config_path, root))
+    env = os.environ
+    token = env.get("FOREMAN_GITHUB_TOKEN") or env.get("GITHUB_TOKEN") or None
+    actions.register_secret(token)
+    plan = load_plan(args.plan, env)
+    options = GateOptions(
+        plan=plan,
+        bundles=Path(args.bundles),
+        root=root,
+        config=config,
+        config_file=_relative(config_path, root),
+        dry_run=bool(args.dry_run),
+        token=token,
+        api_url=env.get("GITHUB_API_URL") or None,
+        repo=plan.repo or env.get("GITHUB_REPOSITORY", ""),
+        throttle=env.get("FOREMAN_GITHUB_THROTTLE", "1") != "0",
+    )
+    report = run_gate(options)
+    text = markdown(report)
+    if not actions.add_summary(text):
+        print(actions.redact(text))
+    decisions = [
+        {"task": o.task_id, "decision": o.decision, "pr": o.pr_number} for o in report.outcomes
+    ]
+    actions.set_output("decisions", json.dumps(decisions, separators=(",", ":")))
+    prs = sorted({o.pr_number for o in report.outcomes if o.pr_number})
+    actions.set_output("prs", ",".join(str(n) for n in prs))
+    for o in report.outcomes:
+        if o.decision == "error":
+            actions.annotate("error", f"{o.task_id}: {o.reason}", title="gate write failed")
+    if report.error is not None:
+        actions.annotate("error", report.error.message, title=report.error.title)
+    return report.exit_code
+
+
+def _relative(path: Path | None, root: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,152 @@
+"""The writes, serially, item by item: re-read the item, write each proposal,
+upsert the status comment, then label the item as handled.
+
+A rate limit or a rejected token stops the run at once (the rest is reported
+as not attempted); any other failed write is reported on its task and the
+gate goes on with the others. Imported only when the gate really writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from foreman import actions
+from foreman.errors import AuthError, ForemanError, GitHubError, NotFoundError, RateLimitedError
+from foreman.gate.base import Checkout
+from foreman.gate.execute_pr import PRWriter
+from foreman.gate.git_writes import Base, resolve_base
+from foreman.gate.pulls import add_labels
+from foreman.gate.run import GateOptions, GateReport, ItemWork
+from foreman.gate.status import upsert
+from foreman.github.client import connect, github_errors
+
+if TYPE_CHECKING:
+    from github.Repository import Repository
+
+WRITES = frozenset({"pull-request", "merged", "pushed", "triaged"})
+
+
+@dataclass
+class ItemNow:
+    state: str
+    title: str
+    labels: list[str]
+
+
+@dataclass
+class Session:
+    repo: Repository
+    name: str  # "owner/repo"
+    opts: GateOptions
+    checkout: Checkout
+    bases: dict[str, Base] = field(default_factory=dict)
+
+    @property
+    def owner(self) -> str:
+        return self.name.split("/")[0]
+
+    def base(self, branch: str) -> Base:
+        if branch not in self.bases:
+            self.bases[branch] = resolve_base(self.repo, branch, self.checkout)
+        return self.bases[branch]
+
+
+def read_item(repo: Repository, number: int) -> ItemNow:
+    with github_errors():
+        raw = repo.get_issue(number).raw_data  # the lazy issue is fetched here
+    labels = [str(x["name"]) for x in raw.get("labels") or []]
+    return ItemNow(str(raw.get("state")), str(raw.get("title") or ""), labels)
+
+
+def _not_attempted(works: list[ItemWork], err: ForemanError) -> None:
+    for work in works:
+        for o in work.outcomes:
+            if o.decision in WRITES:
+                o.set("error", f"not attempted: {err.message}")
+        if not work.comment_state:
+            work.comment_state = "not posted"
+
+
+def execute(report: GateReport, opts: GateOptions) -> None:
+    try:
+        if report.repo.count("/") != 1:
+            raise GitHubError("no repository: the plan names none and GITHUB_REPOSITORY is unset")
+        gh = connect(
+            opts.token, base_url=opts.api_url, throttle=opts.throttle, timeout=opts.timeout,
+            sleep=opts.wait,
+        )  # fmt: skip
+    except ForemanError as err:
+        report.error = err
+        _not_attempted(report.items, err)
+        return
+    lazy = gh.withLazy(True)
+    try:
+        session = Session(lazy.get_repo(report.repo), report.repo, opts, Checkout(opts.root))
+        for n, work in enumerate(report.items):
+            try:
+                write_item(session, work, report)
+            except (RateLimitedError, AuthError) as err:
+                report.error = err
+                actions.annotate("error", f"gate stopped: {err.message}")
+                _not_attempted(report.items[n:], err)
+                break
+    finally:
+        lazy.close()
+        gh.close()
+
+
+def write_item(s: Session, work: ItemWork, report: GateReport) -> None:
+    number = work.number
+    cfg = s.opts.config
+    if number is not None:
+        try:
+            now = read_item(s.repo, number)
+        except NotFoundError as err:
+            actions.info(f"#{number} is gone ({err.message}); the gate writes nothing for it")
+            for o in work.outcomes:
+                if o.decision not in ("rejected", "missing"):
+                    o.set("skipped", f"#{number} no longer exists (deleted or transferred)")
+            work.comment_state = "skipped: item gone"
+            return
+        if now.state != "open":
+            actions.info(f"#{number} is {now.state}; the gate writes nothing for it")
+            for o in work.outcomes:
+                if o.decision in WRITES:
+                    o.set("skipped", f"#{number} was {now.state} when the gate ran")
+            work.comment_state = f"skipped: item {now.state}"
+            return
+        work.current_title = now.title
+    writer = PRWriter(s, work)
+    for proposal in work.proposals:
+        try:
+            writer.write(proposal)
+        except (RateLimitedError, AuthError) as err:
+            writer.failed(proposal, err)  # what was done before is reported, then the run stops
+            raise
+        except GitHubError as err:
+            report.error = report.error or err
+            writer.failed(proposal, err)
+    if number is None:
+        return
+    try:
+        state, _ = upsert(
+            s.repo, number, work.render(list(cfg.gate.ask)), cfg.triggers.bot_logins, s.opts.wait
+        )
+        work.comment_state = state
+        failed = any(o.decision == "error" for o in work.outcomes)
+        handled = [] if failed else [cfg.gate.labels.handled]
+        have = {x.lower() for x in now.labels}
+        wanted = [
+            x for x in dict.fromkeys([*work.triage_labels, *handled]) if x.lower() not in have
+        ]
+        if wanted:
+            add_labels(s.repo, number, wanted, s.opts.wait)
+            work.labels_added = wanted
+    except (RateLimitedError, AuthError):
+        raise
+    except GitHubError as err:
+        report.error = report.error or err
+        work.comment_state = work.comment_state or f"failed: {err.message}"
+        if work.comment_state in ("created", "updated", "unchanged"):
+            work.comment_state += f"; labels failed: {err.message}"

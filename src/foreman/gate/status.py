@@ -1,0 +1,118 @@
+"""The one sticky status comment per item: rendered (pure), then found and upserted.
+
+The comment is found by the hidden :data:`STATUS_MARKER` *and* an author in
+``triggers.bot_logins`` — a copy of the marker posted by anyone else is
+ignored (H09) — across every page of comments (G09). It renders states, not
+events, so a re-run with the same inputs produces the same text and writes
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Literal
+
+from foreman.actions import md_escape
+from foreman.contracts import STATUS_MARKER, Note, Usage
+from foreman.gate.model import ASKS, DECISION_TEXT, Outcome
+from foreman.gate.texts import untrusted_block, untrusted_line
+
+if TYPE_CHECKING:
+    from github.IssueComment import IssueComment
+    from github.Repository import Repository
+
+Sleep = Callable[[float], None]
+Upsert = Literal["created", "updated", "unchanged"]
+
+
+def cell(text: str | None, max_chars: int = 300) -> str:
+    return md_escape(untrusted_line(text, max_chars=max_chars)) or "-"
+
+
+def usage_text(usage: Usage | None) -> str:
+    if usage is None or not (usage.turns or usage.input_tokens or usage.output_tokens):
+        return "-"
+    tokens = usage.input_tokens + usage.output_tokens
+    shown = f"{tokens / 1000:.1f}k" if tokens >= 1000 else str(tokens)
+    return f"{usage.turns} turns · {shown} tokens"
+
+
+def render(
+    outcomes: Sequence[Outcome],
+    notes: Sequence[Note],
+    triage: Sequence[tuple[str, str]],
+    ask: Sequence[str],
+) -> str:
+    """The comment body. ``triage``: (worker, comment text) pairs."""
+    lines = [STATUS_MARKER, "### agent-foreman", ""]
+    if outcomes:
+        lines += [
+            "| task | worker | decision | PR | reason | usage |",
+            "|---|---|---|---|---|---|",
+        ]
+        for o in outcomes:
+            pr = f"#{o.pr_number}" if o.pr_number else "-"
+            lines.append(
+                f"| `{md_escape(o.task_id)}` | {md_escape(o.worker)} | "
+                f"{DECISION_TEXT[o.decision]} | {pr} | {cell(o.reason)} | {usage_text(o.usage)} |"
+            )
+        lines.append("")
+    if notes:
+        lines += ["**Notes**", ""]
+        lines += [f"- {n.kind}: {cell(n.text, 500)}" for n in notes]
+        lines.append("")
+    for worker, text in triage:
+        lines += [f"**From {md_escape(worker)}:**", ""]
+        lines += [
+            "> " + ln if ln else ">" for ln in untrusted_block(text, max_chars=4000).split("\n")
+        ]
+        lines.append("")
+    wants_human = any(o.decision in ASKS for o in outcomes) or any(
+        n.kind in ("ask-human", "refused") for n in notes
+    )
+    if wants_human:
+        who = " ".join(a if a.startswith("@") else "@" + a for a in ask)
+        ask_line = "a maintainer's decision is needed here."
+        lines += [f"{who}: {ask_line}" if who else ask_line.capitalize(), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _ours(comment: IssueComment, bots: set[str]) -> bool:
+    body = comment.body or ""
+    return STATUS_MARKER in body and comment.user is not None and comment.user.login.lower() in bots
+
+
+def find(repo: Repository, number: int, bot_logins: Iterable[str]) -> IssueComment | None:
+    """The oldest status comment written by one of our identities (every page is read)."""
+    from foreman.github.client import github_errors
+
+    bots = {b.lower() for b in bot_logins}
+    with github_errors():
+        for comment in repo.get_issue(number).get_comments():
+            if _ours(comment, bots):
+                return comment
+    return None
+
+
+def upsert(
+    repo: Repository, number: int, body: str, bot_logins: Iterable[str], sleep: Sleep
+) -> tuple[Upsert, IssueComment]:
+    from foreman.github.reconcile import write_with_reconcile
+
+    bots = list(bot_logins)
+    existing = find(repo, number, bots)
+    if existing is not None:
+        if existing.body == body:
+            return "unchanged", existing
+        write_with_reconcile(
+            lambda: existing.edit(body), lambda: None, sleep=sleep, what="update status comment"
+        )
+        return "updated", existing
+    issue = repo.get_issue(number)  # lazy: no request
+    made = write_with_reconcile(
+        lambda: issue.create_comment(body),
+        lambda: find(repo, number, bots),
+        sleep=sleep,
+        what="create status comment",
+    )
+    return "created", made
