@@ -47,8 +47,12 @@ def spec() -> dict[str, Any]:
 
 
 def operations(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {op["operationId"]: op for ops in spec["paths"].values()
-            for method, op in ops.items() if method in METHODS}
+    return {
+        op["operationId"]: op
+        for ops in spec["paths"].values()
+        for method, op in ops.items()
+        if method in METHODS
+    }
 
 
 def resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -97,10 +101,13 @@ def exercise(fake: FakeGitHub, gh: Github) -> None:
     parent = repo.get_git_commit(main.object.sha)
     blob = repo.create_git_blob("print('hi')\n", "utf-8")
     binary = repo.create_git_blob(base64.b64encode(b"\x00\x01").decode(), "base64")
-    tree = repo.create_git_tree([
-        InputGitTreeElement("src/app.py", "100644", "blob", sha=blob.sha),
-        InputGitTreeElement("data.bin", "100644", "blob", sha=binary.sha),
-    ], base_tree=parent.tree)
+    tree = repo.create_git_tree(
+        [
+            InputGitTreeElement("src/app.py", "100644", "blob", sha=blob.sha),
+            InputGitTreeElement("data.bin", "100644", "blob", sha=binary.sha),
+        ],
+        base_tree=parent.tree,
+    )
     repo.get_git_tree(tree.sha, recursive=True)
     commit = repo.create_git_commit("Add app", tree, [parent])
     ref = repo.create_git_ref("refs/heads/feature", commit.sha)
@@ -135,8 +142,9 @@ def exercise(fake: FakeGitHub, gh: Github) -> None:
     auth = {"Authorization": f"token {fake.write_token}"}
     labels_url = f"{fake.url}/repos/{REPO}/issues/{issue.number}/labels"
     for method in ("POST", "PUT"):
-        r = requests.request(method, labels_url, json={"labels": ["bug", "triage"]},
-                             headers=auth, timeout=5)
+        r = requests.request(
+            method, labels_url, json={"labels": ["bug", "triage"]}, headers=auth, timeout=5
+        )
         r.raise_for_status()
 
 
@@ -175,8 +183,7 @@ def test_responses_match_their_schemas(spec: dict[str, Any], log: list[LoggedReq
     assert checked == set(ops)
 
 
-def test_request_bodies_match_their_schemas(spec: dict[str, Any],
-                                            log: list[LoggedRequest]) -> None:
+def test_request_bodies_match_their_schemas(spec: dict[str, Any], log: list[LoggedRequest]) -> None:
     ops = operations(spec)
     with_body = {name for name, op in ops.items() if "requestBody" in op}
     problems: list[str] = []

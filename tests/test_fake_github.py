@@ -51,8 +51,12 @@ def test_G09_marker_comment_on_page_three_is_found(fake_github: FakeGitHub) -> N
     number = fake_github.add_issue(REPO, "busy thread")
     for i in range(70):
         mine = i == 65
-        fake_github.add_comment(REPO, number, "<!-- foreman:marker -->" if mine else f"c{i}",
-                                user="github-actions[bot]" if mine else "bob")
+        fake_github.add_comment(
+            REPO,
+            number,
+            "<!-- foreman:marker -->" if mine else f"c{i}",
+            user="github-actions[bot]" if mine else "bob",
+        )
     gh = fake_github.client(per_page=30)
     comments = gh.get_repo(REPO).get_issue(number).get_comments()
     found = [c for c in comments if "foreman:marker" in c.body]
@@ -68,16 +72,22 @@ def test_link_header_points_at_the_fake(fake_github: FakeGitHub) -> None:
     number = fake_github.add_issue(REPO, "x")
     for i in range(5):
         fake_github.add_comment(REPO, number, f"c{i}")
-    r = requests.get(f"{fake_github.url}/repos/{REPO}/issues/{number}/comments?per_page=2&page=2",
-                     headers={"Authorization": f"token {fake_github.write_token}"}, timeout=5)
+    r = requests.get(
+        f"{fake_github.url}/repos/{REPO}/issues/{number}/comments?per_page=2&page=2",
+        headers={"Authorization": f"token {fake_github.write_token}"},
+        timeout=5,
+    )
     links = r.headers["Link"]
-    assert f'<{fake_github.url}/repos/{REPO}/issues/{number}/comments?per_page=2&page=3>; ' \
-           'rel="next"' in links
+    assert (
+        f"<{fake_github.url}/repos/{REPO}/issues/{number}/comments?per_page=2&page=3>; "
+        'rel="next"' in links
+    )
     assert 'page=3>; rel="last"' in links and 'page=1>; rel="prev"' in links
 
 
-def test_issues_and_pull_requests_share_one_number_space(fake_github: FakeGitHub,
-                                                         gh: Github) -> None:
+def test_issues_and_pull_requests_share_one_number_space(
+    fake_github: FakeGitHub, gh: Github
+) -> None:
     first = fake_github.add_issue(REPO, "an issue")
     fake_github.seed_files(REPO, {"a.txt": "a\n"}, branch="feature")
     fake_github.create_branch(REPO, "feature-2")
@@ -159,8 +169,9 @@ def test_list_pulls_filters_by_head_base_and_state(fake_github: FakeGitHub, gh: 
 
 
 def test_fork_pull_request(fake_github: FakeGitHub, gh: Github) -> None:
-    number = fake_github.add_pull(REPO, "from a fork", fork=True, user="mallory",
-                                  files=[".github/workflows/ci.yml"])
+    number = fake_github.add_pull(
+        REPO, "from a fork", fork=True, user="mallory", files=[".github/workflows/ci.yml"]
+    )
     pr = gh.get_repo(REPO).get_pull(number)
     assert pr.head.repo.full_name == "mallory/demo" and pr.head.repo.fork
     assert pr.base.repo.full_name == REPO
@@ -175,20 +186,31 @@ def test_git_data_round_trip(fake_github: FakeGitHub, gh: Github) -> None:
     binary = bytes(range(256))
     text_blob = repo.create_git_blob("héllo\nwörld\n", "utf-8")
     bin_blob = repo.create_git_blob(base64.b64encode(binary).decode(), "base64")
-    tree = repo.create_git_tree([
-        InputGitTreeElement("src/pkg/mod.py", "100644", "blob", sha=text_blob.sha),
-        InputGitTreeElement("assets/data.bin", "100644", "blob", sha=bin_blob.sha),
-        InputGitTreeElement("old/gone.txt", "100644", "blob", sha=None),
-    ], base_tree=base_commit.tree)
+    tree = repo.create_git_tree(
+        [
+            InputGitTreeElement("src/pkg/mod.py", "100644", "blob", sha=text_blob.sha),
+            InputGitTreeElement("assets/data.bin", "100644", "blob", sha=bin_blob.sha),
+            InputGitTreeElement("old/gone.txt", "100644", "blob", sha=None),
+        ],
+        base_tree=base_commit.tree,
+    )
     commit = repo.create_git_commit("Add module", tree, [base_commit])
     main.edit(commit.sha)  # a fast-forward
 
     assert repo.get_branch("main").commit.sha == commit.sha
     paths = {e.path: e.type for e in repo.get_git_tree(commit.sha, recursive=True).tree}
-    assert paths == {"README.md": "blob", "keep.txt": "blob", "src": "tree", "src/pkg": "tree",
-                     "src/pkg/mod.py": "blob", "assets": "tree", "assets/data.bin": "blob"}
-    assert repo.get_contents("src/pkg/mod.py", ref="main").decoded_content == \
-        "héllo\nwörld\n".encode()
+    assert paths == {
+        "README.md": "blob",
+        "keep.txt": "blob",
+        "src": "tree",
+        "src/pkg": "tree",
+        "src/pkg/mod.py": "blob",
+        "assets": "tree",
+        "assets/data.bin": "blob",
+    }
+    assert (
+        repo.get_contents("src/pkg/mod.py", ref="main").decoded_content == "héllo\nwörld\n".encode()
+    )
     assert repo.get_contents("assets/data.bin", ref=commit.sha).decoded_content == binary
     with pytest.raises(GithubException) as gone:
         repo.get_contents("old/gone.txt")
@@ -215,8 +237,9 @@ def test_refs_create_update_force_delete(fake_github: FakeGitHub, gh: Github) ->
 
 def test_compare_and_commit_status(fake_github: FakeGitHub, gh: Github) -> None:
     head = _branch_with(fake_github, "topic", {"n.txt": "n\n"})
-    fake_github.set_check_runs(REPO, head, [("tests", "completed", "success"),
-                                            ("lint", "in_progress", None)])
+    fake_github.set_check_runs(
+        REPO, head, [("tests", "completed", "success"), ("lint", "in_progress", None)]
+    )
     fake_github.set_statuses(REPO, head, [("ci/legacy", "pending"), ("ci/legacy", "success")])
     repo = gh.get_repo(REPO)
     cmp = repo.compare("main", "topic")
@@ -230,8 +253,14 @@ def test_compare_and_commit_status(fake_github: FakeGitHub, gh: Github) -> None:
 
 
 def test_collaborator_permission(fake_github: FakeGitHub, gh: Github) -> None:
-    for login, level in [("ada", "admin"), ("max", "maintain"), ("wes", "write"),
-                         ("tia", "triage"), ("rae", "read"), ("nan", "none")]:
+    for login, level in [
+        ("ada", "admin"),
+        ("max", "maintain"),
+        ("wes", "write"),
+        ("tia", "triage"),
+        ("rae", "read"),
+        ("nan", "none"),
+    ]:
         fake_github.add_collaborator(REPO, login, level)
     repo = gh.get_repo(REPO)
     got = {u: repo.get_collaborator_permission(u) for u in ("ada", "max", "wes", "tia", "rae")}
@@ -253,8 +282,6 @@ def test_deleted_and_transferred_issues(fake_github: FakeGitHub, gh: Github) -> 
             repo.get_issue(number)
         statuses.append(exc.value.status)
     assert statuses == [410, 404]
-
-
 
 
 def test_authenticated_user_is_the_bot(fake_github: FakeGitHub, gh: Github) -> None:

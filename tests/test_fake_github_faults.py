@@ -40,11 +40,17 @@ def test_P03_read_token_cannot_write(fake_github: FakeGitHub) -> None:
 
 
 @pytest.mark.parametrize("retries", [0, 1, 3])
-def test_502_on_a_read_is_retried_exactly_as_configured(fake_github: FakeGitHub,
-                                                         retries: int) -> None:
+def test_502_on_a_read_is_retried_exactly_as_configured(
+    fake_github: FakeGitHub, retries: int
+) -> None:
     waits: list[float] = []
-    gh = connect(fake_github.write_token, base_url=fake_github.url, retries=retries,
-                 throttle=False, sleep=waits.append)
+    gh = connect(
+        fake_github.write_token,
+        base_url=fake_github.url,
+        retries=retries,
+        throttle=False,
+        sleep=waits.append,
+    )
     try:
         fake_github.inject(route="repos/get", status=502, times=None)
         with pytest.raises(GithubException) as exc:
@@ -58,8 +64,13 @@ def test_502_on_a_read_is_retried_exactly_as_configured(fake_github: FakeGitHub,
 
 def test_502_on_a_write_is_not_retried_by_the_transport(fake_github: FakeGitHub) -> None:
     number = fake_github.add_issue(REPO, "x")
-    gh = connect(fake_github.write_token, base_url=fake_github.url, retries=5, throttle=False,
-                 sleep=lambda s: None)
+    gh = connect(
+        fake_github.write_token,
+        base_url=fake_github.url,
+        retries=5,
+        throttle=False,
+        sleep=lambda s: None,
+    )
     try:
         issue = gh.get_repo(REPO).get_issue(number)
         fake_github.inject(route="issues/create-comment", status=502, times=None)
@@ -113,7 +124,8 @@ def test_request_log(fake_github: FakeGitHub, gh: Github) -> None:
     issue = gh.get_repo(REPO).get_issue(number)
     issue.create_comment("a")
     assert [(w.method, w.route, w.status) for w in fake_github.writes] == [
-        ("POST", "issues/create-comment", 201)]
+        ("POST", "issues/create-comment", 201)
+    ]
     assert fake_github.writes[0].body == {"body": "a"}
     assert fake_github.counts() == {"repos/get": 1, "issues/get": 1, "issues/create-comment": 1}
     fake_github.reset_log()
@@ -126,8 +138,13 @@ def test_parallel_clients(fake_github: FakeGitHub) -> None:
 
     def worker(n: int) -> None:
         try:
-            client = Github(base_url=fake_github.url, auth=Auth.Token(fake_github.write_token),
-                            retry=None, seconds_between_requests=0, seconds_between_writes=0)
+            client = Github(
+                base_url=fake_github.url,
+                auth=Auth.Token(fake_github.write_token),
+                retry=None,
+                seconds_between_requests=0,
+                seconds_between_writes=0,
+            )
             issue = client.get_repo(REPO).get_issue(number)
             for i in range(5):
                 issue.create_comment(f"{n}-{i}")

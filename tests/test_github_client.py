@@ -32,8 +32,11 @@ def make_client(fake_github: FakeGitHub, waits: list[float]) -> Iterator[Callabl
     clients: list[Github] = []
 
     def make(**kwargs: object) -> Github:
-        options: dict[str, object] = {"base_url": fake_github.url, "throttle": False,
-                                      "sleep": waits.append}
+        options: dict[str, object] = {
+            "base_url": fake_github.url,
+            "throttle": False,
+            "sleep": waits.append,
+        }
         options.update(kwargs)
         token = options.pop("token", fake_github.write_token)
         gh = connect(token, **options)
@@ -56,6 +59,7 @@ def issue(fake_github: FakeGitHub, gh: Github) -> Issue:
 
 
 # -- connect -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("token", [None, "", "   "])
 def test_connect_without_token_is_a_clear_auth_error(token: str | None) -> None:
@@ -93,22 +97,32 @@ def test_importing_foreman_does_not_import_pygithub() -> None:
 
 # -- translate ---------------------------------------------------------------------------------
 
+
 def test_translate_maps_github_exceptions() -> None:
     reset = int(time.time()) + 7200
     primary = RateLimitExceededException(
-        403, {"message": "API rate limit exceeded for installation ID 1."},
-        {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)})
+        403,
+        {"message": "API rate limit exceeded for installation ID 1."},
+        {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)},
+    )
     cases = [
         (BadCredentialsException(401, {"message": "Bad credentials"}, {}), AuthError),
         (GithubException(404, {"message": "Not Found"}, {}), NotFoundError),
         (GithubException(410, {"message": "This issue was deleted"}, {}), NotFoundError),
         (primary, RateLimitedError),
         (GithubException(429, {"message": "slow down"}, {"Retry-After": "30"}), RateLimitedError),
-        (GithubException(403, {"message": "Resource not accessible by integration"}, {}),
-         GitHubError),
-        (GithubException(422, {"message": "Validation Failed",
-                               "errors": [{"code": "invalid", "field": "head"}]}, {}),
-         GitHubError),
+        (
+            GithubException(403, {"message": "Resource not accessible by integration"}, {}),
+            GitHubError,
+        ),
+        (
+            GithubException(
+                422,
+                {"message": "Validation Failed", "errors": [{"code": "invalid", "field": "head"}]},
+                {},
+            ),
+            GitHubError,
+        ),
         (requests.exceptions.RetryError("too many 502"), GitHubError),
         (requests.exceptions.ConnectionError("refused"), GitHubError),
         (requests.exceptions.ReadTimeout("slow"), GitHubError),
@@ -122,8 +136,9 @@ def test_translate_maps_github_exceptions() -> None:
     assert "invalid" in str(translate(cases[6][0]))
 
 
-def test_G08_bad_token_fails_fast_without_retries(fake_github: FakeGitHub,
-                                                  make_client: Callable[..., Github]) -> None:
+def test_G08_bad_token_fails_fast_without_retries(
+    fake_github: FakeGitHub, make_client: Callable[..., Github]
+) -> None:
     token = "ghs_secretBadToken1234567890"
     gh = make_client(token=token, retries=5)
     with pytest.raises(AuthError) as exc, github_errors():
@@ -132,8 +147,7 @@ def test_G08_bad_token_fails_fast_without_retries(fake_github: FakeGitHub,
     assert "401" in str(exc.value) and token not in str(exc.value)
 
 
-def test_G07_deleted_or_transferred_issue_is_not_found(fake_github: FakeGitHub,
-                                                       gh: Github) -> None:
+def test_G07_deleted_or_transferred_issue_is_not_found(fake_github: FakeGitHub, gh: Github) -> None:
     gone, moved = fake_github.add_issue(REPO, "a"), fake_github.add_issue(REPO, "b")
     repo = gh.get_repo(REPO)
     fake_github.delete_issue(REPO, gone)
@@ -145,8 +159,10 @@ def test_G07_deleted_or_transferred_issue_is_not_found(fake_github: FakeGitHub,
 
 # -- rate limits -------------------------------------------------------------------------------
 
+
 def test_G01_primary_limit_with_far_reset_raises_without_waiting(
-        fake_github: FakeGitHub, gh: Github, issue: Issue, waits: list[float]) -> None:
+    fake_github: FakeGitHub, gh: Github, issue: Issue, waits: list[float]
+) -> None:
     fake_github.inject(primary_rate_limit(reset_in=3600, times=None))
     with pytest.raises(RateLimitedError, match="rate-limited until") as read, github_errors():
         issue.get_labels()[0]
@@ -158,14 +174,16 @@ def test_G01_primary_limit_with_far_reset_raises_without_waiting(
 
 
 def test_G01_primary_limit_with_near_reset_waits_then_succeeds(
-        fake_github: FakeGitHub, gh: Github, issue: Issue, waits: list[float]) -> None:
+    fake_github: FakeGitHub, gh: Github, issue: Issue, waits: list[float]
+) -> None:
     fake_github.inject(primary_rate_limit(reset_in=20, route="issues/list-labels-on-issue"))
     assert list(issue.get_labels()) == []
     assert len(waits) == 1 and 19 <= waits[0] <= 22
 
 
 def test_G02_secondary_limit_backs_off_then_gives_a_clear_error(
-        fake_github: FakeGitHub, issue: Issue, waits: list[float]) -> None:
+    fake_github: FakeGitHub, issue: Issue, waits: list[float]
+) -> None:
     fake_github.inject(secondary_rate_limit(route="issues/list-labels-on-issue", times=None))
     with pytest.raises(RateLimitedError, match="secondary rate limit"), github_errors():
         list(issue.get_labels())
@@ -174,34 +192,40 @@ def test_G02_secondary_limit_backs_off_then_gives_a_clear_error(
 
 
 def test_G02_secondary_limit_on_a_write_is_retried_with_backoff(
-        fake_github: FakeGitHub, issue: Issue, waits: list[float]) -> None:
+    fake_github: FakeGitHub, issue: Issue, waits: list[float]
+) -> None:
     fake_github.inject(secondary_rate_limit(route="issues/create-comment", times=2))
-    comment = write_with_reconcile(lambda: issue.create_comment("hi"), lambda: None,
-                                   sleep=waits.append)
+    comment = write_with_reconcile(
+        lambda: issue.create_comment("hi"), lambda: None, sleep=waits.append
+    )
     assert comment.body == "hi" and waits == [15.0, 30.0]
     assert len(fake_github.comments(REPO, issue.number)) == 1
     fake_github.inject(secondary_rate_limit(route="issues/create-comment", times=None))
     with pytest.raises(RateLimitedError, match="still rate-limited after 3 attempts"):
-        write_with_reconcile(lambda: issue.create_comment("again"), lambda: None,
-                             sleep=waits.append)
+        write_with_reconcile(
+            lambda: issue.create_comment("again"), lambda: None, sleep=waits.append
+        )
 
 
-def test_G03_429_without_retry_after_is_retried(fake_github: FakeGitHub, issue: Issue,
-                                                waits: list[float]) -> None:
+def test_G03_429_without_retry_after_is_retried(
+    fake_github: FakeGitHub, issue: Issue, waits: list[float]
+) -> None:
     fake_github.inject(too_many_requests(route="issues/list-labels-on-issue", times=2))
     assert list(issue.get_labels()) == []
     assert waits == [15.0, 30.0]
 
 
-def test_G03_retry_after_is_honoured(fake_github: FakeGitHub, issue: Issue,
-                                     waits: list[float]) -> None:
+def test_G03_retry_after_is_honoured(
+    fake_github: FakeGitHub, issue: Issue, waits: list[float]
+) -> None:
     fake_github.inject(too_many_requests(route="issues/list-labels-on-issue", retry_after=7))
     assert list(issue.get_labels()) == []
     assert waits == [7.0]
 
 
-def test_G03_429_retry_after_beyond_budget_raises(fake_github: FakeGitHub, issue: Issue,
-                                                  waits: list[float]) -> None:
+def test_G03_429_retry_after_beyond_budget_raises(
+    fake_github: FakeGitHub, issue: Issue, waits: list[float]
+) -> None:
     fake_github.inject(too_many_requests(route="issues/list-labels-on-issue", retry_after=900))
     with pytest.raises(RateLimitedError, match="rate-limited until"), github_errors():
         list(issue.get_labels())
@@ -210,28 +234,39 @@ def test_G03_429_retry_after_beyond_budget_raises(fake_github: FakeGitHub, issue
 
 # -- reconciled writes -------------------------------------------------------------------------
 
+
 def find_marker(issue: Issue, login: str) -> Callable[[], IssueComment | None]:
     def lookup() -> IssueComment | None:
-        return next((c for c in issue.get_comments()
-                     if MARKER in c.body and c.user.login == login), None)
+        return next(
+            (c for c in issue.get_comments() if MARKER in c.body and c.user.login == login), None
+        )
+
     return lookup
 
 
-def test_G04_502_on_create_comment_that_was_created(fake_github: FakeGitHub, issue: Issue,
-                                                    waits: list[float]) -> None:
+def test_G04_502_on_create_comment_that_was_created(
+    fake_github: FakeGitHub, issue: Issue, waits: list[float]
+) -> None:
     fake_github.inject(route="issues/create-comment", status=502, apply=True)
-    comment = write_with_reconcile(lambda: issue.create_comment(f"{MARKER}\nTriage: bug"),
-                                   find_marker(issue, fake_github.bot_login), sleep=waits.append)
+    comment = write_with_reconcile(
+        lambda: issue.create_comment(f"{MARKER}\nTriage: bug"),
+        find_marker(issue, fake_github.bot_login),
+        sleep=waits.append,
+    )
     assert MARKER in comment.body
     assert len(fake_github.comments(REPO, issue.number)) == 1
     assert fake_github.count("issues/create-comment") == 1
 
 
-def test_502_that_did_not_create_is_written_again(fake_github: FakeGitHub, issue: Issue,
-                                                  waits: list[float]) -> None:
+def test_502_that_did_not_create_is_written_again(
+    fake_github: FakeGitHub, issue: Issue, waits: list[float]
+) -> None:
     fake_github.inject(route="issues/create-comment", status=502)
-    write_with_reconcile(lambda: issue.create_comment(MARKER),
-                         find_marker(issue, fake_github.bot_login), sleep=waits.append)
+    write_with_reconcile(
+        lambda: issue.create_comment(MARKER),
+        find_marker(issue, fake_github.bot_login),
+        sleep=waits.append,
+    )
     assert len(fake_github.comments(REPO, issue.number)) == 1
     assert fake_github.count("issues/create-comment") == 2 and waits == [1.0]
 
@@ -239,18 +274,22 @@ def test_502_that_did_not_create_is_written_again(fake_github: FakeGitHub, issue
 def pr_lookup(gh: Github, head: str) -> Callable[[], PullRequest | None]:
     def lookup() -> PullRequest | None:
         return next(iter(gh.get_repo(REPO).get_pulls(state="open", head=f"octo:{head}")), None)
+
     return lookup
 
 
-def test_G05_500_on_create_pr_that_succeeded(fake_github: FakeGitHub, gh: Github,
-                                             waits: list[float]) -> None:
+def test_G05_500_on_create_pr_that_succeeded(
+    fake_github: FakeGitHub, gh: Github, waits: list[float]
+) -> None:
     fake_github.create_branch(REPO, "foreman/docs-1")
     fake_github.seed_files(REPO, {"docs/x.md": "x\n"}, branch="foreman/docs-1")
     repo = gh.get_repo(REPO)
     fake_github.inject(route="pulls/create", status=500, apply=True)
     pr = write_with_reconcile(
         lambda: repo.create_pull(base="main", head="foreman/docs-1", title="Docs", draft=True),
-        pr_lookup(gh, "foreman/docs-1"), sleep=waits.append)
+        pr_lookup(gh, "foreman/docs-1"),
+        sleep=waits.append,
+    )
     assert pr.head.ref == "foreman/docs-1"
     assert len(fake_github.pulls(REPO)) == 1 and fake_github.count("pulls/create") == 1
 
@@ -262,27 +301,33 @@ def test_G06_pull_request_already_exists_is_success(fake_github: FakeGitHub, gh:
     first = repo.create_pull(base="main", head="foreman/fix", title="Fix")
     again = write_with_reconcile(
         lambda: repo.create_pull(base="main", head="foreman/fix", title="Fix v2"),
-        pr_lookup(gh, "foreman/fix"), sleep=lambda s: None)
+        pr_lookup(gh, "foreman/fix"),
+        sleep=lambda s: None,
+    )
     assert again.number == first.number
     again.edit(title="Fix v2")
     assert [p.title for p in fake_github.pulls(REPO)] == ["Fix v2"]
 
 
-def test_G10_write_that_times_out_is_reconciled(fake_github: FakeGitHub,
-                                                make_client: Callable[..., Github],
-                                                waits: list[float]) -> None:
+def test_G10_write_that_times_out_is_reconciled(
+    fake_github: FakeGitHub, make_client: Callable[..., Github], waits: list[float]
+) -> None:
     gh = make_client(timeout=1)
     issue = gh.get_repo(REPO).get_issue(fake_github.add_issue(REPO, "slow"))
     fake_github.inject(route="issues/create-comment", status=None, delay=1.5, apply=True)
-    comment = write_with_reconcile(lambda: issue.create_comment(MARKER),
-                                   find_marker(issue, fake_github.bot_login), sleep=waits.append)
+    comment = write_with_reconcile(
+        lambda: issue.create_comment(MARKER),
+        find_marker(issue, fake_github.bot_login),
+        sleep=waits.append,
+    )
     assert comment.body == MARKER
     assert len(fake_github.comments(REPO, issue.number)) == 1
     assert fake_github.count("issues/create-comment") == 1
 
 
 def test_non_ambiguous_errors_propagate_without_lookup(
-        fake_github: FakeGitHub, make_client: Callable[..., Github], issue: Issue) -> None:
+    fake_github: FakeGitHub, make_client: Callable[..., Github], issue: Issue
+) -> None:
     ro = make_client(token=fake_github.read_token)
     read_only = ro.get_repo(REPO).get_issue(issue.number)
     looked: list[int] = []
@@ -299,12 +344,16 @@ def test_non_ambiguous_errors_propagate_without_lookup(
     assert looked == [] and fake_github.comments(REPO, number) == []
 
 
-def test_reconcile_gives_up_after_its_attempts(fake_github: FakeGitHub, issue: Issue,
-                                               waits: list[float]) -> None:
+def test_reconcile_gives_up_after_its_attempts(
+    fake_github: FakeGitHub, issue: Issue, waits: list[float]
+) -> None:
     fake_github.inject(route="issues/create-comment", status=503, times=None)
     with pytest.raises(GitHubError, match=r"comment failed after 3 attempts: .*503"):
-        write_with_reconcile(lambda: issue.create_comment(MARKER),
-                             find_marker(issue, fake_github.bot_login), sleep=waits.append,
-                             what="comment")
+        write_with_reconcile(
+            lambda: issue.create_comment(MARKER),
+            find_marker(issue, fake_github.bot_login),
+            sleep=waits.append,
+            what="comment",
+        )
     assert fake_github.count("issues/create-comment") == 3
     assert waits == [1.0, 2.0]

@@ -57,23 +57,40 @@ class Fault:
             reason = HTTPStatus(self.status).phrase
         except ValueError:
             reason = "Error"
-        return {"message": reason, "documentation_url": "https://docs.github.com/rest",
-                "status": str(self.status)}
+        return {
+            "message": reason,
+            "documentation_url": "https://docs.github.com/rest",
+            "status": str(self.status),
+        }
 
 
 def primary_rate_limit(*, reset_in: float = 3600, **match: Any) -> Fault:
     """403 with ``x-ratelimit-remaining: 0``: the primary (hourly) limit."""
     reset = str(int(time.time() + reset_in))
     headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}
-    return Fault(status=403, headers=headers, body={"message": PRIMARY_MESSAGE,
-                 "documentation_url": "https://docs.github.com/rest/rate-limit"}, **match)
+    return Fault(
+        status=403,
+        headers=headers,
+        body={
+            "message": PRIMARY_MESSAGE,
+            "documentation_url": "https://docs.github.com/rest/rate-limit",
+        },
+        **match,
+    )
 
 
 def secondary_rate_limit(*, retry_after: int | None = None, **match: Any) -> Fault:
     """403 secondary (abuse) limit, with or without ``Retry-After``."""
     headers = {"retry-after": str(retry_after)} if retry_after is not None else {}
-    return Fault(status=403, headers=headers, body={"message": SECONDARY_MESSAGE,
-                 "documentation_url": "https://docs.github.com/rest/rate-limit"}, **match)
+    return Fault(
+        status=403,
+        headers=headers,
+        body={
+            "message": SECONDARY_MESSAGE,
+            "documentation_url": "https://docs.github.com/rest/rate-limit",
+        },
+        **match,
+    )
 
 
 def too_many_requests(*, retry_after: int | None = None, **match: Any) -> Fault:

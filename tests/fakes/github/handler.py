@@ -70,7 +70,7 @@ def paginate(page: Paged, base: str, path: str, query: dict[str, str]) -> tuple[
     except ValueError:
         per_page, number = 30, 1
     last = max(1, math.ceil(len(page.items) / per_page))
-    items = page.items[(number - 1) * per_page: number * per_page]
+    items = page.items[(number - 1) * per_page : number * per_page]
 
     def link(n: int, rel: str) -> str:
         return f'<{base}{path}?{urlencode({**query, "page": str(n)})}>; rel="{rel}"'

@@ -120,8 +120,9 @@ def create_tree(req: Request) -> Response:
     return ok(tree_json(req.base, repo, sha, recursive=False), 201)
 
 
-def _apply_entry(repo: Repo, files: dict[str, tuple[str, str, str]],
-                 entry: dict[str, Any]) -> dict[str, tuple[str, str, str]]:
+def _apply_entry(
+    repo: Repo, files: dict[str, tuple[str, str, str]], entry: dict[str, Any]
+) -> dict[str, tuple[str, str, str]]:
     path = str(entry.get("path", "")).strip("/")
     mode = str(entry.get("mode", FILE_MODE))
     kind = str(entry.get("type", "blob"))

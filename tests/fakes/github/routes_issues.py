@@ -50,8 +50,11 @@ def list_issues(req: Request) -> Paged:
     repo = req.repo()
     wanted_state = req.query.get("state", "open")
     wanted_labels = [x for x in req.query.get("labels", "").split(",") if x]
-    issues = sorted(repo.issues.values(), key=lambda i: i.number,
-                    reverse=req.query.get("direction", "desc") == "desc")
+    issues = sorted(
+        repo.issues.values(),
+        key=lambda i: i.number,
+        reverse=req.query.get("direction", "desc") == "desc",
+    )
     out = []
     for issue in issues:
         if wanted_state != "all" and issue.state != wanted_state:
@@ -71,12 +74,19 @@ def create_issue(req: Request) -> Response:
     body = req.json_object()
     if not body.get("title"):
         raise validation_failed("Issue", "missing_field", "title")
-    issue = Issue(req.state.new_id(), repo.next_number, str(body["title"]), body.get("body"),
-                  req.login, author_association="NONE")
+    issue = Issue(
+        req.state.new_id(),
+        repo.next_number,
+        str(body["title"]),
+        body.get("body"),
+        req.login,
+        author_association="NONE",
+    )
     repo.next_number += 1
     issue.labels = [ensure_label(req, repo, n).name for n in label_names(body)]
-    issue.assignees = list(body.get("assignees") or ([body["assignee"]] if body.get("assignee")
-                                                      else []))
+    issue.assignees = list(
+        body.get("assignees") or ([body["assignee"]] if body.get("assignee") else [])
+    )
     repo.issues[issue.number] = issue
     return _issue(req, repo, issue, 201)
 
@@ -100,7 +110,8 @@ def update_issue(req: Request) -> Response:
         issue.state = body["state"]
         issue.closed_at = now_iso() if issue.state == "closed" else None
         issue.state_reason = body.get("state_reason") or (
-            "completed" if issue.state == "closed" else "reopened")
+            "completed" if issue.state == "closed" else "reopened"
+        )
     if "labels" in body and body["labels"] is not None:
         issue.labels = [ensure_label(req, repo, n).name for n in label_names(body)]
     if "assignees" in body and body["assignees"] is not None:
@@ -152,8 +163,9 @@ def remove_label(req: Request) -> Response:
 def list_comments(req: Request) -> Paged:
     repo = req.repo()
     issue = find_issue(req, repo)
-    comments = sorted((c for c in repo.comments.values() if c.issue_number == issue.number),
-                      key=lambda c: c.id)
+    comments = sorted(
+        (c for c in repo.comments.values() if c.issue_number == issue.number), key=lambda c: c.id
+    )
     return Paged([comment_json(req.base, req.state, repo, c) for c in comments])
 
 
@@ -166,8 +178,13 @@ def create_comment(req: Request) -> Response:
         raise validation_failed("IssueComment", "missing_field", "body")
     if issue.locked:
         raise ApiError(403, "Unable to create comment because issue is locked.")
-    comment = Comment(req.state.new_id(), issue.number, body["body"], req.login,
-                      author_association=req.fake.association(repo, req.login))
+    comment = Comment(
+        req.state.new_id(),
+        issue.number,
+        body["body"],
+        req.login,
+        author_association=req.fake.association(repo, req.login),
+    )
     repo.comments[comment.id] = comment
     issue.touch()
     return ok(comment_json(req.base, req.state, repo, comment), 201)
@@ -212,8 +229,10 @@ def add_assignees(req: Request) -> Response:
     for login in req.json_object().get("assignees") or []:
         name = login["login"] if isinstance(login, dict) else str(login)
         # GitHub silently ignores people without push access.
-        if req.fake.permission(repo, name) in ("write", "maintain", "admin") and \
-                name not in issue.assignees:
+        if (
+            req.fake.permission(repo, name) in ("write", "maintain", "admin")
+            and name not in issue.assignees
+        ):
             issue.assignees.append(name)
     issue.touch()
     return _issue(req, repo, issue, 201)
@@ -234,8 +253,12 @@ def create_label(req: Request) -> Response:
         raise validation_failed("Label", "missing_field", "name")
     if repo.label(name):
         raise validation_failed("Label", "already_exists", "name")
-    label = Label(req.state.new_id(), name, str(body.get("color", "ededed")).lstrip("#"),
-                  str(body.get("description") or ""))
+    label = Label(
+        req.state.new_id(),
+        name,
+        str(body.get("color", "ededed")).lstrip("#"),
+        str(body.get("description") or ""),
+    )
     repo.labels[name.lower()] = label
     return ok(label_json(req.base, repo, label), 201)
 

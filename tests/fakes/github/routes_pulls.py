@@ -30,8 +30,11 @@ def list_pulls(req: Request) -> Paged:
     repo = req.repo()
     state = req.query.get("state", "open")
     head = _split_head(repo, req.query["head"]) if "head" in req.query else None
-    pulls = sorted((i for i in repo.issues.values() if i.pull is not None),
-                   key=lambda i: i.number, reverse=req.query.get("direction", "desc") == "desc")
+    pulls = sorted(
+        (i for i in repo.issues.values() if i.pull is not None),
+        key=lambda i: i.number,
+        reverse=req.query.get("direction", "desc") == "desc",
+    )
     out = []
     for issue in pulls:
         pull = issue.pull
@@ -39,7 +42,9 @@ def list_pulls(req: Request) -> Paged:
         if state != "all" and issue.state != state:
             continue
         if head and (pull.head_repo.split("/")[0].lower(), pull.head_ref) != (
-                head[0].lower(), head[1]):
+            head[0].lower(),
+            head[1],
+        ):
             continue
         if "base" in req.query and pull.base_ref != req.query["base"]:
             continue
@@ -57,8 +62,9 @@ def create_pull(req: Request) -> Response:
     if not body.get("title") and "issue" not in body:
         raise validation_failed("PullRequest", "missing_field", "title")
     owner, branch = _split_head(repo, body["head"])
-    source = req.state.repos.get(f"{owner}/{repo.name}".lower(), repo) if owner != repo.owner \
-        else repo
+    source = (
+        req.state.repos.get(f"{owner}/{repo.name}".lower(), repo) if owner != repo.owner else repo
+    )
     hsha = source.refs.get(f"refs/heads/{branch}")
     if hsha is None or (owner != repo.owner and source is repo):
         raise validation_failed("PullRequest", "invalid", "head")
@@ -67,20 +73,39 @@ def create_pull(req: Request) -> Response:
         raise validation_failed("PullRequest", "invalid", "base")
     for other in repo.issues.values():
         p = other.pull
-        if p and other.state == "open" and p.head_repo.lower() == source.full_name.lower() \
-                and p.head_ref == branch and p.base_ref == body["base"]:
+        if (
+            p
+            and other.state == "open"
+            and p.head_repo.lower() == source.full_name.lower()
+            and p.head_ref == branch
+            and p.base_ref == body["base"]
+        ):
             raise validation_failed(
-                "PullRequest", "custom",
-                message=f"A pull request already exists for {source.owner}:{branch}.")
+                "PullRequest",
+                "custom",
+                message=f"A pull request already exists for {source.owner}:{branch}.",
+            )
     if hsha == bsha or source.git.is_ancestor(hsha, bsha):
         raise validation_failed(
-            "PullRequest", "custom", message=f"No commits between {body['base']} and {branch}")
-    issue = Issue(req.state.new_id(), repo.next_number, str(body.get("title") or ""),
-                  body.get("body"), req.login,
-                  author_association=req.fake.association(repo, req.login))
-    issue.pull = PullInfo(branch, body["base"], source.full_name, hsha, bsha,
-                          draft=bool(body.get("draft", False)),
-                          maintainer_can_modify=bool(body.get("maintainer_can_modify", False)))
+            "PullRequest", "custom", message=f"No commits between {body['base']} and {branch}"
+        )
+    issue = Issue(
+        req.state.new_id(),
+        repo.next_number,
+        str(body.get("title") or ""),
+        body.get("body"),
+        req.login,
+        author_association=req.fake.association(repo, req.login),
+    )
+    issue.pull = PullInfo(
+        branch,
+        body["base"],
+        source.full_name,
+        hsha,
+        bsha,
+        draft=bool(body.get("draft", False)),
+        maintainer_can_modify=bool(body.get("maintainer_can_modify", False)),
+    )
     repo.next_number += 1
     repo.issues[issue.number] = issue
     return ok(pull_json(req.base, req.state, repo, issue), 201)
@@ -127,8 +152,12 @@ def list_reviewers(req: Request) -> Response:
     repo = req.repo()
     pull = find_pull(req, repo).pull
     assert pull is not None
-    return ok({"users": [user_json(req.base, req.state, u) for u in pull.requested_reviewers],
-               "teams": []})
+    return ok(
+        {
+            "users": [user_json(req.base, req.state, u) for u in pull.requested_reviewers],
+            "teams": [],
+        }
+    )
 
 
 @route("POST", R + "/pulls/{pull_number}/requested_reviewers", "pulls/request-reviewers")
@@ -142,9 +171,12 @@ def request_reviewers(req: Request) -> Response:
         if login == issue.user:
             raise ApiError(422, "Review cannot be requested from pull request author.")
         if req.fake.permission(repo, login) == "none" or login not in repo.collaborators:
-            raise ApiError(422, "Reviews may only be requested from collaborators. One or more "
-                                "of the users or teams you specified is not a collaborator of "
-                                f"the {repo.full_name} repository.")
+            raise ApiError(
+                422,
+                "Reviews may only be requested from collaborators. One or more "
+                "of the users or teams you specified is not a collaborator of "
+                f"the {repo.full_name} repository.",
+            )
         if login not in pull.requested_reviewers:
             pull.requested_reviewers.append(login)
     issue.touch()
@@ -208,8 +240,9 @@ def list_reviews(req: Request) -> Paged:
     repo = req.repo()
     issue = find_pull(req, repo)
     assert issue.pull is not None
-    return Paged([review_json(req.base, req.state, repo, issue.number, r)
-                  for r in issue.pull.reviews])
+    return Paged(
+        [review_json(req.base, req.state, repo, issue.number, r) for r in issue.pull.reviews]
+    )
 
 
 @route("POST", R + "/pulls/{pull_number}/reviews", "pulls/create-review")
@@ -220,19 +253,28 @@ def create_review(req: Request) -> Response:
     assert pull is not None
     body = req.json_object()
     event = body.get("event")
-    states = {"APPROVE": "APPROVED", "REQUEST_CHANGES": "CHANGES_REQUESTED",
-              "COMMENT": "COMMENTED", None: "PENDING"}
+    states = {
+        "APPROVE": "APPROVED",
+        "REQUEST_CHANGES": "CHANGES_REQUESTED",
+        "COMMENT": "COMMENTED",
+        None: "PENDING",
+    }
     if event not in states:
         raise validation_failed("PullRequestReview", "invalid", "event")
     if event in ("APPROVE", "REQUEST_CHANGES") and req.login == issue.user:
         verb = "approve" if event == "APPROVE" else "request changes on"
-        raise ApiError(422, "Unprocessable Entity", errors=[
-            f"Can not {verb} your own pull request"])
+        raise ApiError(
+            422, "Unprocessable Entity", errors=[f"Can not {verb} your own pull request"]
+        )
     if event in ("REQUEST_CHANGES", "COMMENT") and not body.get("body"):
-        raise ApiError(422, "Unprocessable Entity", errors=[
-            "Review body is required"])
-    review = Review(req.state.new_id(), req.login, str(body.get("body") or ""), states[event],
-                    body.get("commit_id") or head_sha(req.state, repo, pull))
+        raise ApiError(422, "Unprocessable Entity", errors=["Review body is required"])
+    review = Review(
+        req.state.new_id(),
+        req.login,
+        str(body.get("body") or ""),
+        states[event],
+        body.get("commit_id") or head_sha(req.state, repo, pull),
+    )
     pull.reviews.append(review)
     pull.requested_reviewers = [u for u in pull.requested_reviewers if u != req.login]
     return ok(review_json(req.base, req.state, repo, issue.number, review))

@@ -42,8 +42,14 @@ def get_content(req: Request) -> Response:
     if entry.type == "blob":
         return ok(file_json(req.base, repo, path, ref, entry.sha))
     listing = [
-        content_json(req.base, repo, f"{path}/{e.name}".strip("/"), ref,
-                     "dir" if e.type == "tree" else "file", e.sha)
+        content_json(
+            req.base,
+            repo,
+            f"{path}/{e.name}".strip("/"),
+            ref,
+            "dir" if e.type == "tree" else "file",
+            e.sha,
+        )
         for e in repo.git.trees[entry.sha]
     ]
     return ok(listing)
@@ -70,15 +76,17 @@ def combined_status(req: Request) -> Response:
         latest[status.context] = status
     statuses = list(latest.values())
     r = f"{req.base}/repos/{repo.full_name}"
-    return ok({
-        "state": combined_state(statuses),
-        "sha": sha,
-        "total_count": len(statuses),
-        "statuses": [status_json(req.base, repo, sha, s) for s in statuses],
-        "repository": repo_json(req.base, req.state, repo),
-        "commit_url": f"{r}/commits/{sha}",
-        "url": f"{r}/commits/{sha}/status",
-    })
+    return ok(
+        {
+            "state": combined_state(statuses),
+            "sha": sha,
+            "total_count": len(statuses),
+            "statuses": [status_json(req.base, repo, sha, s) for s in statuses],
+            "repository": repo_json(req.base, req.state, repo),
+            "commit_url": f"{r}/commits/{sha}",
+            "url": f"{r}/commits/{sha}/status",
+        }
+    )
 
 
 @route("GET", R + "/commits/{ref+}", "repos/get-commit")
@@ -92,9 +100,11 @@ def get_commit(req: Request) -> Response:
     parent = commit.parents[0] if commit.parents else None
     files = tree_diff(repo, parent, sha, repo) if parent else []
     out["files"] = files
-    out["stats"] = {"additions": sum(f["additions"] for f in files),
-                    "deletions": sum(f["deletions"] for f in files),
-                    "total": sum(f["additions"] + f["deletions"] for f in files)}
+    out["stats"] = {
+        "additions": sum(f["additions"] for f in files),
+        "deletions": sum(f["deletions"] for f in files),
+        "total": sum(f["additions"] + f["deletions"] for f in files),
+    }
     return ok(out)
 
 
@@ -111,35 +121,47 @@ def compare(req: Request) -> Response:
     merge_base = git.merge_base(base_sha, head_sha) or base_sha
     ahead = [c for c in git.ancestors(head_sha) if c not in set(git.ancestors(base_sha))]
     behind = [c for c in git.ancestors(base_sha) if c not in set(git.ancestors(head_sha))]
-    status = ("identical" if not ahead and not behind else "ahead" if not behind
-              else "behind" if not ahead else "diverged")
+    status = (
+        "identical"
+        if not ahead and not behind
+        else "ahead"
+        if not behind
+        else "behind"
+        if not ahead
+        else "diverged"
+    )
     r = f"{req.base}/repos/{repo.full_name}"
     html = f"{req.base}/{repo.full_name}/compare/{basehead}"
     files = tree_diff(repo, merge_base, head_sha, repo)
     for f in files:
         f["changes"] = f["additions"] + f["deletions"]
-        f.update({k: f"{req.base}/{repo.full_name}/{k[:-4]}/{head_sha}/{f['filename']}"
-                  for k in ("blob_url", "raw_url")})
+        f.update(
+            {
+                k: f"{req.base}/{repo.full_name}/{k[:-4]}/{head_sha}/{f['filename']}"
+                for k in ("blob_url", "raw_url")
+            }
+        )
         f["contents_url"] = f"{r}/contents/{f['filename']}?ref={head_sha}"
-    return ok({
-        "url": f"{r}/compare/{basehead}",
-        "html_url": html,
-        "permalink_url": html,
-        "diff_url": f"{html}.diff",
-        "patch_url": f"{html}.patch",
-        "base_commit": commit_json(req.base, repo, git.commits[base_sha]),
-        "merge_base_commit": commit_json(req.base, repo, git.commits[merge_base]),
-        "status": status,
-        "ahead_by": len(ahead),
-        "behind_by": len(behind),
-        "total_commits": len(ahead),
-        "commits": [commit_json(req.base, repo, git.commits[c]) for c in reversed(ahead)],
-        "files": files,
-    })
+    return ok(
+        {
+            "url": f"{r}/compare/{basehead}",
+            "html_url": html,
+            "permalink_url": html,
+            "diff_url": f"{html}.diff",
+            "patch_url": f"{html}.patch",
+            "base_commit": commit_json(req.base, repo, git.commits[base_sha]),
+            "merge_base_commit": commit_json(req.base, repo, git.commits[merge_base]),
+            "status": status,
+            "ahead_by": len(ahead),
+            "behind_by": len(behind),
+            "total_commits": len(ahead),
+            "commits": [commit_json(req.base, repo, git.commits[c]) for c in reversed(ahead)],
+            "files": files,
+        }
+    )
 
 
-@route("GET", R + "/collaborators/{username}/permission",
-       "repos/get-collaborator-permission-level")
+@route("GET", R + "/collaborators/{username}/permission", "repos/get-collaborator-permission-level")
 def collaborator_permission(req: Request) -> Response:
     repo = req.repo()
     login = req.params["username"]
@@ -149,8 +171,10 @@ def collaborator_permission(req: Request) -> Response:
     user = user_json(req.base, req.state, login)
     user["role_name"] = role
     user["permissions"] = {
-        "pull": role != "none", "triage": role in ("triage", "write", "maintain", "admin"),
-        "push": role in ("write", "maintain", "admin"), "maintain": role in ("maintain", "admin"),
+        "pull": role != "none",
+        "triage": role in ("triage", "write", "maintain", "admin"),
+        "push": role in ("write", "maintain", "admin"),
+        "maintain": role in ("maintain", "admin"),
         "admin": role == "admin",
     }
     return ok({"permission": legacy, "role_name": role, "user": user})
@@ -164,13 +188,23 @@ def get_branch(req: Request) -> Response:
     if sha is None or sha not in repo.git.commits:
         raise ApiError(404, "Branch not found")
     r = f"{req.base}/repos/{repo.full_name}"
-    return ok({
-        "name": name,
-        "commit": commit_json(req.base, repo, repo.git.commits[sha]),
-        "_links": {"self": f"{r}/branches/{name}",
-                   "html": f"{req.base}/{repo.full_name}/tree/{name}"},
-        "protected": False,
-        "protection": {"enabled": False, "required_status_checks": {
-            "enforcement_level": "off", "contexts": [], "checks": []}},
-        "protection_url": f"{r}/branches/{name}/protection",
-    })
+    return ok(
+        {
+            "name": name,
+            "commit": commit_json(req.base, repo, repo.git.commits[sha]),
+            "_links": {
+                "self": f"{r}/branches/{name}",
+                "html": f"{req.base}/{repo.full_name}/tree/{name}",
+            },
+            "protected": False,
+            "protection": {
+                "enabled": False,
+                "required_status_checks": {
+                    "enforcement_level": "off",
+                    "contexts": [],
+                    "checks": [],
+                },
+            },
+            "protection_url": f"{r}/branches/{name}/protection",
+        }
+    )

@@ -61,21 +61,41 @@ class SeedMixin:
         return "NONE"
 
     # -- repositories and git ---------------------------------------------------
-    def add_repo(self, full_name: str, *, private: bool = False, default_branch: str = "main",
-                 fork: bool = False, files: Mapping[str, str | bytes] | None = None) -> Repo:
+    def add_repo(
+        self,
+        full_name: str,
+        *,
+        private: bool = False,
+        default_branch: str = "main",
+        fork: bool = False,
+        files: Mapping[str, str | bytes] | None = None,
+    ) -> Repo:
         """A repository whose default branch has one commit (``README.md`` unless ``files``)."""
         owner, name = full_name.split("/")
         with self._lock:
-            repo = Repo(self.state.new_id(), owner, name, private=private,
-                        default_branch=default_branch, fork=fork)
+            repo = Repo(
+                self.state.new_id(),
+                owner,
+                name,
+                private=private,
+                default_branch=default_branch,
+                fork=fork,
+            )
             self.state.repos[full_name.lower()] = repo
-            self.seed_files(full_name, files or {"README.md": f"# {name}\n"},
-                            message="Initial commit")
+            self.seed_files(
+                full_name, files or {"README.md": f"# {name}\n"}, message="Initial commit"
+            )
         return repo
 
-    def seed_files(self, repo: str, files: Mapping[str, str | bytes | None], *,
-                   branch: str | None = None, message: str = "seed",
-                   author: str = "octocat") -> str:
+    def seed_files(
+        self,
+        repo: str,
+        files: Mapping[str, str | bytes | None],
+        *,
+        branch: str | None = None,
+        message: str = "seed",
+        author: str = "octocat",
+    ) -> str:
         """Commit ``files`` on top of ``branch`` (default branch): blobs, tree, commit, ref.
 
         A ``None`` content deletes the path. Returns the new commit sha.
@@ -113,40 +133,74 @@ class SeedMixin:
         with self._lock:
             r = self._repo(repo)
             commit = r.git.commits[resolve_ref(r, ref or r.default_branch)]
-            return {p: r.git.blobs[v[2]] for p, v in r.git.flatten(commit.tree).items()
-                    if v[1] == "blob"}
+            return {
+                p: r.git.blobs[v[2]]
+                for p, v in r.git.flatten(commit.tree).items()
+                if v[1] == "blob"
+            }
 
     # -- issues, pull requests, comments, labels ----------------------------------
-    def add_label(self, repo: str, name: str, color: str = "ededed",
-                  description: str = "") -> None:
+    def add_label(self, repo: str, name: str, color: str = "ededed", description: str = "") -> None:
         with self._lock:
-            self._repo(repo).labels[name.lower()] = Label(self.state.new_id(), name, color,
-                                                          description)
+            self._repo(repo).labels[name.lower()] = Label(
+                self.state.new_id(), name, color, description
+            )
 
-    def add_issue(self, repo: str, title: str, body: str | None = "", *, user: str = "alice",
-                  labels: Iterable[str] = (), author_association: str = "NONE",
-                  state: str = "open", locked: bool = False,
-                  assignees: Iterable[str] = ()) -> int:
+    def add_issue(
+        self,
+        repo: str,
+        title: str,
+        body: str | None = "",
+        *,
+        user: str = "alice",
+        labels: Iterable[str] = (),
+        author_association: str = "NONE",
+        state: str = "open",
+        locked: bool = False,
+        assignees: Iterable[str] = (),
+    ) -> int:
         with self._lock:
             r = self._repo(repo)
             for name in labels:
                 if r.label(name) is None:
                     self.add_label(repo, name)
-            issue = Issue(self.state.new_id(), r.next_number, title, body, user,
-                          author_association=author_association, state=state, locked=locked,
-                          labels=list(labels), assignees=list(assignees))
+            issue = Issue(
+                self.state.new_id(),
+                r.next_number,
+                title,
+                body,
+                user,
+                author_association=author_association,
+                state=state,
+                locked=locked,
+                labels=list(labels),
+                assignees=list(assignees),
+            )
             if state == "closed":
                 issue.closed_at = now_iso()
             r.issues[issue.number] = issue
             r.next_number += 1
             return issue.number
 
-    def add_pull(self, repo: str, title: str, body: str | None = "", *, head: str = "feature",
-                 base: str = "main", user: str = "alice", author_association: str = "NONE",
-                 labels: Iterable[str] = (), draft: bool = False, locked: bool = False,
-                 fork: bool = False, fork_owner: str = "mallory",
-                 files: Iterable[str | dict[str, Any]] | None = None,
-                 mergeable: bool | None = True, state: str = "open") -> int:
+    def add_pull(
+        self,
+        repo: str,
+        title: str,
+        body: str | None = "",
+        *,
+        head: str = "feature",
+        base: str = "main",
+        user: str = "alice",
+        author_association: str = "NONE",
+        labels: Iterable[str] = (),
+        draft: bool = False,
+        locked: bool = False,
+        fork: bool = False,
+        fork_owner: str = "mallory",
+        files: Iterable[str | dict[str, Any]] | None = None,
+        mergeable: bool | None = True,
+        state: str = "open",
+    ) -> int:
         """A PR. ``files`` seeds its changed files; without it they come from the branches."""
         with self._lock:
             r = self._repo(repo)
@@ -154,20 +208,49 @@ class SeedMixin:
             if fork:
                 key = f"{fork_owner}/{r.name}"
                 source = self.state.repos.get(key.lower()) or self.add_repo(key, fork=True)
-            number = self.add_issue(repo, title, body, user=user, labels=labels, locked=locked,
-                                    author_association=author_association, state=state)
-            entries = None if files is None else [
-                f if isinstance(f, dict) else {"filename": f, "status": "modified",
-                                               "additions": 1, "deletions": 1}
-                for f in files]
+            number = self.add_issue(
+                repo,
+                title,
+                body,
+                user=user,
+                labels=labels,
+                locked=locked,
+                author_association=author_association,
+                state=state,
+            )
+            entries = (
+                None
+                if files is None
+                else [
+                    f
+                    if isinstance(f, dict)
+                    else {"filename": f, "status": "modified", "additions": 1, "deletions": 1}
+                    for f in files
+                ]
+            )
             bsha = r.refs.get(f"refs/heads/{base}", fake_sha("base", repo, number))
             hsha = source.refs.get(f"refs/heads/{head}", fake_sha("head", repo, number))
-            r.issues[number].pull = PullInfo(head, base, source.full_name, hsha, bsha,
-                                             draft=draft, files=entries, mergeable=mergeable)
+            r.issues[number].pull = PullInfo(
+                head,
+                base,
+                source.full_name,
+                hsha,
+                bsha,
+                draft=draft,
+                files=entries,
+                mergeable=mergeable,
+            )
             return number
 
-    def add_comment(self, repo: str, number: int, body: str, *, user: str = "alice",
-                    author_association: str | None = None) -> int:
+    def add_comment(
+        self,
+        repo: str,
+        number: int,
+        body: str,
+        *,
+        user: str = "alice",
+        author_association: str | None = None,
+    ) -> int:
         with self._lock:
             r = self._repo(repo)
             association = author_association or self.association(r, user)
@@ -185,28 +268,50 @@ class SeedMixin:
         with self._lock:
             self._repo(repo).gone[number] = (404, "Not Found")
 
-    def set_check_runs(self, repo: str, ref: str,
-                       runs: Iterable[tuple[str, str, str | None] | dict[str, Any]]) -> None:
+    def set_check_runs(
+        self, repo: str, ref: str, runs: Iterable[tuple[str, str, str | None] | dict[str, Any]]
+    ) -> None:
         """``runs``: ``(name, status, conclusion)`` tuples or dicts with those keys."""
         with self._lock:
             r = self._repo(repo)
             sha = resolve_ref(r, ref, strict=False)
-            items = [run if isinstance(run, dict) else dict(zip(
-                ("name", "status", "conclusion"), run, strict=True)) for run in runs]
-            r.check_runs[sha] = [CheckRun(self.state.new_id(), i["name"], sha,
-                                          i.get("status", "completed"), i.get("conclusion"))
-                                 for i in items]
+            items = [
+                run
+                if isinstance(run, dict)
+                else dict(zip(("name", "status", "conclusion"), run, strict=True))
+                for run in runs
+            ]
+            r.check_runs[sha] = [
+                CheckRun(
+                    self.state.new_id(),
+                    i["name"],
+                    sha,
+                    i.get("status", "completed"),
+                    i.get("conclusion"),
+                )
+                for i in items
+            ]
 
-    def set_statuses(self, repo: str, ref: str,
-                     statuses: Iterable[tuple[str, str] | dict[str, Any]]) -> None:
+    def set_statuses(
+        self, repo: str, ref: str, statuses: Iterable[tuple[str, str] | dict[str, Any]]
+    ) -> None:
         """``statuses``: ``(context, state)`` tuples or dicts (``context``, ``state``, ...)."""
         with self._lock:
             r = self._repo(repo)
             sha = resolve_ref(r, ref, strict=False)
-            items = [s if isinstance(s, dict) else {"context": s[0], "state": s[1]}
-                     for s in statuses]
-            r.statuses[sha] = [Status(self.state.new_id(), i["context"], i["state"],
-                                      i.get("description"), i.get("target_url")) for i in items]
+            items = [
+                s if isinstance(s, dict) else {"context": s[0], "state": s[1]} for s in statuses
+            ]
+            r.statuses[sha] = [
+                Status(
+                    self.state.new_id(),
+                    i["context"],
+                    i["state"],
+                    i.get("description"),
+                    i.get("target_url"),
+                )
+                for i in items
+            ]
 
     # -- inspectors ----------------------------------------------------------------
     def repo(self, repo: str) -> Repo:
@@ -218,13 +323,18 @@ class SeedMixin:
 
     def comments(self, repo: str, number: int) -> list[Comment]:
         with self._lock:
-            return sorted((c for c in self._repo(repo).comments.values()
-                           if c.issue_number == number), key=lambda c: c.id)
+            return sorted(
+                (c for c in self._repo(repo).comments.values() if c.issue_number == number),
+                key=lambda c: c.id,
+            )
 
     def pulls(self, repo: str, state: str = "all") -> list[Issue]:
         with self._lock:
-            return [i for i in self._repo(repo).issues.values()
-                    if i.pull is not None and state in ("all", i.state)]
+            return [
+                i
+                for i in self._repo(repo).issues.values()
+                if i.pull is not None and state in ("all", i.state)
+            ]
 
     def labels(self, repo: str) -> list[str]:
         with self._lock:

@@ -11,8 +11,13 @@ from .gitstore import Commit, Signature
 from .state import ApiError, Repo
 
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
-UNSIGNED = {"verified": False, "reason": "unsigned", "signature": None, "payload": None,
-            "verified_at": None}
+UNSIGNED = {
+    "verified": False,
+    "reason": "unsigned",
+    "signature": None,
+    "payload": None,
+    "verified_at": None,
+}
 
 
 def resolve_ref(repo: Repo, ref: str, *, strict: bool = True) -> str:
@@ -39,8 +44,14 @@ def blob_json(base: str, repo: Repo, sha: str, *, full: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"sha": sha, "url": f"{base}/repos/{repo.full_name}/git/blobs/{sha}"}
     if full:
         data = repo.git.blobs[sha]
-        out.update({"node_id": f"B_{sha[:12]}", "size": len(data),
-                    "content": _b64(data), "encoding": "base64"})
+        out.update(
+            {
+                "node_id": f"B_{sha[:12]}",
+                "size": len(data),
+                "content": _b64(data),
+                "encoding": "base64",
+            }
+        )
     return out
 
 
@@ -73,8 +84,14 @@ def git_commit_json(base: str, repo: Repo, commit: Commit) -> dict[str, Any]:
         "committer": _sig(commit.committer),
         "tree": {"sha": commit.tree, "url": f"{r}/git/trees/{commit.tree}"},
         "message": commit.message,
-        "parents": [{"sha": p, "url": f"{r}/git/commits/{p}",
-                     "html_url": f"{base}/{repo.full_name}/commit/{p}"} for p in commit.parents],
+        "parents": [
+            {
+                "sha": p,
+                "url": f"{r}/git/commits/{p}",
+                "html_url": f"{base}/{repo.full_name}/commit/{p}",
+            }
+            for p in commit.parents
+        ],
         "verification": dict(UNSIGNED),
     }
 
@@ -100,8 +117,10 @@ def commit_json(base: str, repo: Repo, commit: Commit) -> dict[str, Any]:
         },
         "author": None,
         "committer": None,
-        "parents": [{"sha": p["sha"], "url": f"{r}/commits/{p['sha']}", "html_url": p["html_url"]}
-                    for p in inner["parents"]],
+        "parents": [
+            {"sha": p["sha"], "url": f"{r}/commits/{p['sha']}", "html_url": p["html_url"]}
+            for p in inner["parents"]
+        ],
     }
 
 
@@ -135,4 +154,4 @@ def file_json(base: str, repo: Repo, path: str, ref: str, sha: str) -> dict[str,
 def _b64(data: bytes) -> str:
     """Base64 wrapped at 60 characters per line, as GitHub sends it."""
     text = base64.b64encode(data).decode()
-    return "".join(text[i:i + 60] + "\n" for i in range(0, len(text), 60))
+    return "".join(text[i : i + 60] + "\n" for i in range(0, len(text), 60))

@@ -34,29 +34,33 @@ def diff_entries(base: str, state: State, repo: Repo, issue: Issue) -> list[dict
     if pull.files is not None:
         raw = pull.files
     else:
-        raw = tree_diff(head_repo(state, repo, pull), base_sha(repo, pull),
-                        head_sha(state, repo, pull), repo)
+        raw = tree_diff(
+            head_repo(state, repo, pull), base_sha(repo, pull), head_sha(state, repo, pull), repo
+        )
     out = []
     for f in raw:
         sha = f.get("sha") or ""
         url = f"{base}/repos/{repo.full_name}/contents/{f['filename']}?ref={sha}"
-        out.append({
-            "sha": sha,
-            "filename": f["filename"],
-            "status": f.get("status", "modified"),
-            "additions": f.get("additions", 0),
-            "deletions": f.get("deletions", 0),
-            "changes": f.get("additions", 0) + f.get("deletions", 0),
-            "blob_url": f"{base}/{repo.full_name}/blob/{sha}/{f['filename']}",
-            "raw_url": f"{base}/{repo.full_name}/raw/{sha}/{f['filename']}",
-            "contents_url": url,
-            "patch": f.get("patch", ""),
-        })
+        out.append(
+            {
+                "sha": sha,
+                "filename": f["filename"],
+                "status": f.get("status", "modified"),
+                "additions": f.get("additions", 0),
+                "deletions": f.get("deletions", 0),
+                "changes": f.get("additions", 0) + f.get("deletions", 0),
+                "blob_url": f"{base}/{repo.full_name}/blob/{sha}/{f['filename']}",
+                "raw_url": f"{base}/{repo.full_name}/raw/{sha}/{f['filename']}",
+                "contents_url": url,
+                "patch": f.get("patch", ""),
+            }
+        )
     return out
 
 
 def tree_diff(head: Repo, base_commit: str, head_commit: str, base: Repo) -> list[dict[str, Any]]:
     """Files changed between two commits (the head's objects may live in a fork)."""
+
     def files(repo: Repo, sha: str) -> dict[str, tuple[str, str, str]]:
         commit = repo.git.commits.get(sha)
         return repo.git.flatten(commit.tree) if commit else {}
@@ -76,14 +80,16 @@ def tree_diff(head: Repo, base_commit: str, head_commit: str, base: Repo) -> lis
         before = text(base, a[2] if a else None)
         after = text(head, b[2] if b else None)
         patch = list(difflib.unified_diff(before, after, lineterm="", n=3))[2:]
-        out.append({
-            "filename": path,
-            "sha": b[2] if b else (a[2] if a else None),
-            "status": "added" if a is None else "removed" if b is None else "modified",
-            "additions": sum(1 for ln in patch if ln.startswith("+")),
-            "deletions": sum(1 for ln in patch if ln.startswith("-")),
-            "patch": "\n".join(patch),
-        })
+        out.append(
+            {
+                "filename": path,
+                "sha": b[2] if b else (a[2] if a else None),
+                "status": "added" if a is None else "removed" if b is None else "modified",
+                "additions": sum(1 for ln in patch if ln.startswith("+")),
+                "deletions": sum(1 for ln in patch if ln.startswith("-")),
+                "patch": "\n".join(patch),
+            }
+        )
     return out
 
 
@@ -108,10 +114,14 @@ def pull_json(
     html = f"{base}/{repo.full_name}/pull/{issue.number}"
     hsha = head_sha(state, repo, pull)
     links = {
-        "self": u, "html": html, "issue": f"{r}/issues/{issue.number}",
+        "self": u,
+        "html": html,
+        "issue": f"{r}/issues/{issue.number}",
         "comments": f"{r}/issues/{issue.number}/comments",
-        "review_comments": f"{u}/comments", "review_comment": f"{r}/pulls/comments{{/number}}",
-        "commits": f"{u}/commits", "statuses": f"{r}/statuses/{hsha}",
+        "review_comments": f"{u}/comments",
+        "review_comment": f"{r}/pulls/comments{{/number}}",
+        "commits": f"{u}/commits",
+        "statuses": f"{r}/statuses/{hsha}",
     }
     out: dict[str, Any] = {
         "url": u,
@@ -154,22 +164,34 @@ def pull_json(
     if full:
         files = diff_entries(base, state, repo, issue)
         head = head_repo(state, repo, pull)
-        commits = len([c for c in head.git.ancestors(hsha)
-                       if not repo.git.is_ancestor(c, base_sha(repo, pull))]) or 1
-        out.update({
-            "merged": pull.merged,
-            "mergeable": None if pull.merged else pull.mergeable,
-            "rebaseable": pull.mergeable,
-            "mergeable_state": _mergeable_state(issue, pull),
-            "merged_by": user_json(base, state, pull.merged_by) if pull.merged_by else None,
-            "comments": sum(1 for c in repo.comments.values() if c.issue_number == issue.number),
-            "review_comments": 0,
-            "maintainer_can_modify": pull.maintainer_can_modify,
-            "commits": commits,
-            "additions": sum(f["additions"] for f in files),
-            "deletions": sum(f["deletions"] for f in files),
-            "changed_files": len(files),
-        })
+        commits = (
+            len(
+                [
+                    c
+                    for c in head.git.ancestors(hsha)
+                    if not repo.git.is_ancestor(c, base_sha(repo, pull))
+                ]
+            )
+            or 1
+        )
+        out.update(
+            {
+                "merged": pull.merged,
+                "mergeable": None if pull.merged else pull.mergeable,
+                "rebaseable": pull.mergeable,
+                "mergeable_state": _mergeable_state(issue, pull),
+                "merged_by": user_json(base, state, pull.merged_by) if pull.merged_by else None,
+                "comments": sum(
+                    1 for c in repo.comments.values() if c.issue_number == issue.number
+                ),
+                "review_comments": 0,
+                "maintainer_can_modify": pull.maintainer_can_modify,
+                "commits": commits,
+                "additions": sum(f["additions"] for f in files),
+                "deletions": sum(f["deletions"] for f in files),
+                "changed_files": len(files),
+            }
+        )
     return out
 
 
@@ -216,8 +238,13 @@ def check_run_json(base: str, repo: Repo, run: CheckRun) -> dict[str, Any]:
         "conclusion": run.conclusion if done else None,
         "started_at": "2024-01-01T00:00:00Z",
         "completed_at": "2024-01-01T00:01:00Z" if done else None,
-        "output": {"title": run.name, "summary": "", "text": None, "annotations_count": 0,
-                   "annotations_url": f"{u}/annotations"},
+        "output": {
+            "title": run.name,
+            "summary": "",
+            "text": None,
+            "annotations_count": 0,
+            "annotations_url": f"{u}/annotations",
+        },
         "name": run.name,
         "check_suite": {"id": run.id},
         "app": None,

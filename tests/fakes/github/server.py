@@ -44,8 +44,9 @@ class FakeGitHub(SeedMixin):
         self._server = FakeHTTPServer(("127.0.0.1", 0), Handler)
         self._server.fake = self
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.01}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -98,8 +99,11 @@ class FakeGitHub(SeedMixin):
         return [e for e in self.requests if e.is_write]
 
     def calls(self, route: str | None = None, method: str | None = None) -> list[LoggedRequest]:
-        return [e for e in self.requests
-                if (route is None or e.route == route) and (method is None or e.method == method)]
+        return [
+            e
+            for e in self.requests
+            if (route is None or e.route == route) and (method is None or e.method == method)
+        ]
 
     def count(self, route: str | None = None, method: str | None = None) -> int:
         return len(self.calls(route, method))
@@ -112,8 +116,13 @@ class FakeGitHub(SeedMixin):
         with self._lock:
             self.log = RequestLog()
 
-    def set_rate_limit(self, remaining: int | None = None, *, limit: int | None = None,
-                       reset_in: float | None = None) -> None:
+    def set_rate_limit(
+        self,
+        remaining: int | None = None,
+        *,
+        limit: int | None = None,
+        reset_in: float | None = None,
+    ) -> None:
         with self._lock:
             if limit is not None:
                 self.rate_limit = limit
@@ -124,8 +133,12 @@ class FakeGitHub(SeedMixin):
 
     def rate_limit_snapshot(self) -> dict[str, int]:
         used = self.rate_limit - self.rate_remaining
-        return {"limit": self.rate_limit, "remaining": self.rate_remaining,
-                "reset": self.rate_reset, "used": used}
+        return {
+            "limit": self.rate_limit,
+            "remaining": self.rate_remaining,
+            "reset": self.rate_reset,
+            "used": used,
+        }
 
     def _rate_headers(self) -> dict[str, str]:
         snap = self.rate_limit_snapshot()
@@ -134,8 +147,9 @@ class FakeGitHub(SeedMixin):
         return headers
 
     # -- dispatch --------------------------------------------------------------
-    def dispatch(self, method: str, raw_path: str, headers: Mapping[str, str],
-                 raw_body: bytes) -> Reply:
+    def dispatch(
+        self, method: str, raw_path: str, headers: Mapping[str, str], raw_body: bytes
+    ) -> Reply:
         parts = urlsplit(raw_path)
         path, query = parts.path, dict(parse_qsl(parts.query))
         found = match(method, path)
@@ -146,8 +160,15 @@ class FakeGitHub(SeedMixin):
             body = _BAD_JSON
         with self._lock:
             ident = self._authenticate(headers)
-            entry = LoggedRequest(method, path, query, name, None if body is _BAD_JSON else body,
-                                  time.time(), ident[0] if ident else None)
+            entry = LoggedRequest(
+                method,
+                path,
+                query,
+                name,
+                None if body is _BAD_JSON else body,
+                time.time(),
+                ident[0] if ident else None,
+            )
             self.log.add(entry)
             exhausted = False
             if ident and name != "rate-limit/get":
@@ -182,8 +203,15 @@ class FakeGitHub(SeedMixin):
             return None
         return self.tokens.get(token.strip())
 
-    def _execute(self, method: str, path: str, query: dict[str, str], body: Any,
-                 ident: tuple[str, str] | None, exhausted: bool) -> Reply:
+    def _execute(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        body: Any,
+        ident: tuple[str, str] | None,
+        exhausted: bool,
+    ) -> Reply:
         try:
             if ident is None:
                 raise ApiError(401, "Bad credentials")
@@ -197,8 +225,7 @@ class FakeGitHub(SeedMixin):
             route, params = found
             if route.write and ident[1] != "write":
                 raise ApiError(403, "Resource not accessible by integration")
-            req = Request(method, path, query, body, ident[0], self.url, self.state, self,
-                          params)
+            req = Request(method, path, query, body, ident[0], self.url, self.state, self, params)
             result = route.handler(req)
         except ApiError as exc:
             return exc.status, exc.headers, exc.body()

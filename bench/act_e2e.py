@@ -1,0 +1,136 @@
+"""Benchmark: the docs-typo case end to end under act, and the action's install step.
+
+    uv run python bench/act_e2e.py [--runs N] [--cold-uv-cache]
+
+Prints
+* the install step's time: cold (a new venv; uv's package cache warm) and warm
+  (the cached venv found by its lock hash); with --cold-uv-cache also with an
+  empty uv cache (downloads the locked wheels from the package index);
+* the wall time of `act issues` for a "docs typo" issue: plan -> docs worker
+  (scripted FakeAnthropic) -> review -> gate, against FakeGitHub. Goal: <= 20 s.
+  The gate keeps PyGithub's production pacing (1 s between writes) unless
+  --no-throttle is given.
+
+Everything runs on this machine; the fakes listen on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from act_support.events import issue_event  # noqa: E402
+from act_support.harness import (  # noqa: E402
+    ActRunner,
+    ConsumerRepo,
+    copy_action,
+    mirror_into,
+    prebuild_venv,
+)
+from fakes import anthropic_steps as steps  # noqa: E402
+from fakes.fake_anthropic import FakeAnthropic  # noqa: E402
+from fakes.github.server import FakeGitHub  # noqa: E402
+
+GOAL_SECONDS = 20.0
+TOKEN = "ghs_benchActFakeTokenQQ7r2Lw9Ks4Mn8Pz6Xc3Vb1"
+README = "# demo\n\nInstall with:\n\n    pip instal demo\n"
+
+
+def time_install(action: Path, tool_cache: Path, *, uv_cache: Path | None = None) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_"))}
+    env.update(FOREMAN_ACTION_PATH=str(action), FOREMAN_TOOL_CACHE=str(tool_cache))
+    if uv_cache is not None:
+        env["UV_CACHE_DIR"] = str(uv_cache)
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(action / "scripts" / "action_install.py")],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def docs_case(runner: ActRunner, work: Path, n: int, *, throttle: bool) -> tuple[float, str]:
+    repo = ConsumerRepo.create(work / f"demo-{n}", {"README.md": README})
+    with FakeGitHub() as github, FakeAnthropic() as anthropic:
+        github.add_repo("octo/demo")
+        github.add_token(TOKEN, "write")
+        mirror_into(github, repo)
+        title, body = "Typo in the README", "It says `pip instal demo`."
+        number = github.add_issue("octo/demo", title, body, user="octo", labels=["documentation"])
+        anthropic.script(
+            steps.tool_use(
+                ("edit_file", {"path": "README.md", "old_text": "instal ", "new_text": "install "})
+            ),
+            steps.text("Fixed the typo."),
+            steps.json_reply({"verdict": "approve", "reasons": ["typo fix"]}),
+        )
+        started = time.perf_counter()
+        result = runner.run(
+            repo,
+            "issues",
+            issue_event(number, title, body, labels=["documentation"]),
+            scratch=work / f"run-{n}",
+            env={
+                "GITHUB_API_URL": github.url,
+                "ANTHROPIC_BASE_URL": anthropic.url,
+                "FOREMAN_GITHUB_THROTTLE": "1" if throttle else "0",
+            },
+            secrets={"GITHUB_TOKEN": TOKEN, "ANTHROPIC_API_KEY": anthropic.api_key},
+        )
+        elapsed = time.perf_counter() - started
+    jobs = ", ".join(f"{k}: {v}" for k, v in result.job_results().items())
+    return elapsed, f"exit {result.returncode} ({jobs})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="act runs of the docs case")
+    parser.add_argument(
+        "--no-throttle",
+        action="store_true",
+        help="drop PyGithub's pacing (1 s between writes), as the tests do",
+    )
+    parser.add_argument(
+        "--cold-uv-cache", action="store_true", help="also time an install with an empty uv cache"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-act-") as tmp:
+        work = Path(tmp)
+        action = copy_action(work / "action")
+        cold = time_install(action, work / "cache-a")
+        warm = time_install(action, work / "cache-a")
+        print(f"install, new venv (uv cache warm): {cold:6.2f} s")
+        print(f"install, cached venv (warm):       {warm:6.2f} s")
+        if args.cold_uv_cache:
+            empty = time_install(action, work / "cache-b", uv_cache=work / "uv-cache")
+            print(f"install, empty uv cache:           {empty:6.2f} s")
+
+        tool_cache = work / "tool-cache"
+        prebuild_venv(action, tool_cache)
+        runner = ActRunner(work, action, tool_cache)
+        times = []
+        for n in range(args.runs):
+            elapsed, outcome = docs_case(runner, work, n, throttle=not args.no_throttle)
+            times.append(elapsed)
+            print(f"act docs-typo run {n + 1}: {elapsed:6.2f} s  {outcome}")
+        best, median = min(times), statistics.median(times)
+        verdict = "within" if median <= GOAL_SECONDS else "OVER"
+        goal = f"{verdict} the {GOAL_SECONDS:.0f} s goal"
+        print(f"act docs-typo: best {best:.2f} s, median {median:.2f} s ({goal})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

