@@ -221,3 +221,31 @@ def test_H01_hostile_title_stays_data(
     title = p["tasks"][0]["item"]["title"]
     assert title.startswith('"; touch ') and "`touch" in title and "$(touch" in title
     assert "matrix<<ghadelimiter_" in out.read_text()
+
+
+def test_P02_fork_pull_request_event_plans_read_only(
+    env: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    number = fake_github.add_pull(
+        REPO, "fork", "", head="patch-1", fork=True, files={"docs/x.md": "y\n"}
+    )
+    event = example("pr-opened.json")
+    event["number"] = event["pull_request"]["number"] = number
+    event["pull_request"]["head"]["repo"] = {"full_name": "mallory/demo"}
+    event["pull_request"]["labels"] = [{"name": "crash"}]
+    p = run_plan(env, capsys, event)
+    assert p["dry_run"] is True and workers(p) == ["triage"]
+    assert any("fork" in n["text"] for n in p["notes"])
+    assert [r.method for r in fake_github.requests] == ["GET"]  # reads only
+
+
+def test_P02_command_on_fork_pr_learns_the_fork_and_refuses_code_workers(
+    env: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    number = fake_github.add_pull(REPO, "fork change", "", head="patch-1", fork=True)
+    event = comment_event("octo", "/foreman lint-fix", "OWNER")
+    event["issue"]["number"] = number
+    event["issue"]["pull_request"] = {"url": f"{fake_github.url}/repos/{REPO}/pulls/{number}"}
+    p = run_plan(env, capsys, event)
+    assert workers(p) == ["triage"] and any("forks" in n["text"] for n in p["notes"])
+    assert fake_github.count("pulls/get") == 1

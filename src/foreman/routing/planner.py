@@ -84,6 +84,20 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
         why = f"label {item.added_label!r} is not a {config.triggers.label_prefix}<worker> trigger"
     if why is not None:
         return _skip(item, why, dry_run=dry_run)
+    if item.is_pull_request and item.pull is None and item.number and reader.available:
+        # A comment on a PR: learn its head and whether it comes from a fork.
+        item = reader.fetch_item(item, item.number)
+    notes: list[Note] = []
+    if item.event_name == "pull_request" and item.pull is not None and item.pull.is_fork:
+        # The workflow token of a fork PR cannot write: the gate only reports.
+        dry_run = True
+        notes.append(
+            Note(
+                kind="info",
+                item=item.number,
+                text="Pull request from a fork: read-only handling; nothing is written.",
+            )
+        )
     paths: Sequence[str] | None = None
     if item.is_pull_request and item.number and needs_paths(config.routing.rules):
         paths = reader.changed_files(item.number) if reader.available else None
@@ -100,7 +114,7 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
         else None,
     )
     tasks = [build_task(item, config, p, paths, dry_run=dry_run) for p in routed.proposals]
-    notes: list[Note] = routed.notes
+    notes += routed.notes
     return Plan(
         repo=item.repo,
         event_name=item.event_name,
