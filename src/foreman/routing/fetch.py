@@ -49,6 +49,16 @@ class Reader:
         repo: Repository = self._repo
         return repo
 
+    def rate_remaining(self) -> int | None:
+        """Requests left, from the last response's headers (no request of its own)."""
+        if self._gh is None:
+            return None
+        try:
+            remaining, _limit = self._gh.rate_limiting
+        except Exception:  # pragma: no cover - PyGithub internals
+            return None
+        return int(remaining) if remaining is not None and remaining >= 0 else None
+
     def fetch_item(self, item: WorkItem, number: int) -> WorkItem:
         """Fill a dispatch item with the current state of issue/PR ``number``."""
         from foreman.github.client import github_errors

@@ -85,7 +85,7 @@ def select(config: Config, reader: Reader, sweep: WorkItem) -> tuple[list[WorkIt
             reader.calls += 1  # one listing page
         if len(picked) >= inbox.max_per_run:
             break
-        remaining = _remaining(reader)
+        remaining = reader.rate_remaining()
         if reader.calls >= inbox.request_budget or (remaining is not None and remaining < RESERVE):
             notices.append(
                 f"sweep stopped early after {reader.calls} requests "
@@ -100,17 +100,6 @@ def select(config: Config, reader: Reader, sweep: WorkItem) -> tuple[list[WorkIt
             continue
         picked.append(_to_item(issue, sweep, reader))
     return picked, notices
-
-
-def _remaining(reader: Reader) -> int | None:
-    gh = reader._gh
-    if gh is None:
-        return None
-    try:
-        remaining, _limit = gh.rate_limiting
-    except Exception:
-        return None
-    return int(remaining) if remaining is not None and remaining >= 0 else None
 
 
 def sweep_plan(
