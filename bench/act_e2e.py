@@ -94,6 +94,29 @@ def docs_case(runner: ActRunner, work: Path, n: int, *, throttle: bool) -> tuple
     return elapsed, f"exit {result.returncode} ({jobs})"
 
 
+def measure_installs(work: Path, *, cold_uv_cache: bool = False) -> dict[str, float]:
+    """One install into a new venv (uv's cache as it is), then one that finds it cached.
+
+    With ``cold_uv_cache`` also one with an empty uv cache (downloads from the package index).
+    """
+    action = copy_action(work / "action")
+    out = {"cold": time_install(action, work / "cache-a")}
+    out["warm"] = time_install(action, work / "cache-a")
+    if cold_uv_cache:
+        out["empty_uv_cache"] = time_install(action, work / "cache-b", uv_cache=work / "uv-cache")
+    return out
+
+
+def measure_act(work: Path, runs: int, *, throttle: bool = True) -> list[tuple[float, str]]:
+    """``runs`` act runs of the docs-typo case: ``(seconds, outcome)`` each."""
+    work.mkdir(parents=True, exist_ok=True)
+    action = copy_action(work / "act-action")
+    tool_cache = work / "tool-cache"
+    prebuild_venv(action, tool_cache)
+    runner = ActRunner(work, action, tool_cache)
+    return [docs_case(runner, work, n, throttle=throttle) for n in range(runs)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="act runs of the docs case")
@@ -108,23 +131,15 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-act-") as tmp:
         work = Path(tmp)
-        action = copy_action(work / "action")
-        cold = time_install(action, work / "cache-a")
-        warm = time_install(action, work / "cache-a")
-        print(f"install, new venv (uv cache warm): {cold:6.2f} s")
-        print(f"install, cached venv (warm):       {warm:6.2f} s")
-        if args.cold_uv_cache:
-            empty = time_install(action, work / "cache-b", uv_cache=work / "uv-cache")
-            print(f"install, empty uv cache:           {empty:6.2f} s")
-
-        tool_cache = work / "tool-cache"
-        prebuild_venv(action, tool_cache)
-        runner = ActRunner(work, action, tool_cache)
-        times = []
-        for n in range(args.runs):
-            elapsed, outcome = docs_case(runner, work, n, throttle=not args.no_throttle)
-            times.append(elapsed)
+        installs = measure_installs(work, cold_uv_cache=args.cold_uv_cache)
+        print(f"install, new venv (uv cache warm): {installs['cold']:6.2f} s")
+        print(f"install, cached venv (warm):       {installs['warm']:6.2f} s")
+        if "empty_uv_cache" in installs:
+            print(f"install, empty uv cache:           {installs['empty_uv_cache']:6.2f} s")
+        runs = measure_act(work, args.runs, throttle=not args.no_throttle)
+        for n, (elapsed, outcome) in enumerate(runs):
             print(f"act docs-typo run {n + 1}: {elapsed:6.2f} s  {outcome}")
+        times = [elapsed for elapsed, _ in runs]
         best, median = min(times), statistics.median(times)
         verdict = "within" if median <= GOAL_SECONDS else "OVER"
         goal = f"{verdict} the {GOAL_SECONDS:.0f} s goal"

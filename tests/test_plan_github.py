@@ -100,6 +100,7 @@ def test_pr_path_rule_reads_changed_files(
     p = run_plan(env, capsys, event)
     assert workers(p) == ["docs"]
     assert fake_github.count("pulls/list-files") == 1
+    assert p["rest_calls"] == fake_github.count() == 1
     assert "docs/a.md" in p["tasks"][0]["brief"]
 
 

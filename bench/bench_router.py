@@ -1,0 +1,116 @@
+"""The embedded classifier on the shared issue dataset (../shared, optional).
+
+* the share of issues it decides (does not abstain on) at its default
+  threshold, with no rules: those never reach the LLM;
+* ``foreman eval-router``: cross-validated macro-F1, coverage at 90 % precision;
+* the time to import the classifier and load the shipped model, in a fresh process.
+
+Each returns ``None`` plus a reason when the dataset or the classifier is missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench_proc import PYTHON, BenchError, Stats, clean_env, foreman, module_exists, run
+
+from sharedref import SHARED
+
+CSV_PATH = SHARED / "datasets" / "issue-types" / "issues_train.csv"
+CLASSIFIER = "foreman.routing.classifier"
+EVAL_KEYS = ("macro_f1", "per_class", "coverage_at_90", "abstain_threshold", "ms_per_issue")
+_LOAD = """\
+import json, time
+t0 = time.perf_counter()
+from foreman.routing.classifier import Classifier
+t1 = time.perf_counter()
+Classifier.load(None)
+t2 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "load": t2 - t1}))
+"""
+
+
+def classifier_missing() -> str | None:
+    """Why the classifier cannot be imported here (another helper may not have written it)."""
+    return None if module_exists(CLASSIFIER) else f"{CLASSIFIER} does not exist yet"
+
+
+def missing(csv_path: Path = CSV_PATH, *, command: str | None = None) -> str | None:
+    """Why the classifier measurements on the dataset cannot run here, or None."""
+    if why := classifier_missing():
+        return why
+    if command is not None and not module_exists(f"foreman.commands.{command}"):
+        return f"foreman.commands.{command} does not exist yet"
+    if not csv_path.is_file():
+        return f"dataset not found: {csv_path}"
+    return None
+
+
+def read_issues(csv_path: Path, limit: int | None = None) -> list[dict[str, str]]:
+    csv.field_size_limit(1 << 24)
+    with csv_path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return rows[:limit] if limit is not None else rows
+
+
+@dataclass(frozen=True)
+class Share:
+    decided: int
+    total: int
+    by_label: dict[str, int]  # predicted label -> count (decided only)
+    ms_per_issue: float
+
+    @property
+    def ratio(self) -> float:
+        return self.decided / self.total if self.total else 0.0
+
+
+def share_without_llm(csv_path: Path = CSV_PATH, limit: int | None = None) -> Share:
+    """Issues the shipped classifier decides at its default threshold (what the plan does)."""
+    import importlib
+
+    classifier: Any = importlib.import_module(CLASSIFIER).Classifier.load(None)
+    rows = read_issues(csv_path, limit)
+    by_label: dict[str, int] = {}
+    started = time.perf_counter()
+    for row in rows:
+        pred = classifier.predict(row["title"] or "", row["body"] or "", min_confidence=None)
+        if pred.label is not None:
+            by_label[pred.label] = by_label.get(pred.label, 0) + 1
+    elapsed = time.perf_counter() - started
+    decided = sum(by_label.values())
+    return Share(decided, len(rows), by_label, 1000 * elapsed / max(len(rows), 1))
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    scores: dict[str, Any]  # eval-router's JSON
+    seconds: float  # the command's wall time
+
+
+def eval_router(csv_path: Path = CSV_PATH, folds: int = 5) -> EvalResult:
+    proc = foreman("eval-router", "--data", str(csv_path), "--folds", str(folds), env=clean_env())
+    proc.check()
+    try:
+        scores = proc.json()
+    except ValueError:  # tolerate a human-readable preamble: the JSON is the last line
+        scores = json.loads(proc.stdout.strip().splitlines()[-1])
+    absent = [k for k in EVAL_KEYS if k not in scores]
+    if absent:
+        raise BenchError(f"eval-router output lacks {absent}: {proc.stdout[:500]}")
+    return EvalResult(scores, proc.seconds)
+
+
+def model_load(runs: int) -> tuple[Stats, Stats]:
+    """Import time and model load time of the classifier, each in a fresh process."""
+    imports, loads = [], []
+    for _ in range(runs):
+        timing = run([PYTHON, "-c", _LOAD], env=clean_env()).check().json()
+        imports.append(timing["import"])
+        loads.append(timing["load"])
+    return Stats.of(imports), Stats.of(loads)

@@ -1,0 +1,100 @@
+"""bench/run.py does not rot: its cheapest measurements run once and return numbers.
+
+Behaviour and shape only; how fast anything is belongs to the benchmark's output.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    """``bench/run.py`` as a module (it puts bench/ and tests/ on sys.path)."""
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cli_arguments(bench: ModuleType) -> None:
+    args = bench.parse_args(["--quick", "--skip-act", "--json", "out.json"])
+    assert args.quick and args.skip_act and args.json == "out.json" and not args.cold_uv_cache
+
+
+def test_a_process_is_timed_and_its_peak_rss_read(bench: ModuleType) -> None:
+    import bench_proc
+
+    code = "import sys; x = bytearray(40 << 20); print('hi'); sys.exit(3)"
+    proc = bench_proc.run([sys.executable, "-c", code], env=bench_proc.clean_env())
+    assert (proc.returncode, proc.stdout) == (3, "hi\n")
+    assert proc.seconds > 0 and proc.max_rss_mb >= 40  # the child's own peak, not ours
+    with pytest.raises(bench_proc.BenchError, match="exited 3"):
+        proc.check()
+
+
+def test_plan_timing_returns_stats_for_the_rules_path(bench: ModuleType, tmp_path: Path) -> None:
+    import bench_plan
+
+    timing = bench_plan.time_plan("rules", 1, tmp_path)
+    assert timing.layer == "rules" and timing.llm_requests == 0
+    assert timing.seconds.n == 1 and timing.seconds.median > 0
+    assert timing.rss_mb.median > 0
+
+
+def test_plan_rest_calls_are_counted_per_event_kind(bench: ModuleType, tmp_path: Path) -> None:
+    import bench_plan
+
+    cases = ("issues.opened (owner)", "workflow_dispatch with a number")
+    counts = bench_plan.plan_rest_calls(tmp_path, only=cases)
+    assert tuple(counts) == cases
+    for case, c in counts.items():
+        assert isinstance(c.calls, int) and c.calls == sum(c.routes.values()), case
+        assert c.workers == ["debug"], case
+    assert counts["workflow_dispatch with a number"].routes == {"issues/get": 1}
+
+
+def test_gate_scenario_counts_calls_and_memory(bench: ModuleType, tmp_path: Path) -> None:
+    import bench_jobs
+
+    run = bench_jobs.run_gate("opened PR", tmp_path / "gate")
+    assert run.decision == "pull request"
+    assert run.pr_calls > 0 and run.item_calls > 0 and run.total == sum(run.routes.values())
+    assert run.proc.max_rss_mb > 0 and run.proc.seconds > 0
+
+
+def test_router_measurements_say_why_they_cannot_run(bench: ModuleType, tmp_path: Path) -> None:
+    import bench_router
+
+    why = bench_router.missing(tmp_path / "absent.csv")
+    assert why is not None and ("does not exist yet" in why or "absent.csv" in why)
+
+
+def test_table_and_json(bench: ModuleType) -> None:
+    from bench_proc import Stats
+    from bench_table import Section, as_json, count, render, skipped, timed
+
+    section = Section(
+        "s",
+        [
+            timed("fast", Stats.of([0.1, 0.2, 0.3]), 0.3),
+            count("calls", 12, 10),
+            skipped("absent", "no data"),
+        ],
+        ["a note"],
+    )
+    text = render([section])
+    assert text.splitlines()[0].split() == ["metric", "value", "goal", "met?"]
+    assert [r.met_text for r in section.rows] == ["yes", "NO", "skipped"]
+    assert "0.200 s (min 0.100, max 0.300, n=3)" in text
+    data = json.loads(json.dumps(as_json([section])))
+    assert data[0]["rows"][1]["value"] == 12 and data[0]["notes"] == ["a note"]
