@@ -3,12 +3,15 @@
 A scenario passes when at least one of its tests ran and none failed. The
 scoreboard closes with ``N passed, N failed`` over the IDs that ran (or, with
 ``--scoreboard-all``, over the whole catalogue, missing IDs counting as failed).
+``--scoreboard-json PATH`` also writes it as JSON (``scripts/scenarios.py`` reads it).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +28,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="score the whole scenario catalogue (missing IDs fail)",
     )
+    parser.addoption(
+        "--scoreboard-json",
+        metavar="PATH",
+        help="also write the scoreboard (per ID: state, tests, outcomes) to PATH as JSON",
+    )
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -35,19 +43,20 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _results[match.group(1)].append(report.outcome)
 
 
+def state_of(outcomes: list[str]) -> str:
+    if not outcomes:
+        return "missing"
+    if "failed" in outcomes:
+        return "fail"
+    return "pass" if "passed" in outcomes else "skipped"
+
+
 def score(results: dict[str, list[str]], ids: list[str]) -> tuple[list[str], int, int]:
     lines: list[str] = []
     passed = failed = 0
     for sid in ids:
         outcomes = results.get(sid, [])
-        if not outcomes:
-            state = "missing"
-        elif "failed" in outcomes:
-            state = "fail"
-        elif "passed" in outcomes:
-            state = "pass"
-        else:
-            state = "skipped"
+        state = state_of(outcomes)
         ok = state == "pass"
         passed += ok
         failed += not ok
@@ -55,9 +64,22 @@ def score(results: dict[str, list[str]], ids: list[str]) -> tuple[list[str], int
     return lines, passed, failed
 
 
+def write_json(path: str, ids: list[str]) -> None:
+    entries = {
+        sid: {"state": state_of(_results.get(sid, [])), "outcomes": _results.get(sid, [])}
+        for sid in ids
+    }
+    passed = sum(e["state"] == "pass" for e in entries.values())
+    data = {"ids": entries, "passed": passed, "failed": len(entries) - passed}
+    Path(path).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     full = bool(config.getoption("--scoreboard-all"))
     ids = list(SCENARIOS) if full else [s for s in SCENARIOS if s in _results]
+    json_path = config.getoption("--scoreboard-json")
+    if json_path:
+        write_json(str(json_path), ids)
     if not ids:
         return
     lines, passed, failed = score(_results, ids)

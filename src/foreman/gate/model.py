@@ -43,7 +43,9 @@ DECISION_TEXT: dict[str, str] = {
     "missing": "no result",
     "error": "error",
 }
-ASKS = frozenset({"ask-human", "blocked", "error"})  # decisions that mention gate.ask
+# Decisions that mention gate.ask. "failed" too: a worker that gave up (e.g. the model was
+# down for every retry, L01) leaves the item to a maintainer.
+ASKS = frozenset({"ask-human", "blocked", "error", "failed"})
 
 
 @dataclass(frozen=True)

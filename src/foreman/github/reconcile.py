@@ -22,6 +22,7 @@ from foreman.errors import ForemanError, GitHubError, RateLimitedError
 from .client import SECONDARY_BASE_WAIT, github_errors, github_message, is_ambiguous, translate
 
 T = TypeVar("T")
+RESET_PAD = 1.0  # a wait for an announced time ends this long after it
 
 
 def write_with_reconcile(
@@ -59,7 +60,7 @@ def write_with_reconcile(
             maybe_written = is_ambiguous(exc)
             if isinstance(error, RateLimitedError):  # refused: nothing was written
                 wait = _rate_limit_wait(error, attempt)
-                if wait > max_wait:
+                if wait > max_wait + RESET_PAD:  # the budget bounds GitHub's wait, not our pad
                     raise error from exc
             elif maybe_written:
                 wait = backoff * 2.0**attempt
@@ -95,5 +96,5 @@ def _already_exists(exc: BaseException) -> bool:
 
 def _rate_limit_wait(error: RateLimitedError, attempt: int) -> float:
     if error.reset_at is not None:
-        return max(0.0, error.reset_at - time.time()) + 1.0
+        return max(0.0, error.reset_at - time.time()) + RESET_PAD
     return SECONDARY_BASE_WAIT * 2.0**attempt
