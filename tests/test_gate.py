@@ -232,3 +232,14 @@ def test_rejected_and_missing_bundles_are_reported_not_fatal(gate: Gate) -> None
     assert ds == {f"issue-{n}-debug": "pull request", f"issue-{n}-docs": "no result",
                   bad.id: "bundle rejected"}  # fmt: skip
     assert len(gate.pulls()) == 1
+
+
+def test_status_comment_lookup_skipped_for_an_item_without_comments(gate: Gate) -> None:
+    gate.checkout()
+    n = gate.fake.add_issue(REPO, "add() subtracts")
+    _debug(gate, n)
+    assert gate.run() == 0
+    assert gate.fake.count("issues/list-comments") == 0
+    assert len(gate.fake.comments(REPO, n)) == 1
+    assert gate.run() == 0  # the re-run finds it through the look-up
+    assert gate.fake.count("issues/list-comments") == 1 and len(gate.fake.comments(REPO, n)) == 1

@@ -66,9 +66,9 @@ def test_G02_secondary_limit_on_a_write_backs_off_then_gives_up_clearly(gate: Ga
 
 def test_G03_429_without_retry_after_on_a_read_is_retried(gate: Gate) -> None:
     n = debug_bundle(gate)
-    gate.fake.inject(too_many_requests(route="issues/list-comments", times=1))
+    gate.fake.inject(too_many_requests(route="issues/get", times=1))
     assert gate.run() == 0
-    assert gate.fake.count("issues/list-comments") == 2 and len(gate.waits) >= 1
+    assert gate.fake.count("issues/get") == 2 and len(gate.waits) >= 1
     assert len(gate.fake.comments(REPO, n)) == 1
 
 

@@ -32,6 +32,7 @@ class ItemNow:
     state: str
     title: str
     labels: list[str]
+    comments: int = -1  # -1: unknown
 
 
 @dataclass
@@ -56,7 +57,13 @@ def read_item(repo: Repository, number: int) -> ItemNow:
     with github_errors():
         raw = repo.get_issue(number).raw_data  # the lazy issue is fetched here
     labels = [str(x["name"]) for x in raw.get("labels") or []]
-    return ItemNow(str(raw.get("state")), str(raw.get("title") or ""), labels)
+    count = raw.get("comments")
+    return ItemNow(
+        str(raw.get("state")),
+        str(raw.get("title") or ""),
+        labels,
+        count if isinstance(count, int) else -1,
+    )
 
 
 def _not_attempted(works: list[ItemWork], err: ForemanError) -> None:
@@ -131,7 +138,12 @@ def write_item(s: Session, work: ItemWork, report: GateReport) -> None:
         return
     try:
         state, _ = upsert(
-            s.repo, number, work.render(list(cfg.gate.ask)), cfg.triggers.bot_logins, s.opts.wait
+            s.repo,
+            number,
+            work.render(list(cfg.gate.ask)),
+            cfg.triggers.bot_logins,
+            s.opts.wait,
+            known_absent=now.comments == 0,  # an item without comments has no status comment
         )
         work.comment_state = state
         failed = any(o.decision == "error" for o in work.outcomes)

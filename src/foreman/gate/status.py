@@ -95,12 +95,19 @@ def find(repo: Repository, number: int, bot_logins: Iterable[str]) -> IssueComme
 
 
 def upsert(
-    repo: Repository, number: int, body: str, bot_logins: Iterable[str], sleep: Sleep
+    repo: Repository,
+    number: int,
+    body: str,
+    bot_logins: Iterable[str],
+    sleep: Sleep,
+    *,
+    known_absent: bool = False,
 ) -> tuple[Upsert, IssueComment]:
+    """Create or update the status comment; ``known_absent`` skips the look-up (no comments)."""
     from foreman.github.reconcile import write_with_reconcile
 
     bots = list(bot_logins)
-    existing = find(repo, number, bots)
+    existing = None if known_absent else find(repo, number, bots)
     if existing is not None:
         if existing.body == body:
             return "unchanged", existing
