@@ -1,0 +1,128 @@
+"""Layer 2: the embedded issue classifier. Pure Python at run time; abstains when unsure.
+
+The shipped model (``model.json.gz`` next to this file) was trained on real
+GitHub issues labelled bug / feature / question (``scripts/train_classifier.py``);
+``foreman learn`` writes a repository's own model in the same format.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from foreman.errors import ForemanError, Location
+from foreman.routing.features import FeatureConfig, Vocabulary
+from foreman.routing.train import MODEL_VERSION, Model
+
+SHIPPED = "model.json.gz"
+
+
+class ModelError(ForemanError):
+    title = "invalid classifier model"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    label: str | None  # None: abstained
+    confidence: float
+    probabilities: dict[str, float]
+
+    @property
+    def abstained(self) -> bool:
+        return self.label is None
+
+
+def to_json(model: Model) -> dict[str, Any]:
+    return {
+        "format": "agent-foreman-classifier",
+        "version": MODEL_VERSION,
+        "labels": model.labels,
+        "features": model.features.to_dict(),
+        "vocabulary": model.vocab.index,
+        "idf": [round(x, 5) for x in model.vocab.idf],
+        "weights": [{str(k): v for k, v in w.items()} for w in model.weights],
+        "bias": model.bias,
+        "threshold": model.threshold,
+        "meta": model.meta,
+    }
+
+
+def save(model: Model, path: Path) -> None:
+    data = json.dumps(to_json(model), separators=(",", ":"), sort_keys=True).encode()
+    if path.suffix == ".gz":
+        data = gzip.compress(data, mtime=0)
+    path.write_bytes(data)
+
+
+def _from_json(data: Any, source: str) -> Model:
+    try:
+        if data.get("format") != "agent-foreman-classifier":
+            raise ValueError("not an agent-foreman classifier model")
+        if data.get("version") != MODEL_VERSION:
+            raise ValueError(f"model version {data.get('version')!r}, expected {MODEL_VERSION}")
+        vocab = Vocabulary(
+            {
+                b: {str(t): int(i) for t, i in terms.items()}
+                for b, terms in data["vocabulary"].items()
+            },
+            [float(x) for x in data["idf"]],
+        )
+        weights = [{int(k): float(v) for k, v in w.items()} for w in data["weights"]]
+        labels = [str(x) for x in data["labels"]]
+        bias = [float(x) for x in data["bias"]]
+        if not (len(labels) == len(weights) == len(bias) >= 2):
+            raise ValueError("labels, weights and bias disagree in length")
+        return Model(
+            labels,
+            vocab,
+            weights,
+            bias,
+            FeatureConfig.from_dict(data["features"]),
+            float(data["threshold"]),
+            dict(data.get("meta") or {}),
+        )
+    except (AttributeError, KeyError, TypeError, ValueError) as err:
+        raise ModelError(f"cannot use this model: {err}", location=Location(source)) from None
+
+
+class Classifier:
+    def __init__(self, model: Model) -> None:
+        self.model = model
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Classifier:
+        """A model file (``.json`` or ``.json.gz``), or the shipped model."""
+        try:
+            if path is None:
+                raw = resources.files("foreman.routing").joinpath(SHIPPED).read_bytes()
+                source = f"foreman/routing/{SHIPPED}"
+            else:
+                raw = path.read_bytes()
+                source = str(path)
+            if raw[:2] == b"\x1f\x8b":
+                raw = gzip.decompress(raw)
+            data = json.loads(raw)
+        except (OSError, ValueError, EOFError) as err:
+            where = str(path) if path else SHIPPED
+            raise ModelError(f"cannot read the model: {err}", location=Location(where)) from None
+        return cls(_from_json(data, source))
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.model.labels)
+
+    @property
+    def threshold(self) -> float:
+        return self.model.threshold
+
+    def predict(self, title: str, body: str, *, min_confidence: float | None = None) -> Prediction:
+        probs = self.model.proba(title or "", body or "")
+        best = max(range(len(probs)), key=probs.__getitem__)
+        threshold = self.model.threshold if min_confidence is None else min_confidence
+        conf = probs[best]
+        label = self.model.labels[best] if conf >= threshold else None
+        return Prediction(label, conf, dict(zip(self.model.labels, probs, strict=True)))

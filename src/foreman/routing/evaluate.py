@@ -1,0 +1,128 @@
+"""Scoring the classifier: the shipped model on a CSV, or k-fold CV of the training procedure."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from foreman.errors import Location, UsageError
+from foreman.routing.train import Model, Row, coverage_at, folds, macro_f1, train
+
+NEEDED = ("title", "body", "label")
+
+
+def read_rows(path: Path) -> tuple[list[Row], list[str]]:
+    """(title, body, label) rows and each row's repo ('' when there is no repo column)."""
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in NEEDED if c not in (reader.fieldnames or [])]
+            if missing:
+                raise UsageError(
+                    f"CSV lacks column(s) {', '.join(missing)}", location=Location(str(path), 1)
+                )
+            rows: list[Row] = []
+            repos: list[str] = []
+            for rec in reader:
+                label = (rec.get("label") or "").strip()
+                if not label:
+                    raise UsageError("empty label", location=Location(str(path), reader.line_num))
+                rows.append((rec.get("title") or "", rec.get("body") or "", label))
+                repos.append(rec.get("repo") or "")
+    except OSError as err:
+        raise UsageError(f"cannot read CSV: {err.strerror}", location=Location(str(path))) from None
+    except csv.Error as err:
+        raise UsageError(f"malformed CSV: {err}", location=Location(str(path))) from None
+    if not rows:
+        raise UsageError("CSV has no rows", location=Location(str(path)))
+    return rows, repos
+
+
+def _score(
+    gold: list[str], pred: list[str], conf: list[float], labels: Sequence[str], threshold: float
+) -> dict[str, Any]:
+    f1, per = macro_f1(gold, pred, labels)
+    correct = [g == p for g, p in zip(gold, pred, strict=True)]
+    cov, thr = coverage_at(conf, correct)
+    decided = [i for i, c in enumerate(conf) if c >= threshold]
+    prec = sum(correct[i] for i in decided) / len(decided) if decided else 0.0
+    return {
+        "macro_f1": round(f1, 4),
+        "per_class": per,
+        "coverage_at_90": round(cov, 4),
+        "threshold_at_90": round(thr, 4),
+        "abstain_threshold": round(threshold, 4),
+        "decided_share": round(len(decided) / len(conf), 4),
+        "decided_precision": round(prec, 4),
+    }
+
+
+def _predict(model: Model, rows: Sequence[Row]) -> tuple[list[str], list[float], float]:
+    pred, conf = [], []
+    start = time.perf_counter()
+    for title, body, _ in rows:
+        probs = model.proba(title, body)
+        best = max(range(len(probs)), key=probs.__getitem__)
+        pred.append(model.labels[best])
+        conf.append(probs[best])
+    ms = (time.perf_counter() - start) * 1000 / max(1, len(rows))
+    return pred, conf, ms
+
+
+def score_model(model: Model, rows: list[Row], threshold: float | None = None) -> dict[str, Any]:
+    pred, conf, ms = _predict(model, rows)
+    out = _score(
+        [r[2] for r in rows],
+        pred,
+        conf,
+        model.labels,
+        model.threshold if threshold is None else threshold,
+    )
+    return {"rows": len(rows), "folds": 0, **out, "ms_per_issue": round(ms, 3)}
+
+
+def cross_validate(
+    rows: list[Row],
+    k: int,
+    *,
+    seed: int = 0,
+    threshold: float | None = None,
+    groups: list[str] | None = None,
+    epochs: int = 10,
+) -> dict[str, Any]:
+    """k-fold stratified CV (or leave-one-group-out when ``groups`` is given)."""
+    if groups is not None:
+        names = sorted(set(groups))
+        parts = [[i for i, g in enumerate(groups) if g == name] for name in names]
+    else:
+        if k < 2:
+            raise UsageError("--folds must be at least 2")
+        parts = folds([r[2] for r in rows], k, seed)
+    gold: list[str] = []
+    pred: list[str] = []
+    conf: list[float] = []
+    labels: list[str] = sorted({r[2] for r in rows})
+    ms_total = 0.0
+    for part in parts:
+        held = set(part)
+        model = train([r for i, r in enumerate(rows) if i not in held], seed=seed, epochs=epochs)
+        test = [rows[i] for i in part]
+        p, c, ms = _predict(model, test)
+        ms_total += ms * len(test)
+        gold += [r[2] for r in test]
+        pred += p
+        conf += c
+    cov_thr = coverage_at(conf, [g == p for g, p in zip(gold, pred, strict=True)])[1]
+    chosen = cov_thr if threshold is None else threshold
+    out = _score(gold, pred, conf, labels, chosen)
+    return {
+        "rows": len(rows),
+        "folds": len(parts),
+        **out,
+        "ms_per_issue": round(ms_total / len(rows), 3),
+    }

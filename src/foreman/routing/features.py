@@ -1,0 +1,227 @@
+"""Issue text -> sparse feature vector, shared by training and prediction.
+
+An issue becomes four *blocks* of counted terms:
+
+- ``T`` title words and word pairs, the first title word (``^word``), a
+  bracketed prefix (``[bug]`` -> ``[]bug``) and a ``scope:`` prefix;
+- ``W`` body words and word pairs, markdown headings (``#...``) and
+  HTML-comment openings (``<!--...``: issue templates leave them behind);
+- ``S`` structure: counts (log-bucketed) of code blocks, stack-trace lines,
+  error words, question marks, question / feature / bug phrasing, body length,
+  a title ending in ``?``, and the first words answering a template heading
+  (``### Issue type`` -> ``bug``);
+- ``C`` character 3..5-grams of the title and the start of the body.
+
+Text is lower-cased; URLs become ``_url_`` plus their host, and hex numbers,
+version strings and numbers become ``_hex_``, ``_ver_`` and ``_num_``.
+Each block is weighted ``(1 + log tf) * idf``, L2-normalised and scaled by its
+block weight; the whole vector is then L2-normalised again.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+BLOCKS = ("T", "W", "S", "C")
+Doc = dict[str, Counter[str]]  # block -> term counts
+Vector = tuple[list[int], list[float]]  # (feature indices, values)
+
+_URL = re.compile(r"https?://([\w.-]+)\S*")
+_HEX = re.compile(r"\b0x[0-9a-f]+\b")
+_VER = re.compile(r"\bv?\d+(?:\.\d+)+\w*")
+_NUM = re.compile(r"\b\d+\b")
+_WORD = re.compile(r"[a-z_][a-z0-9_']*|\d+|[?!]")
+_CODE = re.compile(r"```")
+_TRACE = re.compile(
+    r"traceback \(most recent call last\)|^\s*at [\w$.<>]+ ?\(|file \"[^\"]+\", line \d+"
+    r"|\w+\.(?:js|ts|py|cpp|cc|h|java):\d+",
+    re.M,
+)
+_ERROR = re.compile(r"\w*(?:error|exception|fault|crash|abort|assert)")
+_ASK = re.compile(
+    r"\b(?:how (?:do|can|to|should)|is (?:it|there) (?:possible|a way)|can (?:i|we|you|someone)"
+    r"|what is|why (?:is|does|do)|any (?:idea|help|suggestion)|help me|please help|does anyone"
+    r"|i (?:want|need|am trying|'m trying) to)\b"
+)
+_WISH = re.compile(
+    r"\b(?:would be (?:nice|great|useful|good)|feature request|add (?:support|an? option)"
+    r"|it would|allow|support for|propos\w+|suggest\w*|instead of|enhancement)\b"
+)
+_BROKEN = re.compile(
+    r"\b(?:steps to reproduce|expected (?:behaviou?r|result)|actual (?:behaviou?r|result)"
+    r"|describe the bug|repro(?:duce)?|regression|broken|doesn'?t work|does not work"
+    r"|not working|crash(?:es|ed)?)\b"
+)
+_HEADING = re.compile(r"^\s*#+\s*([^\n]{1,60})", re.M)
+_COMMENT = re.compile(r"<!--(.{0,36})", re.S)
+_ANSWER = re.compile(
+    r"^\s*(?:#+ [^\n]*|\*\*[^*\n]{1,80}\*\*:?)\s*\n(?:\s*\n)*\s*([^\n#*<][^\n]{0,40})", re.M
+)
+_BRACKET = re.compile(r"\s*\[([^\]]{1,30})\]")
+_SCOPE = re.compile(r"\s*([\w -]{1,20}):")
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """How text becomes features; saved in the model so prediction matches training."""
+
+    body_chars: int = 4000  # body words/structure come from this many leading characters
+    char_chars: int = 600  # character n-grams come from the title and this many body characters
+    char_min: int = 3
+    char_max: int = 5
+    weights: Mapping[str, float] = field(
+        default_factory=lambda: {"T": 0.7, "W": 1.0, "S": 0.5, "C": 1.5}
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["weights"] = dict(self.weights)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FeatureConfig:
+        return cls(
+            body_chars=int(data["body_chars"]),
+            char_chars=int(data["char_chars"]),
+            char_min=int(data["char_min"]),
+            char_max=int(data["char_max"]),
+            weights={str(k): float(v) for k, v in dict(data["weights"]).items()},
+        )
+
+
+def normalise(text: str) -> str:
+    """Lower-case and replace URLs, hex numbers, versions and numbers by placeholders."""
+    text = _URL.sub(lambda m: " _url_ _host_" + m.group(1).replace(".", "_") + " ", text.lower())
+    return _NUM.sub(" _num_ ", _VER.sub(" _ver_ ", _HEX.sub(" _hex_ ", text)))
+
+
+def _bucket(count: int) -> int:
+    return 0 if count <= 0 else min(5, 1 + int(math.log2(count)))
+
+
+def _pairs(words: list[str]) -> map[str]:
+    return map("{} {}".format, words, words[1:])
+
+
+def _char_grams(text: str, lo: int, hi: int) -> Counter[str]:
+    grams: Counter[str] = Counter()
+    size = len(text)
+    for n in range(lo, hi + 1):
+        grams.update(map(text.__getitem__, map(slice, range(size - n + 1), range(n, size + 1))))
+    return grams
+
+
+def extract(title: str, body: str, config: FeatureConfig) -> Doc:
+    """Count the terms of one issue, per block."""
+    title_low = title.strip().lower()
+    body = body[: config.body_chars]
+    body_low = body.lower()
+    title_norm = normalise(title)
+    body_norm = normalise(body)
+
+    title_words = _WORD.findall(title_norm)
+    t: Counter[str] = Counter(title_words)
+    t.update(_pairs(title_words))
+    if title_words:
+        t["^" + title_words[0]] += 1
+    if m := _BRACKET.match(title_low):
+        t["[]" + m.group(1)] += 1
+    if m := _SCOPE.match(title_low):
+        t[":" + m.group(1).strip()] += 1
+
+    body_words = _WORD.findall(body_norm)
+    w: Counter[str] = Counter(body_words)
+    w.update(_pairs(body_words))
+    w.update("#" + h.strip() for h in _HEADING.findall(body_low))
+    w.update("<!--" + " ".join(c.split()) for c in _COMMENT.findall(body_low))
+
+    both = body_low + " " + title_low
+    s: Counter[str] = Counter(
+        [
+            f"code{_bucket(len(_CODE.findall(body)) // 2)}",
+            f"trace{_bucket(len(_TRACE.findall(body_low)))}",
+            f"error{_bucket(len(_ERROR.findall(body_low)))}",
+            f"qmark{_bucket(body_low.count('?'))}",
+            f"ask{_bucket(len(_ASK.findall(both)))}",
+            f"wish{_bucket(len(_WISH.findall(both)))}",
+            f"broken{_bucket(len(_BROKEN.findall(both)))}",
+            f"len{_bucket(len(body) // 100)}",
+        ]
+    )
+    if title_low.endswith("?"):
+        s["title?"] += 1
+    for answer in _ANSWER.findall(body_low):
+        words = _WORD.findall(normalise(answer))[:2]
+        if words:
+            s["=" + " ".join(words)] += 1
+
+    head = title_norm + " " + normalise(body[: config.char_chars])
+    chars = _char_grams(" " + " ".join(head.split()) + " ", config.char_min, config.char_max)
+    return {"T": t, "W": w, "S": s, "C": chars}
+
+
+@dataclass
+class Vocabulary:
+    """Term -> feature index per block, and the idf of every index."""
+
+    index: dict[str, dict[str, int]]
+    idf: list[float]
+
+    def __len__(self) -> int:
+        return len(self.idf)
+
+
+def build_vocabulary(
+    docs: list[Doc], *, min_df: int = 2, max_terms: Mapping[str, int] | None = None
+) -> Vocabulary:
+    """Keep terms seen in ``min_df`` documents, the most frequent ``max_terms[block]`` of each
+    block; idf is smoothed: ``log((1 + n) / (1 + df)) + 1``."""
+    caps = dict(max_terms or {})
+    n = len(docs)
+    index: dict[str, dict[str, int]] = {}
+    idf: list[float] = []
+    for block in BLOCKS:
+        df: Counter[str] = Counter()
+        for doc in docs:
+            df.update(doc[block].keys())
+        kept = sorted((t for t, c in df.items() if c >= min_df), key=lambda t: (-df[t], t))
+        if block in caps:
+            kept = kept[: caps[block]]
+        terms: dict[str, int] = {}
+        for term in sorted(kept):
+            terms[term] = len(idf)
+            idf.append(math.log((1 + n) / (1 + df[term])) + 1.0)
+        index[block] = terms
+    return Vocabulary(index, idf)
+
+
+def vectorise(doc: Doc, vocab: Vocabulary, weights: Mapping[str, float]) -> Vector:
+    """Sublinear tf-idf, L2 per block, block weights, then L2 over the whole vector."""
+    idx: list[int] = []
+    val: list[float] = []
+    idf = vocab.idf
+    total = 0.0
+    for block in BLOCKS:
+        weight = weights.get(block, 0.0)
+        terms = vocab.index[block]
+        if weight <= 0.0 or not terms:
+            continue
+        b_idx = [i for i in map(terms.get, doc[block]) if i is not None]
+        if not b_idx:
+            continue
+        counts = [c for t, c in doc[block].items() if t in terms]
+        b_val = [(1.0 + math.log(c)) * idf[i] for i, c in zip(b_idx, counts, strict=True)]
+        norm = math.sqrt(math.fsum(v * v for v in b_val))
+        scale = weight / norm
+        idx.extend(b_idx)
+        val.extend(v * scale for v in b_val)
+        total += weight * weight
+    if total > 0.0:
+        scale = 1.0 / math.sqrt(total)
+        val = [v * scale for v in val]
+    return idx, val

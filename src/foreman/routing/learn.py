@@ -1,0 +1,60 @@
+"""Collect a repository's closed, labelled issues as classifier training rows.
+
+Paginated (100 issues a page), rate-limit aware (stops with a notice when the
+remaining budget runs low), pull requests skipped, repository labels mapped
+to classifier classes through ``routing.classifier.learn_labels``. An issue
+whose labels map to several classes is ambiguous and skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from foreman.config.models import ClassifierConfig
+from foreman.routing.fetch import Reader, is_pull_request
+
+RESERVE = 100  # leave this many requests for everything else
+
+
+@dataclass
+class Collected:
+    rows: list[tuple[str, str, str]] = field(default_factory=list)  # (title, body, class)
+    seen: int = 0
+    skipped_ambiguous: int = 0
+    skipped_unlabelled: int = 0
+    stopped_early: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for _, _, label in self.rows:
+            out[label] = out.get(label, 0) + 1
+        return dict(sorted(out.items()))
+
+
+def collect(reader: Reader, cfg: ClassifierConfig, *, max_issues: int) -> Collected:
+    from foreman.github.client import github_errors
+
+    mapping = {k.lower(): v for k, v in cfg.learn_labels.items()}
+    result = Collected()
+    with github_errors():
+        listing = reader.repo().get_issues(state="closed", sort="created", direction="desc")
+        for index, issue in enumerate(listing):
+            if index % 100 == 0:
+                reader.calls += 1
+                remaining = reader.rate_remaining()
+                if remaining is not None and remaining < RESERVE:
+                    result.stopped_early = f"rate limit low ({remaining} requests left)"
+                    break
+            if len(result.rows) >= max_issues:
+                break
+            result.seen += 1
+            if is_pull_request(issue):
+                continue
+            classes = {mapping[x.name.lower()] for x in issue.labels if x.name.lower() in mapping}
+            if not classes:
+                result.skipped_unlabelled += 1
+            elif len(classes) > 1:
+                result.skipped_ambiguous += 1
+            else:
+                result.rows.append((issue.title or "", issue.body or "", classes.pop()))
+    return result

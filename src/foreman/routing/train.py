@@ -1,0 +1,181 @@
+"""Training and evaluating the embedded classifier, in pure Python (stdlib only).
+
+A multinomial logistic regression on the sparse vectors of
+:mod:`foreman.routing.features`, fitted by averaged stochastic gradient
+descent with L2 regularisation. Pure Python so that ``foreman learn`` can fit a
+repository's own model inside the Action, with no numpy or scikit-learn.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from operator import mul
+from typing import Any
+
+from foreman.routing.features import (
+    FeatureConfig,
+    Vector,
+    Vocabulary,
+    build_vocabulary,
+    extract,
+    vectorise,
+)
+
+MODEL_VERSION = 1
+MAX_TERMS = {"W": 10000, "C": 20000}
+Row = tuple[str, str, str]  # title, body, label
+
+
+@dataclass
+class Model:
+    labels: list[str]
+    vocab: Vocabulary
+    weights: list[dict[int, float]]  # per class: feature index -> weight (zeros dropped)
+    bias: list[float]
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+    threshold: float = 0.6
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def scores(self, vec: Vector) -> list[float]:
+        idx, val = vec
+        out = []
+        for w, b in zip(self.weights, self.bias, strict=True):
+            get = w.get
+            out.append(b + math.fsum(get(i, 0.0) * v for i, v in zip(idx, val, strict=True)))
+        return out
+
+    def proba(self, title: str, body: str) -> list[float]:
+        vec = vectorise(extract(title, body, self.features), self.vocab, self.features.weights)
+        return softmax(self.scores(vec))
+
+
+def softmax(scores: Sequence[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def _sgd(
+    xs: list[Vector], ys: list[int], dim: int, k: int, *, c: float, epochs: int, seed: int
+) -> tuple[list[list[float]], list[float]]:
+    """Averaged SGD on the softmax loss; weights kept as ``scale * v`` for cheap decay."""
+    n = len(xs)
+    lam = 1.0 / (c * n)
+    v = [[0.0] * dim for _ in range(k)]
+    b = [0.0] * k
+    scale = 1.0
+    avg = [[0.0] * dim for _ in range(k)]
+    avg_b = [0.0] * k
+    averaged = 0
+    rng = random.Random(seed)  # noqa: S311 - seeded shuffling, not cryptography
+    order = list(range(n))
+    start_avg = epochs // 2
+    for epoch in range(epochs):
+        rng.shuffle(order)
+        eta = 0.5 / (1 + epoch)
+        for i in order:
+            idx, val = xs[i]
+            s = [scale * sum(map(mul, map(v[c_].__getitem__, idx), val)) + b[c_] for c_ in range(k)]
+            p = softmax(s)
+            scale *= 1.0 - eta * lam
+            for c_ in range(k):
+                g = p[c_] - (1.0 if ys[i] == c_ else 0.0)
+                if -1e-4 < g < 1e-4:
+                    continue
+                b[c_] -= eta * g
+                step = -eta * g / scale
+                row = v[c_]
+                for j, x in zip(idx, val, strict=True):
+                    row[j] += step * x
+            if scale < 1e-3:
+                v = [[w * scale for w in row] for row in v]
+                scale = 1.0
+        if epoch >= start_avg:
+            averaged += 1
+            for c_ in range(k):
+                a, row = avg[c_], v[c_]
+                for j in range(dim):
+                    a[j] += (row[j] * scale - a[j]) / averaged
+                avg_b[c_] += (b[c_] - avg_b[c_]) / averaged
+    return avg, avg_b
+
+
+def train(
+    rows: Iterable[Row],
+    *,
+    seed: int = 0,
+    epochs: int = 10,
+    c: float = 10.0,
+    features: FeatureConfig | None = None,
+    threshold: float = 0.6,
+) -> Model:
+    data = list(rows)
+    if not data:
+        raise ValueError("no training rows")
+    cfg = features or FeatureConfig()
+    labels = sorted({label for _, _, label in data})
+    if len(labels) < 2:
+        raise ValueError(f"need at least two classes, got {labels}")
+    docs = [extract(t, b, cfg) for t, b, _ in data]
+    vocab = build_vocabulary(docs, min_df=2, max_terms=MAX_TERMS)
+    xs = [vectorise(d, vocab, cfg.weights) for d in docs]
+    ys = [labels.index(label) for _, _, label in data]
+    dense, bias = _sgd(xs, ys, len(vocab), len(labels), c=c, epochs=epochs, seed=seed)
+    weights = [{j: round(w, 6) for j, w in enumerate(row) if abs(w) > 1e-6} for row in dense]
+    return Model(labels, vocab, weights, bias, cfg, threshold, {"rows": len(data)})
+
+
+# -- metrics -----------------------------------------------------------------------------
+
+
+def macro_f1(
+    gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]
+) -> tuple[float, dict[str, dict[str, float]]]:
+    per: dict[str, dict[str, float]] = {}
+    f1s = []
+    for label in labels:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == p == label)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if p == label and g != label)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == label and p != label)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[label] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4)}
+        f1s.append(f1)
+    return sum(f1s) / len(f1s), per
+
+
+def coverage_at(
+    confidence: Sequence[float], correct: Sequence[bool], precision: float = 0.9
+) -> tuple[float, float]:
+    """Largest share of rows decided (most confident first) at >= ``precision``, and the
+    confidence threshold that decides exactly those rows."""
+    order = sorted(range(len(confidence)), key=lambda i: -confidence[i])
+    hits = 0
+    best_n, best_t = 0, 1.0
+    for n, i in enumerate(order, start=1):
+        hits += correct[i]
+        if hits / n >= precision:
+            best_n, best_t = n, confidence[i]
+    return (best_n / len(order) if order else 0.0), best_t
+
+
+def folds(labels: Sequence[str], k: int, seed: int = 0) -> list[list[int]]:
+    """Stratified fold assignment: row indices per fold."""
+    rng = random.Random(seed)  # noqa: S311 - seeded shuffling, not cryptography
+    out: list[list[int]] = [[] for _ in range(k)]
+    by_label: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        by_label.setdefault(label, []).append(i)
+    pos = 0
+    for label in sorted(by_label):
+        idx = by_label[label]
+        rng.shuffle(idx)
+        for i in idx:
+            out[pos % k].append(i)
+            pos += 1
+    return out
