@@ -59,6 +59,21 @@ class Reader:
             return None
         return int(remaining) if remaining is not None and remaining >= 0 else None
 
+    def pull_info(self, number: int) -> PullInfo:
+        """A PR's head and base (one request)."""
+        pr = self.repo().get_pull(number)
+        self.calls += 1
+        head_repo = pr.head.repo.full_name if pr.head.repo is not None else None
+        return PullInfo(
+            head_ref=pr.head.ref,
+            head_sha=pr.head.sha,
+            head_repo=head_repo,
+            base_ref=pr.base.ref,
+            base_sha=pr.base.sha,
+            draft=bool(pr.draft),
+            is_fork=head_repo != self.repo_name,
+        )
+
     def fetch_item(self, item: WorkItem, number: int) -> WorkItem:
         """Fill a dispatch item with the current state of issue/PR ``number``."""
         from foreman.github.client import github_errors
@@ -66,20 +81,7 @@ class Reader:
         with github_errors():
             issue = self.repo().get_issue(number)
             self.calls += 1
-            pull = None
-            if issue.pull_request is not None:
-                pr = self.repo().get_pull(number)
-                self.calls += 1
-                head_repo = pr.head.repo.full_name if pr.head.repo is not None else None
-                pull = PullInfo(
-                    head_ref=pr.head.ref,
-                    head_sha=pr.head.sha,
-                    head_repo=head_repo,
-                    base_ref=pr.base.ref,
-                    base_sha=pr.base.sha,
-                    draft=bool(pr.draft),
-                    is_fork=head_repo != self.repo_name,
-                )
+            pull = self.pull_info(number) if issue.pull_request is not None else None
         user = issue.user
         return item.model_copy(
             update={

@@ -15,7 +15,7 @@ from typing import Any
 from foreman import actions
 from foreman.config.models import Config
 from foreman.contracts import STATUS_MARKER, Note, Plan
-from foreman.events.models import Actor, PullInfo, WorkItem
+from foreman.events.models import Actor, WorkItem
 from foreman.routing.brief import item_ref
 from foreman.routing.fetch import Reader, association_of, is_pull_request
 
@@ -34,20 +34,7 @@ def _is_handled(issue: Any, config: Config, bots: set[str], reader: Reader) -> b
 
 def _to_item(issue: Any, sweep: WorkItem, reader: Reader) -> WorkItem:
     is_pr = is_pull_request(issue)
-    pull = None
-    if is_pr:
-        pr = reader.repo().get_pull(issue.number)
-        reader.calls += 1
-        head_repo = pr.head.repo.full_name if pr.head.repo is not None else None
-        pull = PullInfo(
-            head_ref=pr.head.ref,
-            head_sha=pr.head.sha,
-            head_repo=head_repo,
-            base_ref=pr.base.ref,
-            base_sha=pr.base.sha,
-            draft=bool(pr.draft),
-            is_fork=head_repo != sweep.repo,
-        )
+    pull = reader.pull_info(issue.number) if is_pr else None
     return WorkItem(
         event_name="pull_request" if is_pr else "issues",
         action="opened",
