@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,12 @@ def test_internal_error_is_redacted(
     assert main(["validate"]) == 1
     err = capsys.readouterr().err
     assert "ghs_canary" not in err and "internal error" in err
+
+
+@pytest.mark.parametrize("event", ["issue-bug.json", "issue-question.json", "pr-opened.json"])
+def test_plan_rules_and_classifier_path_does_not_import_heavy_sdks(event: str) -> None:
+    path = Path(__file__).resolve().parents[1] / "workflows-examples" / "events" / event
+    assert (
+        _modules_after(f"from foreman.cli import main\nmain(['plan', '--event', {str(path)!r}])")
+        == set()
+    )
