@@ -59,16 +59,32 @@ def sweep(root: Path, capsys: pytest.CaptureFixture[str], event: str = "schedule
     return json.loads(capsys.readouterr().out)
 
 
-def mark_handled(fake: FakeGitHub, plan: Any) -> None:
-    """What the gate does after handling an item (issue #9: the handled marker)."""
-    client = fake.client(fake.write_token)
-    repo = client.get_repo(REPO)
+def mark_handled(
+    fake: FakeGitHub,
+    plan: Any,
+    root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Run the real gate on the sweep's plan (no bundles yet): it marks every item handled."""
+    plan_file = root / "plan.json"
+    plan_file.write_text(json.dumps(plan))
+    bundles = root / "bundles"
+    bundles.mkdir(exist_ok=True)
+    monkeypatch.setenv("GITHUB_TOKEN", fake.write_token)
+    code = main(["gate", "--plan", str(plan_file), "--bundles", str(bundles), "--root", str(root)])
+    capsys.readouterr()
+    monkeypatch.setenv("GITHUB_TOKEN", fake.read_token)
+    assert code == 0
     for item in plan["items"]:
-        repo.get_issue(item["number"]).add_to_labels("foreman:handled")
+        assert "foreman:handled" in fake.issue(REPO, item["number"]).labels
 
 
 def test_three_sweeps_route_each_item_once(
-    root: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+    root: Path,
+    fake_github: FakeGitHub,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     skip = seed(fake_github)
     eligible = [n for n in range(60, 0, -1) if n not in skip]
@@ -87,10 +103,10 @@ def test_three_sweeps_route_each_item_once(
         )
     assert per_item <= 2
 
-    mark_handled(fake_github, first)
+    mark_handled(fake_github, first, root, monkeypatch, capsys)
     second = sweep(root, capsys)
     assert [i["number"] for i in second["items"]] == eligible[10:20]
-    mark_handled(fake_github, second)
+    mark_handled(fake_github, second, root, monkeypatch, capsys)
     third = sweep(root, capsys)
     assert not {i["number"] for i in third["items"]} & set(eligible[:20])
 
