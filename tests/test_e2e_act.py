@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from act_support.events import comment_event, dispatch_event, issue_event, pull_request_event
+from act_support.events import (
+    comment_event,
+    dispatch_event,
+    issue_event,
+    pull_request_event,
+    repository,
+)
 from act_support.harness import (
     CONFIG,
     ActResult,
@@ -368,3 +374,31 @@ def test_L01_model_overloaded_throughout_asks_a_human(
     ]
     assert len(comments) == 1, comments
     assert STATUS_MARKER in comments[0] and "ask-human" in comments[0]
+
+
+# -- issue #9: the nightly inbox sweep, end to end ----------------------------------------------
+
+
+def test_schedule_sweep_routes_unhandled_items_through_plan_work_gate(
+    act_runner: ActRunner, consumer: ConsumerRepo, github: FakeGitHub, scratch: Path
+) -> None:
+    fresh = [
+        github.add_issue("octo/demo", f"Something odd #{i}", "It behaves oddly.") for i in (1, 2)
+    ]
+    done = github.add_issue("octo/demo", "Already handled", "x", labels=["foreman:handled"])
+    event = {"schedule": "17 3 * * *", "repository": repository()}
+
+    result = run(act_runner, consumer, "schedule", event, scratch, github)
+
+    assert result.returncode == 0, result.tail()
+    jobs = result.job_results()
+    assert jobs["plan"] == "succeeded" and jobs["gate"] == "succeeded", result.tail()
+    workers = sorted(j.split(")")[0] + ")" for j in jobs if j.startswith("work ("))
+    assert workers == sorted(f"work (issue-{n}-triage)" for n in fresh), jobs
+    assert all(state == "succeeded" for state in jobs.values()), jobs
+    for number in fresh:
+        assert "foreman:handled" in github.issue("octo/demo", number).labels
+        ours = [c for c in github.comments("octo/demo", number) if STATUS_MARKER in c.body]
+        assert len(ours) == 1
+    assert github.comments("octo/demo", done) == []
+    assert_no_secret(result, GITHUB_TOKEN)
