@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from foreman.errors import ForemanError, Location
-from foreman.routing.features import FeatureConfig, Vocabulary
+from foreman.routing.features import BLOCKS, FeatureConfig, Vocabulary
 from foreman.routing.train import MODEL_VERSION, Model
 
 SHIPPED = "model.json.gz"
@@ -42,9 +42,12 @@ def to_json(model: Model) -> dict[str, Any]:
         "version": MODEL_VERSION,
         "labels": model.labels,
         "features": model.features.to_dict(),
-        "vocabulary": model.vocab.index,
+        # Terms of each block in index order (indices run on across blocks).
+        "vocabulary": {
+            b: sorted(terms, key=terms.__getitem__) for b, terms in model.vocab.index.items()
+        },
         "idf": [round(x, 5) for x in model.vocab.idf],
-        "weights": [{str(k): v for k, v in w.items()} for w in model.weights],
+        "weights": model.weights,
         "bias": model.bias,
         "threshold": model.threshold,
         "meta": model.meta,
@@ -64,14 +67,16 @@ def _from_json(data: Any, source: str) -> Model:
             raise ValueError("not an agent-foreman classifier model")
         if data.get("version") != MODEL_VERSION:
             raise ValueError(f"model version {data.get('version')!r}, expected {MODEL_VERSION}")
-        vocab = Vocabulary(
-            {
-                b: {str(t): int(i) for t, i in terms.items()}
-                for b, terms in data["vocabulary"].items()
-            },
-            [float(x) for x in data["idf"]],
-        )
-        weights = [{int(k): float(v) for k, v in w.items()} for w in data["weights"]]
+        index: dict[str, dict[str, int]] = {}
+        offset = 0
+        for block in BLOCKS:
+            terms = data["vocabulary"].get(block, [])
+            index[block] = dict(zip(terms, range(offset, offset + len(terms)), strict=True))
+            offset += len(terms)
+        vocab = Vocabulary(index, data["idf"])
+        weights = data["weights"]
+        if any(len(w) != offset for w in weights) or len(vocab.idf) != offset:
+            raise ValueError("weights, idf and vocabulary disagree in size")
         labels = [str(x) for x in data["labels"]]
         bias = [float(x) for x in data["bias"]]
         if not (len(labels) == len(weights) == len(bias) >= 2):

@@ -33,7 +33,7 @@ Row = tuple[str, str, str]  # title, body, label
 class Model:
     labels: list[str]
     vocab: Vocabulary
-    weights: list[dict[int, float]]  # per class: feature index -> weight (zeros dropped)
+    weights: list[list[float]]  # per class, dense over the vocabulary
     bias: list[float]
     features: FeatureConfig = field(default_factory=FeatureConfig)
     threshold: float = 0.6
@@ -43,8 +43,7 @@ class Model:
         idx, val = vec
         out = []
         for w, b in zip(self.weights, self.bias, strict=True):
-            get = w.get
-            out.append(b + math.fsum(get(i, 0.0) * v for i, v in zip(idx, val, strict=True)))
+            out.append(b + sum(map(mul, map(w.__getitem__, idx), val)))
         return out
 
     def proba(self, title: str, body: str) -> list[float]:
@@ -125,7 +124,7 @@ def train(
     xs = [vectorise(d, vocab, cfg.weights) for d in docs]
     ys = [labels.index(label) for _, _, label in data]
     dense, bias = _sgd(xs, ys, len(vocab), len(labels), c=c, epochs=epochs, seed=seed)
-    weights = [{j: round(w, 6) for j, w in enumerate(row) if abs(w) > 1e-6} for row in dense]
+    weights = [[round(w, 5) for w in row] for row in dense]
     return Model(labels, vocab, weights, bias, cfg, threshold, {"rows": len(data)})
 
 
