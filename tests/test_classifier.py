@@ -103,7 +103,8 @@ def test_metrics() -> None:
 def test_shipped_model_loads_without_numpy_or_sklearn() -> None:
     code = (
         "import sys\nfrom foreman.routing.classifier import Classifier\n"
-        "c = Classifier.load()\nprint(c.predict('crash on start', 'Traceback', min_confidence=0.0).label)\n"
+        "c = Classifier.load()\n"
+        "print(c.predict('crash on start', 'Traceback', min_confidence=0.0).label)\n"
         "print(sorted(m for m in ('numpy', 'sklearn', 'scipy') if m in sys.modules))"
     )
     out = subprocess.run(
