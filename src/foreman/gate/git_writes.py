@@ -122,41 +122,32 @@ def _entries(repo: Repository, files: dict[str, FileChange], sleep: Sleep) -> li
     return out
 
 
-def _blob(repo: Repository, data: bytes, sleep: Sleep) -> str:
-    """A blob for content that is not UTF-8 (tree entries carry only UTF-8 text)."""
-    body = {"content": base64.b64encode(data).decode(), "encoding": "base64"}
+def _create_object(
+    repo: Repository, path: str, body: dict[str, Any], sleep: Sleep, what: str
+) -> str:
+    """POST a git object. Objects are content-addressed: re-creating one after an
+    ambiguous failure is harmless, so there is nothing to look up first."""
     made = write_with_reconcile(
-        lambda: _api(repo, "POST", "/git/blobs", body),
-        lambda: None,
-        sleep=sleep,
-        what="create blob",
+        lambda: _api(repo, "POST", path, body), lambda: None, sleep=sleep, what=what
     )
     sha: str = made["sha"]
     return sha
 
 
+def _blob(repo: Repository, data: bytes, sleep: Sleep) -> str:
+    """A blob for content that is not UTF-8 (tree entries carry only UTF-8 text)."""
+    body = {"content": base64.b64encode(data).decode(), "encoding": "base64"}
+    return _create_object(repo, "/git/blobs", body, sleep, "create blob")
+
+
 def write_tree(repo: Repository, base_tree: str, files: dict[str, FileChange], sleep: Sleep) -> str:
     body = {"base_tree": base_tree, "tree": _entries(repo, files, sleep)}
-    data = write_with_reconcile(
-        lambda: _api(repo, "POST", "/git/trees", body),
-        lambda: None,
-        sleep=sleep,
-        what="create tree",
-    )
-    sha: str = data["sha"]
-    return sha
+    return _create_object(repo, "/git/trees", body, sleep, "create tree")
 
 
 def write_commit(repo: Repository, message: str, tree: str, parent: str, sleep: Sleep) -> str:
     body = {"message": message, "tree": tree, "parents": [parent]}
-    data = write_with_reconcile(
-        lambda: _api(repo, "POST", "/git/commits", body),
-        lambda: None,
-        sleep=sleep,
-        what="create commit",
-    )
-    sha: str = data["sha"]
-    return sha
+    return _create_object(repo, "/git/commits", body, sleep, "create commit")
 
 
 def move_ref(repo: Repository, branch: str, sha: str, *, force: bool, sleep: Sleep) -> None:
