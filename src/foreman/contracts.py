@@ -18,7 +18,7 @@ Outcome = Literal["pass", "fail", "error", "timeout", "not_run"]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class ItemRef(Model):

@@ -25,22 +25,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from foreman.errors import Location, UsageError
     from foreman.routing.classifier import Classifier
     from foreman.routing.evaluate import cross_validate, read_rows, score_model
 
-    rows, repos = read_rows(Path(args.data))
-    if args.folds:
+    clf = None if args.folds else Classifier.load(Path(args.model) if args.model else None)
+    rows, repos = read_rows(Path(args.data), None if clf is None else clf.labels)
+    if clf is None:
         out = cross_validate(rows, args.folds, seed=args.seed, threshold=args.min_confidence)
-        if args.group_by_repo:
-            if not all(repos):
-                from foreman.errors import UsageError
-
-                raise UsageError("--group-by-repo needs a non-empty 'repo' column")
-            out["grouped_by_repo"] = cross_validate(
-                rows, 0, seed=args.seed, threshold=args.min_confidence, groups=repos
-            )
     else:
-        clf = Classifier.load(Path(args.model) if args.model else None)
         out = score_model(clf.model, rows, args.min_confidence)
+    if args.group_by_repo:
+        if not all(repos):
+            raise UsageError(
+                "--group-by-repo needs a non-empty 'repo' column", location=Location(args.data)
+            )
+        out["grouped_by_repo"] = cross_validate(
+            rows, 0, seed=args.seed, threshold=args.min_confidence, groups=repos
+        )
     print(json.dumps(out, indent=2, sort_keys=True))
     return 0

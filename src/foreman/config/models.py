@@ -41,9 +41,11 @@ PROTECTED_PATHS = (
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", populate_by_name=True, frozen=True, use_attribute_docstrings=True
-    )
+    # Every key's documentation is its Field(description=...): pydantic's
+    # use_attribute_docstrings would re-parse this file's source on every run (~25 ms of
+    # each command). defer_build: schemas are built on first use, so a command pays only
+    # for the models it validates.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, defer_build=True)
 
 
 def _check_regex(value: str | None) -> str | None:
@@ -87,8 +89,9 @@ class Rule(Strict):
 
 
 class ClassifierConfig(Strict):
-    enabled: bool = True
-    """Use the embedded classifier for issues no rule matched."""
+    enabled: bool = Field(
+        True, description="Use the embedded classifier for issues no rule matched."
+    )
     min_confidence: float | None = Field(
         None, ge=0.0, le=1.0, description="Abstain below this; default: the model's own threshold."
     )
@@ -111,35 +114,53 @@ class ClassifierConfig(Strict):
 
 
 class LLMRouterConfig(Strict):
-    enabled: bool = True
-    """Ask the LLM when rules and the classifier leave an event open (needs ANTHROPIC_API_KEY)."""
-    model: str = "claude-haiku-4-5"
-    """Anthropic model for routing."""
-    max_tokens: int = Field(1024, ge=64, le=8192)
-    """Output token cap of the routing call."""
+    enabled: bool = Field(
+        True,
+        description=(
+            "Ask the LLM when rules and the classifier leave an event open (needs "
+            "ANTHROPIC_API_KEY)."
+        ),
+    )
+    model: str = Field("claude-haiku-4-5", description="Anthropic model for routing.")
+    max_tokens: int = Field(
+        1024, ge=64, le=8192, description="Output token cap of the routing call."
+    )
     max_retries: int = Field(2, ge=0, le=6, description="SDK retries per call.")
-    timeout_seconds: float = Field(60.0, gt=0, le=600)
-    """HTTP timeout of one routing request."""
-    max_body_chars: int = Field(8000, ge=200, le=200_000)
-    """Issue/PR body is truncated to this many characters (with a notice) in prompts and briefs."""
+    timeout_seconds: float = Field(
+        60.0, gt=0, le=600, description="HTTP timeout of one routing request."
+    )
+    max_body_chars: int = Field(
+        8000,
+        ge=200,
+        le=200_000,
+        description=(
+            "Issue/PR body is truncated to this many characters (with a notice) in prompts "
+            "and briefs."
+        ),
+    )
 
 
 class RoutingConfig(Strict):
     mode: Literal["first", "all"] = Field("first", description="First matching rule, or all.")
-    rules: list[Rule] = Field(default_factory=list)
-    """Routing rules, tried in order."""
-    classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
-    """The embedded classifier (layer 2)."""
-    llm: LLMRouterConfig = Field(default_factory=LLMRouterConfig)
-    """The LLM router (layer 3)."""
+    rules: list[Rule] = Field(default_factory=list, description="Routing rules, tried in order.")
+    classifier: ClassifierConfig = Field(
+        default_factory=ClassifierConfig, description="The embedded classifier (layer 2)."
+    )
+    llm: LLMRouterConfig = Field(
+        default_factory=LLMRouterConfig, description="The LLM router (layer 3)."
+    )
     fallback: WorkerName = Field("triage", description="Worker when nothing else decides.")
-    max_tasks_per_event: int = Field(3, ge=1, le=10)
-    """At most this many worker tasks per event."""
+    max_tasks_per_event: int = Field(
+        3, ge=1, le=10, description="At most this many worker tasks per event."
+    )
 
 
 class TriggerConfig(Strict):
-    slash_command: str = Field("/foreman", pattern=r"^/[a-z][a-z0-9-]*$")
-    """Comment command: '/foreman <worker> [instructions]'."""
+    slash_command: str = Field(
+        "/foreman",
+        pattern=r"^/[a-z][a-z0-9-]*$",
+        description="Comment command: '/foreman <worker> [instructions]'.",
+    )
     label_prefix: str = Field(
         "foreman:", min_length=1, description="Label 'foreman:docs' starts docs."
     )
@@ -151,70 +172,78 @@ class TriggerConfig(Strict):
         default_factory=lambda: ["github-actions[bot]"],
         description="Our own identities; their events are ignored.",
     )
-    ignore_authors: list[str] = Field(default_factory=list)
-    """Logins whose issues, PRs and comments are ignored."""
+    ignore_authors: list[str] = Field(
+        default_factory=list, description="Logins whose issues, PRs and comments are ignored."
+    )
 
 
 class WorkerConfig(Strict):
     """A built-in worker's overrides, or a custom worker (then ``prompt`` is required)."""
 
-    kind: Literal["agent", "command", "triage"] | None = None
-    """agent (LLM with tools), command (runs commands) or triage (labels and a comment).
-
-    Custom workers default to agent."""
-    description: str | None = None
-    """One line; shown to the LLM router."""
+    kind: Literal["agent", "command", "triage"] | None = Field(
+        None,
+        description=(
+            "agent (LLM with tools), command (runs commands) or triage (labels and a "
+            "comment).\n\nCustom workers default to agent."
+        ),
+    )
+    description: str | None = Field(None, description="One line; shown to the LLM router.")
     prompt: str | None = Field(None, description="System prompt of an agent worker.")
-    tools: list[ToolName] | None = None
-    """Tools an agent worker may use."""
+    tools: list[ToolName] | None = Field(None, description="Tools an agent worker may use.")
     allowed_paths: list[str] | None = Field(None, description="Globs the worker may edit.")
     commands: list[str] | None = Field(
         None, description="Commands the worker may run (command kind: runs them in order)."
     )
-    model: str | None = None
-    """Anthropic model of an agent worker."""
-    max_turns: int | None = Field(None, ge=1, le=200)
-    """Model turns before the run stops (needs_human)."""
-    max_tokens: int | None = Field(None, ge=1000, le=5_000_000)
-    """Input+output tokens before the run stops."""
-    max_seconds: int | None = Field(None, ge=10, le=21_600)
-    """Wall-clock seconds before the run stops."""
-    writes_code: bool | None = None
-    """Whether the worker edits files (code-writing workers need write access to start)."""
+    model: str | None = Field(None, description="Anthropic model of an agent worker.")
+    max_turns: int | None = Field(
+        None, ge=1, le=200, description="Model turns before the run stops (needs_human)."
+    )
+    max_tokens: int | None = Field(
+        None, ge=1000, le=5_000_000, description="Input+output tokens before the run stops."
+    )
+    max_seconds: int | None = Field(
+        None, ge=10, le=21_600, description="Wall-clock seconds before the run stops."
+    )
+    writes_code: bool | None = Field(
+        None,
+        description=(
+            "Whether the worker edits files (code-writing workers need write access to start)."
+        ),
+    )
     review: bool | None = Field(None, description="Run the reviewer after this worker.")
-    enabled: bool = True
-    """Set false to disable a built-in worker."""
+    enabled: bool = Field(True, description="Set false to disable a built-in worker.")
 
 
 class TestConfig(Strict):
     command: str | None = Field(None, description="The repo's test command, e.g. 'pytest -q'.")
-    timeout_seconds: int = Field(600, ge=5, le=7200)
-    """Timeout of one test-command run."""
+    timeout_seconds: int = Field(600, ge=5, le=7200, description="Timeout of one test-command run.")
 
 
 class MergePolicy(Strict):
-    enabled: bool = False
-    """Allow the gate to merge at all."""
-    workers: list[WorkerName] = Field(default_factory=lambda: ["lint-fix"])
-    """Workers whose PRs may be merged."""
-    max_changed_lines: int = Field(50, ge=0)
-    """Only PRs with at most this many changed lines are merged."""
-    checks: Literal["green", "worker-tests", "none"] = "green"
-    """green: every check run and status passed; worker-tests: the worker's own passing test
-    evidence suffices (PRs opened with GITHUB_TOKEN run no CI); none: no check."""
-    method: Literal["merge", "squash", "rebase"] = "squash"
-    """Merge method."""
+    enabled: bool = Field(False, description="Allow the gate to merge at all.")
+    workers: list[WorkerName] = Field(
+        default_factory=lambda: ["lint-fix"], description="Workers whose PRs may be merged."
+    )
+    max_changed_lines: int = Field(
+        50, ge=0, description="Only PRs with at most this many changed lines are merged."
+    )
+    checks: Literal["green", "worker-tests", "none"] = Field(
+        "green",
+        description=(
+            "green: every check run and status passed; worker-tests: the worker's own passing "
+            "test evidence suffices (PRs opened with GITHUB_TOKEN run no CI); none: no check."
+        ),
+    )
+    method: Literal["merge", "squash", "rebase"] = Field("squash", description="Merge method.")
 
 
 class ReviewersPolicy(Strict):
-    users: list[str] = Field(default_factory=list)
-    """Reviewers to request (logins)."""
-    teams: list[str] = Field(default_factory=list)
-    """Team reviewers to request (slugs)."""
-    from_codeowners: bool = True
-    """Also request the CODEOWNERS owners of the changed files."""
-    max: int = Field(3, ge=0, le=15)
-    """At most this many reviewers per PR."""
+    users: list[str] = Field(default_factory=list, description="Reviewers to request (logins).")
+    teams: list[str] = Field(default_factory=list, description="Team reviewers to request (slugs).")
+    from_codeowners: bool = Field(
+        True, description="Also request the CODEOWNERS owners of the changed files."
+    )
+    max: int = Field(3, ge=0, le=15, description="At most this many reviewers per PR.")
 
 
 class LabelsPolicy(Strict):
@@ -233,27 +262,35 @@ class GateConfig(Strict):
     allow_protected: list[WorkerName] = Field(
         default_factory=list, description="Workers whose protected-path edits may open a PR."
     )
-    max_files: int = Field(20, ge=1)
-    """Bundles changing more files are refused (a human is asked)."""
-    max_changed_lines: int = Field(400, ge=1)
-    """Bundles changing more lines are refused (a human is asked)."""
-    require_tests: bool = True
-    """Code-writing bundles need passing test evidence."""
-    require_review: bool = True
-    """Code-writing bundles need the reviewer's approval to leave draft."""
-    draft: bool = True
-    """Open PRs as drafts."""
+    max_files: int = Field(
+        20, ge=1, description="Bundles changing more files are refused (a human is asked)."
+    )
+    max_changed_lines: int = Field(
+        400, ge=1, description="Bundles changing more lines are refused (a human is asked)."
+    )
+    require_tests: bool = Field(
+        True, description="Code-writing bundles need passing test evidence."
+    )
+    require_review: bool = Field(
+        True, description="Code-writing bundles need the reviewer's approval to leave draft."
+    )
+    draft: bool = Field(True, description="Open PRs as drafts.")
     fix_pr_branch: bool = Field(False, description="Push fixes onto same-repo PR branches.")
-    max_prs_per_event: int = Field(3, ge=0, le=10)
-    """At most this many PRs per issue/PR."""
-    branch_prefix: str = Field("foreman/", pattern=r"^[A-Za-z0-9._/-]+/$")
-    """Prefix of the branches the gate creates."""
-    merge: MergePolicy = Field(default_factory=MergePolicy)
-    """When the gate may merge."""
-    reviewers: ReviewersPolicy = Field(default_factory=ReviewersPolicy)
-    """Who is asked to review."""
-    labels: LabelsPolicy = Field(default_factory=LabelsPolicy)
-    """Which labels may be applied."""
+    max_prs_per_event: int = Field(
+        3, ge=0, le=10, description="At most this many PRs per issue/PR."
+    )
+    branch_prefix: str = Field(
+        "foreman/",
+        pattern=r"^[A-Za-z0-9._/-]+/$",
+        description="Prefix of the branches the gate creates.",
+    )
+    merge: MergePolicy = Field(default_factory=MergePolicy, description="When the gate may merge.")
+    reviewers: ReviewersPolicy = Field(
+        default_factory=ReviewersPolicy, description="Who is asked to review."
+    )
+    labels: LabelsPolicy = Field(
+        default_factory=LabelsPolicy, description="Which labels may be applied."
+    )
     ask: list[str] = Field(default_factory=list, description="Maintainers to mention.")
 
 
@@ -262,29 +299,34 @@ class BudgetConfig(Strict):
 
 
 class InboxConfig(Strict):
-    max_per_run: int = Field(10, ge=1, le=100)
-    """Items routed per sweep."""
-    exclude_labels: list[str] = Field(default_factory=lambda: ["wontfix", "foreman:skip"])
-    """Items with any of these labels are skipped."""
-    include_pull_requests: bool = True
-    """Sweep open (non-draft) pull requests too."""
+    max_per_run: int = Field(10, ge=1, le=100, description="Items routed per sweep.")
+    exclude_labels: list[str] = Field(
+        default_factory=lambda: ["wontfix", "foreman:skip"],
+        description="Items with any of these labels are skipped.",
+    )
+    include_pull_requests: bool = Field(
+        True, description="Sweep open (non-draft) pull requests too."
+    )
     request_budget: int = Field(200, ge=10, description="REST requests a sweep may spend.")
 
 
 class Config(Strict):
-    version: Literal[1] = 1
-    """Config format version."""
-    triggers: TriggerConfig = Field(default_factory=TriggerConfig)
-    """Slash commands, label triggers and who may start what."""
-    routing: RoutingConfig = Field(default_factory=RoutingConfig)
-    """How events become tasks."""
-    workers: dict[WorkerName, WorkerConfig] = Field(default_factory=dict)
-    """Overrides of built-in workers, and custom workers."""
-    test: TestConfig = Field(default_factory=TestConfig)
-    """The repository's test command (workers run it)."""
-    gate: GateConfig = Field(default_factory=GateConfig)
-    """What the gate may write."""
-    budgets: BudgetConfig = Field(default_factory=BudgetConfig)
-    """Spending caps."""
-    inbox: InboxConfig = Field(default_factory=InboxConfig)
-    """The scheduled sweep of unhandled issues and PRs."""
+    version: Literal[1] = Field(1, description="Config format version.")
+    triggers: TriggerConfig = Field(
+        default_factory=TriggerConfig,
+        description="Slash commands, label triggers and who may start what.",
+    )
+    routing: RoutingConfig = Field(
+        default_factory=RoutingConfig, description="How events become tasks."
+    )
+    workers: dict[WorkerName, WorkerConfig] = Field(
+        default_factory=dict, description="Overrides of built-in workers, and custom workers."
+    )
+    test: TestConfig = Field(
+        default_factory=TestConfig, description="The repository's test command (workers run it)."
+    )
+    gate: GateConfig = Field(default_factory=GateConfig, description="What the gate may write.")
+    budgets: BudgetConfig = Field(default_factory=BudgetConfig, description="Spending caps.")
+    inbox: InboxConfig = Field(
+        default_factory=InboxConfig, description="The scheduled sweep of unhandled issues and PRs."
+    )

@@ -50,7 +50,7 @@ INFRA_PATHS = [
 class WorkerSpec(BaseModel):
     """Everything a worker run needs, with every default filled in."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     kind: Kind

@@ -15,7 +15,7 @@ Kind = Literal["issue", "pull_request"]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Actor(Frozen):

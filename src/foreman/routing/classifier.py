@@ -7,8 +7,11 @@ GitHub issues labelled bug / feature / question (``scripts/train_classifier.py``
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
+import sys
+from array import array
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -36,6 +39,24 @@ class Prediction:
         return self.label is None
 
 
+def _pack(values: list[float]) -> str:
+    """Little-endian float32, base64: a tenth of the JSON text and ~10x faster to read."""
+    arr = array("f", values)
+    if sys.byteorder == "big":
+        arr.byteswap()
+    return base64.b64encode(arr.tobytes()).decode("ascii")
+
+
+def _unpack(text: str, size: int, what: str) -> list[float]:
+    arr = array("f")
+    arr.frombytes(base64.b64decode(text.encode("ascii"), validate=True))
+    if sys.byteorder == "big":
+        arr.byteswap()
+    if len(arr) != size:
+        raise ValueError(f"{what} holds {len(arr)} numbers, expected {size}")
+    return arr.tolist()
+
+
 def to_json(model: Model) -> dict[str, Any]:
     return {
         "format": "agent-foreman-classifier",
@@ -46,8 +67,8 @@ def to_json(model: Model) -> dict[str, Any]:
         "vocabulary": {
             b: sorted(terms, key=terms.__getitem__) for b, terms in model.vocab.index.items()
         },
-        "idf": [round(x, 5) for x in model.vocab.idf],
-        "weights": model.weights,
+        "idf": _pack(model.vocab.idf),
+        "weights": _pack([w for row in model.weights for w in row]),  # label-major
         "bias": model.bias,
         "threshold": model.threshold,
         "meta": model.meta,
@@ -73,14 +94,13 @@ def _from_json(data: Any, source: str) -> Model:
             terms = data["vocabulary"].get(block, [])
             index[block] = dict(zip(terms, range(offset, offset + len(terms)), strict=True))
             offset += len(terms)
-        vocab = Vocabulary(index, data["idf"])
-        weights = data["weights"]
-        if any(len(w) != offset for w in weights) or len(vocab.idf) != offset:
-            raise ValueError("weights, idf and vocabulary disagree in size")
         labels = [str(x) for x in data["labels"]]
         bias = [float(x) for x in data["bias"]]
-        if not (len(labels) == len(weights) == len(bias) >= 2):
-            raise ValueError("labels, weights and bias disagree in length")
+        if not (len(labels) == len(bias) >= 2):
+            raise ValueError("labels and bias disagree in length")
+        vocab = Vocabulary(index, _unpack(data["idf"], offset, "idf"))
+        flat = _unpack(data["weights"], offset * len(labels), "weights")
+        weights = [flat[k * offset : (k + 1) * offset] for k in range(len(labels))]
         return Model(
             labels,
             vocab,

@@ -5,18 +5,20 @@ from __future__ import annotations
 import csv
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 from foreman.errors import Location, UsageError
-from foreman.routing.train import Model, Row, coverage_at, folds, macro_f1, train
+from foreman.routing.train import EPOCHS, Model, Row, coverage_at, folds, macro_f1, train
 
 NEEDED = ("title", "body", "label")
 
 
-def read_rows(path: Path) -> tuple[list[Row], list[str]]:
-    """(title, body, label) rows and each row's repo ('' when there is no repo column)."""
+def read_rows(path: Path, labels: Collection[str] | None = None) -> tuple[list[Row], list[str]]:
+    """(title, body, label) rows and each row's repo ('' when there is no repo column).
+
+    With ``labels``, a row whose label is not one of them is an error (file and line)."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:
         with path.open(newline="", encoding="utf-8", errors="replace") as fh:
@@ -28,10 +30,17 @@ def read_rows(path: Path) -> tuple[list[Row], list[str]]:
                 )
             rows: list[Row] = []
             repos: list[str] = []
+            end = reader.line_num  # a record may span lines: report the one it starts on
             for rec in reader:
+                line, end = end + 1, reader.line_num
                 label = (rec.get("label") or "").strip()
                 if not label:
-                    raise UsageError("empty label", location=Location(str(path), reader.line_num))
+                    raise UsageError("empty label", location=Location(str(path), line))
+                if labels is not None and label not in labels:
+                    raise UsageError(
+                        f"unknown label {label!r} (the model knows {', '.join(labels)})",
+                        location=Location(str(path), line),
+                    )
                 rows.append((rec.get("title") or "", rec.get("body") or "", label))
                 repos.append(rec.get("repo") or "")
     except OSError as err:
@@ -93,11 +102,13 @@ def cross_validate(
     seed: int = 0,
     threshold: float | None = None,
     groups: list[str] | None = None,
-    epochs: int = 10,
+    epochs: int = EPOCHS,
 ) -> dict[str, Any]:
     """k-fold stratified CV (or leave-one-group-out when ``groups`` is given)."""
     if groups is not None:
         names = sorted(set(groups))
+        if len(names) < 2:
+            raise UsageError("grouped CV needs at least two groups (repos)")
         parts = [[i for i, g in enumerate(groups) if g == name] for name in names]
     else:
         if k < 2:

@@ -23,8 +23,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
+from itertools import chain
+from operator import mul
 from typing import Any
 
 BLOCKS = ("T", "W", "S", "C")
@@ -37,12 +39,13 @@ _VER = re.compile(r"\bv?\d+(?:\.\d+)+\w*")
 _NUM = re.compile(r"\b\d+\b")
 _WORD = re.compile(r"[a-z_][a-z0-9_']*|\d+|[?!]")
 _CODE = re.compile(r"```")
+# Patterns start with a literal or an anchor: a leading ``\w+`` would make them quadratic.
 _TRACE = re.compile(
-    r"traceback \(most recent call last\)|^\s*at [\w$.<>]+ ?\(|file \"[^\"]+\", line \d+"
-    r"|\w+\.(?:js|ts|py|cpp|cc|h|java):\d+",
+    r"traceback \(most recent call last\)|^[ \t]*at [\w$.<>]+ ?\(|file \"[^\"\n]+\", line \d+"
+    r"|\.(?:js|ts|py|cpp|cc|h|java):\d+",
     re.M,
 )
-_ERROR = re.compile(r"\w*(?:error|exception|fault|crash|abort|assert)")
+_ERROR = re.compile(r"error|exception|fault|crash|abort|assert")
 _ASK = re.compile(
     r"\b(?:how (?:do|can|to|should)|is (?:it|there) (?:possible|a way)|can (?:i|we|you|someone)"
     r"|what is|why (?:is|does|do)|any (?:idea|help|suggestion)|help me|please help|does anyone"
@@ -100,6 +103,10 @@ def normalise(text: str) -> str:
     return _NUM.sub(" _num_ ", _VER.sub(" _ver_ ", _HEX.sub(" _hex_ ", text)))
 
 
+_TF_SIZE = 256
+_TF = [0.0] + [1.0 + math.log(c) for c in range(1, _TF_SIZE)]  # sublinear tf of small counts
+
+
 def _bucket(count: int) -> int:
     return 0 if count <= 0 else min(5, 1 + int(math.log2(count)))
 
@@ -108,61 +115,66 @@ def _pairs(words: list[str]) -> map[str]:
     return map("{} {}".format, words, words[1:])
 
 
-def _char_grams(text: str, lo: int, hi: int) -> Counter[str]:
-    grams: Counter[str] = Counter()
+def _char_grams(text: str, lo: int, hi: int) -> Iterator[str]:
     size = len(text)
-    for n in range(lo, hi + 1):
-        grams.update(map(text.__getitem__, map(slice, range(size - n + 1), range(n, size + 1))))
-    return grams
+    return chain.from_iterable(
+        map(text.__getitem__, map(slice, range(size - n + 1), range(n, size + 1)))
+        for n in range(lo, hi + 1)
+    )
 
 
-def extract(title: str, body: str, config: FeatureConfig) -> Doc:
-    """Count the terms of one issue, per block."""
+def terms(title: str, body: str, config: FeatureConfig) -> dict[str, Iterable[str]]:
+    """The terms of one issue, per block, in a fixed order (lazily: prediction only looks up
+    the ones in the vocabulary)."""
     title_low = title.strip().lower()
     body = body[: config.body_chars]
     body_low = body.lower()
     title_norm = normalise(title)
-    body_norm = normalise(body)
 
     title_words = _WORD.findall(title_norm)
-    t: Counter[str] = Counter(title_words)
-    t.update(_pairs(title_words))
+    t = [title_words, _pairs(title_words)]
     if title_words:
-        t["^" + title_words[0]] += 1
+        t.append(["^" + title_words[0]])
     if m := _BRACKET.match(title_low):
-        t["[]" + m.group(1)] += 1
+        t.append(["[]" + m.group(1)])
     if m := _SCOPE.match(title_low):
-        t[":" + m.group(1).strip()] += 1
+        t.append([":" + m.group(1).strip()])
 
-    body_words = _WORD.findall(body_norm)
-    w: Counter[str] = Counter(body_words)
-    w.update(_pairs(body_words))
-    w.update("#" + h.strip() for h in _HEADING.findall(body_low))
-    w.update("<!--" + " ".join(c.split()) for c in _COMMENT.findall(body_low))
+    body_words = _WORD.findall(normalise(body))
+    headings = ["#" + h.strip() for h in _HEADING.findall(body_low)]
+    comments = ["<!--" + " ".join(c.split()) for c in _COMMENT.findall(body_low)]
 
     both = body_low + " " + title_low
-    s: Counter[str] = Counter(
-        [
-            f"code{_bucket(len(_CODE.findall(body)) // 2)}",
-            f"trace{_bucket(len(_TRACE.findall(body_low)))}",
-            f"error{_bucket(len(_ERROR.findall(body_low)))}",
-            f"qmark{_bucket(body_low.count('?'))}",
-            f"ask{_bucket(len(_ASK.findall(both)))}",
-            f"wish{_bucket(len(_WISH.findall(both)))}",
-            f"broken{_bucket(len(_BROKEN.findall(both)))}",
-            f"len{_bucket(len(body) // 100)}",
-        ]
-    )
+    s = [
+        f"code{_bucket(len(_CODE.findall(body)) // 2)}",
+        f"trace{_bucket(len(_TRACE.findall(body_low)))}",
+        f"error{_bucket(len(_ERROR.findall(body_low)))}",
+        f"qmark{_bucket(body_low.count('?'))}",
+        f"ask{_bucket(len(_ASK.findall(both)))}",
+        f"wish{_bucket(len(_WISH.findall(both)))}",
+        f"broken{_bucket(len(_BROKEN.findall(both)))}",
+        f"len{_bucket(len(body) // 100)}",
+    ]
     if title_low.endswith("?"):
-        s["title?"] += 1
+        s.append("title?")
     for answer in _ANSWER.findall(body_low):
         words = _WORD.findall(normalise(answer))[:2]
         if words:
-            s["=" + " ".join(words)] += 1
+            s.append("=" + " ".join(words))
 
     head = title_norm + " " + normalise(body[: config.char_chars])
     chars = _char_grams(" " + " ".join(head.split()) + " ", config.char_min, config.char_max)
-    return {"T": t, "W": w, "S": s, "C": chars}
+    return {
+        "T": chain.from_iterable(t),
+        "W": chain(body_words, _pairs(body_words), headings, comments),
+        "S": s,
+        "C": chars,
+    }
+
+
+def extract(title: str, body: str, config: FeatureConfig) -> Doc:
+    """Count the terms of one issue, per block (training: the vocabulary is not known yet)."""
+    return {block: Counter(stream) for block, stream in terms(title, body, config).items()}
 
 
 @dataclass
@@ -202,26 +214,25 @@ def build_vocabulary(
 
 def vectorise(doc: Doc, vocab: Vocabulary, weights: Mapping[str, float]) -> Vector:
     """Sublinear tf-idf, L2 per block, block weights, then L2 over the whole vector."""
-    idx: list[int] = []
-    val: list[float] = []
     idf = vocab.idf
+    parts: list[tuple[list[int], list[float], float]] = []
     total = 0.0
     for block in BLOCKS:
         weight = weights.get(block, 0.0)
-        terms = vocab.index[block]
-        if weight <= 0.0 or not terms:
+        index = vocab.index[block]
+        found = [(i, c) for t, c in doc[block].items() if (i := index.get(t)) is not None]
+        if weight <= 0.0 or not found:
             continue
-        b_idx = [i for i in map(terms.get, doc[block]) if i is not None]
-        if not b_idx:
-            continue
-        counts = [c for t, c in doc[block].items() if t in terms]
-        b_val = [(1.0 + math.log(c)) * idf[i] for i, c in zip(b_idx, counts, strict=True)]
-        norm = math.sqrt(math.fsum(v * v for v in b_val))
-        scale = weight / norm
-        idx.extend(b_idx)
-        val.extend(v * scale for v in b_val)
+        b_val = [(_TF[c] if c < _TF_SIZE else 1.0 + math.log(c)) * idf[i] for i, c in found]
+        norm = math.sqrt(math.fsum(map(mul, b_val, b_val)))
+        parts.append(([i for i, _ in found], b_val, weight / norm))
         total += weight * weight
+    idx: list[int] = []
+    val: list[float] = []
     if total > 0.0:
-        scale = 1.0 / math.sqrt(total)
-        val = [v * scale for v in val]
+        whole = 1.0 / math.sqrt(total)
+        for b_idx, b_val, scale in parts:
+            factor = scale * whole
+            idx += b_idx
+            val += [v * factor for v in b_val]
     return idx, val

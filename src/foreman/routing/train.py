@@ -24,7 +24,12 @@ from foreman.routing.features import (
     vectorise,
 )
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2  # 2: idf and weights as base64 float32 arrays
+LEARNING_RATE = 4.0  # step size of the first epoch (vectors have unit norm)
+# Passes over the data. 5-fold CV on the 1,500-issue set, macro-F1: 8 epochs 0.780-0.784
+# (seeds 0-2), 14 epochs 0.785-0.793 (seeds 0-5, mean 0.788), 20 epochs no better (seeds
+# 0-2, mean 0.787) and 40 % slower.
+EPOCHS = 14
 MAX_TERMS = {"W": 10000, "C": 20000}
 Row = tuple[str, str, str]  # title, body, label
 
@@ -72,10 +77,10 @@ def _sgd(
     averaged = 0
     rng = random.Random(seed)  # noqa: S311 - seeded shuffling, not cryptography
     order = list(range(n))
-    start_avg = epochs // 2
+    start_avg = epochs * 3 // 8  # average the iterates of the last 5/8 of the epochs
     for epoch in range(epochs):
         rng.shuffle(order)
-        eta = 0.5 / (1 + epoch)
+        eta = LEARNING_RATE / (1 + epoch)
         for i in order:
             idx, val = xs[i]
             s = [scale * sum(map(mul, map(v[c_].__getitem__, idx), val)) + b[c_] for c_ in range(k)]
@@ -107,7 +112,7 @@ def train(
     rows: Iterable[Row],
     *,
     seed: int = 0,
-    epochs: int = 10,
+    epochs: int = EPOCHS,
     c: float = 10.0,
     features: FeatureConfig | None = None,
     threshold: float = 0.6,
@@ -125,7 +130,16 @@ def train(
     ys = [labels.index(label) for _, _, label in data]
     dense, bias = _sgd(xs, ys, len(vocab), len(labels), c=c, epochs=epochs, seed=seed)
     weights = [[round(w, 5) for w in row] for row in dense]
-    return Model(labels, vocab, weights, bias, cfg, threshold, {"rows": len(data)})
+    meta = {
+        "rows": len(data),
+        "per_label": {label: ys.count(k) for k, label in enumerate(labels)},
+        "seed": seed,
+        "epochs": epochs,
+        "c": c,
+        "learning_rate": LEARNING_RATE,
+        "features": len(vocab),
+    }
+    return Model(labels, vocab, weights, bias, cfg, threshold, meta)
 
 
 # -- metrics -----------------------------------------------------------------------------

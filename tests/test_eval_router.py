@@ -1,0 +1,146 @@
+"""`foreman eval-router`: the JSON it prints and the errors it reports (tiny synthetic CSVs)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from foreman.cli import main
+from foreman.routing.classifier import save
+from foreman.routing.evaluate import cross_validate
+from foreman.routing.train import train
+
+RELEASE_KEYS = ("macro_f1", "per_class", "coverage_at_90", "abstain_threshold", "ms_per_issue")
+TITLES = {
+    "bug": ["crash in {x}", "{x} throws TypeError", "segfault when {x}"],
+    "feature": ["add support for {x}", "feature request: {x}", "it would be nice to {x}"],
+    "question": ["how do I {x}?", "is it possible to {x}?", "question: {x}?"],
+}
+BODIES = {
+    "bug": "Steps to reproduce:\n1. run\n```\nTraceback (most recent call last):\nValueError\n```",
+    "feature": "Is your feature request related to a problem? Proposal: a new option.",
+    "question": "I read the docs but could not find it. How can I do this? Thanks!",
+}
+THINGS = ["yaml", "csv export", "plugins", "the cli", "dark mode", "retries", "paths"]
+
+
+def rows(n_per: int, seed: int = 3) -> list[tuple[str, str, str, str]]:
+    """(repo, title, body, label) with two repos, shuffled."""
+    rng = random.Random(seed)
+    out = [
+        (
+            f"o/r{i % 2}",
+            rng.choice(TITLES[label]).format(x=rng.choice(THINGS)),
+            BODIES[label],
+            label,
+        )
+        for label in TITLES
+        for i in range(n_per)
+    ]
+    rng.shuffle(out)
+    return out
+
+
+def write(path: Path, data: list[tuple[str, str, str, str]], header: tuple[str, ...]) -> Path:
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for repo, title, body, label in data:
+            record = {"repo": repo, "title": title, "body": body, "label": label}
+            writer.writerow([record[h] for h in header])
+    return path
+
+
+HEADER = ("repo", "title", "body", "label")
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("model") / "m.json.gz"
+    save(train([(t, b, lab) for _, t, b, lab in rows(15)], epochs=4, threshold=0.5), path)
+    return path
+
+
+def run_json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    assert main(argv) == 0
+    out: dict[str, object] = json.loads(capsys.readouterr().out)
+    return out
+
+
+def test_cv_json_has_the_release_keys_and_is_deterministic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(write(tmp_path / "d.csv", rows(10), HEADER))
+    argv = ["eval-router", "--data", data, "--folds", "2"]
+    first = run_json(argv, capsys)
+    for key in (*RELEASE_KEYS, "rows", "folds"):
+        assert key in first, key
+    assert first["rows"] == 30 and first["folds"] == 2
+    assert set(first["per_class"]) == {"bug", "feature", "question"}  # type: ignore[arg-type]
+    second = run_json(argv, capsys)
+    first.pop("ms_per_issue"), second.pop("ms_per_issue")
+    assert first == second
+
+
+def test_scoring_a_model_file_with_a_chosen_threshold(
+    tmp_path: Path, model_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(write(tmp_path / "d.csv", rows(4, seed=8), HEADER))
+    argv = ["eval-router", "--data", data, "--model", str(model_file), "--min-confidence", "0.99"]
+    out = run_json(argv, capsys)
+    assert out["folds"] == 0 and out["rows"] == 12 and out["abstain_threshold"] == 0.99
+    assert 0.0 <= out["decided_share"] <= 1.0  # type: ignore[operator]
+
+
+def test_group_by_repo_adds_leave_one_repo_out_numbers(
+    tmp_path: Path, model_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(write(tmp_path / "d.csv", rows(8), HEADER))
+    out = run_json(
+        ["eval-router", "--data", data, "--model", str(model_file), "--group-by-repo"], capsys
+    )
+    grouped = out["grouped_by_repo"]
+    assert isinstance(grouped, dict) and grouped["folds"] == 2 and "macro_f1" in grouped
+
+
+def test_unknown_label_names_the_file_and_line(
+    tmp_path: Path, model_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = rows(3)
+    data[4] = (data[4][0], data[4][1], data[4][2], "docs")
+    path = write(tmp_path / "d.csv", data, HEADER)
+    before = write(tmp_path / "head.csv", data[:4], HEADER).read_text().count("\n")
+    assert main(["eval-router", "--data", str(path), "--model", str(model_file)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:{before + 1}:" in err  # the line the multi-line record starts on
+    assert "unknown label 'docs'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv_tail", "header", "message"),
+    [
+        (["--folds", "1"], HEADER, "--folds must be at least 2"),
+        (["--folds", "2", "--group-by-repo"], ("title", "body", "label"), "'repo' column"),
+    ],
+)
+def test_usage_errors_are_reported_without_traceback(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv_tail: list[str],
+    header: tuple[str, ...],
+    message: str,
+) -> None:
+    path = write(tmp_path / "d.csv", rows(4), header)
+    assert main(["eval-router", "--data", str(path), *argv_tail]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_a_single_group_is_a_usage_error() -> None:
+    data = [(t, b, lab) for _, t, b, lab in rows(3)]
+    with pytest.raises(Exception, match="at least two groups"):
+        cross_validate(data, 0, groups=["same"] * len(data))
