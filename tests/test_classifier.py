@@ -13,6 +13,7 @@ import pytest
 
 from foreman.cli import main
 from foreman.routing.classifier import Classifier, ModelError, save
+from foreman.routing.features import encode, extract, vectorise
 from foreman.routing.train import coverage_at, macro_f1, train
 
 BUG = ["crash when {x}", "TypeError in {x}", "{x} fails with traceback", "segfault on {x}"]
@@ -76,6 +77,24 @@ def test_abstains_below_threshold(model_path: Path) -> None:
     clf = Classifier.load(model_path)
     p = clf.predict("zzz", "", min_confidence=0.99)
     assert p.label is None and p.abstained and p.confidence < 0.99
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("crash when loading plugins", BODY["bug"]),
+        ("how do I use the cli?", BODY["question"] * 40),  # counts past the tf table
+        ("docs " * 200, "docs " * 700),  # a known term counted past the tf table (255)
+        ("", ""),
+    ],
+)
+def test_prediction_path_matches_training_vectors(model_path: Path, title: str, body: str) -> None:
+    """``encode`` (streaming, prediction) and ``vectorise(extract())`` (training) agree."""
+    model = Classifier.load(model_path).model
+    fast = encode(title, body, model.vocab, model.features)
+    slow = vectorise(extract(title, body, model.features), model.vocab, model.features.weights)
+    assert fast[0] == slow[0]
+    assert fast[1] == pytest.approx(slow[1], rel=1e-12, abs=1e-15)
 
 
 def test_training_is_deterministic() -> None:

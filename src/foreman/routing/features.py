@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from operator import mul
 from typing import Any
 
@@ -103,8 +103,7 @@ def normalise(text: str) -> str:
     return _NUM.sub(" _num_ ", _VER.sub(" _ver_ ", _HEX.sub(" _hex_ ", text)))
 
 
-_TF_SIZE = 256
-_TF = [0.0] + [1.0 + math.log(c) for c in range(1, _TF_SIZE)]  # sublinear tf of small counts
+_TF = [0.0] + [1.0 + math.log(c) for c in range(1, 256)]  # sublinear tf of small counts
 
 
 def _bucket(count: int) -> int:
@@ -214,25 +213,53 @@ def build_vocabulary(
 
 def vectorise(doc: Doc, vocab: Vocabulary, weights: Mapping[str, float]) -> Vector:
     """Sublinear tf-idf, L2 per block, block weights, then L2 over the whole vector."""
-    idf = vocab.idf
+    counts: dict[str, Counter[int]] = {}
+    for block in BLOCKS:
+        index = vocab.index[block]
+        counts[block] = Counter(
+            {i: c for t, c in doc[block].items() if (i := index.get(t)) is not None}
+        )
+    return _weigh(counts, vocab.idf, weights)
+
+
+def encode(title: str, body: str, vocab: Vocabulary, config: FeatureConfig) -> Vector:
+    """``vectorise(extract(...))`` in one pass for prediction: each term is looked up as it
+    streams by and only known ones are counted (a typical issue yields ~2,000 character
+    n-grams, most of them outside the vocabulary)."""
+    counts: dict[str, Counter[int]] = {}
+    for block, stream in terms(title, body, config).items():
+        found = Counter(map(vocab.index[block].get, stream, repeat(-1)))  # all C-level
+        found.pop(-1, None)  # -1: not in the vocabulary
+        counts[block] = found
+    return _weigh(counts, vocab.idf, config.weights)
+
+
+def _tf(count: int) -> float:
+    return 1.0 + math.log(count)
+
+
+def _weigh(
+    counts: Mapping[str, Counter[int]], idf: list[float], weights: Mapping[str, float]
+) -> Vector:
+    # map() over C callables instead of comprehensions: this is most of a prediction's time.
     parts: list[tuple[list[int], list[float], float]] = []
     total = 0.0
     for block in BLOCKS:
         weight = weights.get(block, 0.0)
-        index = vocab.index[block]
-        found = [(i, c) for t, c in doc[block].items() if (i := index.get(t)) is not None]
+        found = counts.get(block)
         if weight <= 0.0 or not found:
             continue
-        b_val = [(_TF[c] if c < _TF_SIZE else 1.0 + math.log(c)) * idf[i] for i, c in found]
-        norm = math.sqrt(math.fsum(map(mul, b_val, b_val)))
-        parts.append(([i for i, _ in found], b_val, weight / norm))
+        b_idx = list(found)
+        tf = _TF.__getitem__ if max(found.values()) < len(_TF) else _tf
+        b_val = list(map(mul, map(tf, found.values()), map(idf.__getitem__, b_idx)))
+        norm = math.sqrt(sum(map(mul, b_val, b_val)))
+        parts.append((b_idx, b_val, weight / norm))
         total += weight * weight
     idx: list[int] = []
     val: list[float] = []
     if total > 0.0:
         whole = 1.0 / math.sqrt(total)
         for b_idx, b_val, scale in parts:
-            factor = scale * whole
             idx += b_idx
-            val += [v * factor for v in b_val]
+            val += map(mul, b_val, repeat(scale * whole))
     return idx, val

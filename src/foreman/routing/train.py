@@ -20,6 +20,7 @@ from foreman.routing.features import (
     Vector,
     Vocabulary,
     build_vocabulary,
+    encode,
     extract,
     vectorise,
 )
@@ -52,8 +53,7 @@ class Model:
         return out
 
     def proba(self, title: str, body: str) -> list[float]:
-        vec = vectorise(extract(title, body, self.features), self.vocab, self.features.weights)
-        return softmax(self.scores(vec))
+        return softmax(self.scores(encode(title, body, self.vocab, self.features)))
 
 
 def softmax(scores: Sequence[float]) -> list[float]:
