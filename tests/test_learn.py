@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -64,3 +65,40 @@ def test_learn_refuses_too_little_data(
 def test_learn_needs_a_token(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN")
     assert main(["learn", "--root", str(env)]) == 2
+
+
+EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
+
+
+def _plan_reason(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    assert main(["plan", "--event", str(EVENTS / "issue-bug.json"), "--root", str(root)]) == 0
+    captured = capsys.readouterr()
+    (task,) = json.loads(captured.out)["tasks"]
+    return task["reason"], captured.err
+
+
+def test_plan_prefers_the_learned_model_and_survives_an_unusable_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from foreman.routing.classifier import save
+    from foreman.routing.train import train
+
+    # A repo whose history only knows "crash" reports as questions.
+    rows = [(f"crash when parsing file {i}", "Traceback TypeError", "question") for i in range(8)]
+    rows += [(f"add an option for {i}", "It would be nice.", "feature") for i in range(8)]
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "foreman.yml").write_text(
+        "routing:\n  classifier: {model: .github/foreman-model.json.gz, min_confidence: 0}\n"
+    )
+    model = tmp_path / ".github" / "foreman-model.json.gz"
+    save(train(rows, epochs=4), model)
+    reason, _ = _plan_reason(tmp_path, capsys)
+    assert reason.startswith("classified as question")  # the shipped model says bug
+
+    stale = json.loads(gzip.decompress(model.read_bytes()))
+    stale["version"] = 1  # written by an older release
+    model.write_bytes(gzip.compress(json.dumps(stale).encode()))
+    reason, err = _plan_reason(tmp_path, capsys)
+    assert reason.startswith("classified as bug")
+    assert "foreman-model.json.gz is not usable" in err and "model version 1" in err
+    assert "foreman learn" in err and "Traceback" not in err

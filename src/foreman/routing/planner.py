@@ -137,7 +137,7 @@ def _classifier(config: Config, root: Path) -> Classify | None:
 
     def classify(title: str, body: str) -> Prediction:
         if not loaded:
-            from foreman.routing.classifier import Classifier
+            from foreman.routing.classifier import Classifier, ModelError
 
             model_path = root / cfg.model if cfg.model else None
             if model_path is not None and not model_path.is_file():
@@ -145,7 +145,18 @@ def _classifier(config: Config, root: Path) -> Classify | None:
                     "warning", f"classifier model {cfg.model} not found; using the shipped model"
                 )
                 model_path = None
-            loaded.append(Classifier.load(model_path))
+            try:
+                loaded.append(Classifier.load(model_path))
+            except ModelError as err:
+                if model_path is None:
+                    raise
+                # e.g. a model learned by an older release: route with the shipped one
+                actions.annotate(
+                    "warning",
+                    f"classifier model {cfg.model} is not usable ({err.message}); using the"
+                    " shipped model. Run 'foreman learn' again to rewrite it.",
+                )
+                loaded.append(Classifier.load(None))
         pred: Prediction = loaded[0].predict(title, body, min_confidence=cfg.min_confidence)
         return pred
 
