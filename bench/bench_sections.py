@@ -89,8 +89,9 @@ def plan_section(ctx: Context) -> Section:
         "Wall time of the whole process (interpreter start, imports, config, routing, output) as"
         " seen by the caller; median after one warm-up run. Bytecode is cached (a private"
         " PYTHONPYCACHEPREFIX filled by the warm-up), as on a runner whose venv holds .pyc.",
-        "A rule decides: `title: crash -> debug`. The classifier decides: default config, no"
-        " rules. The LLM decides: classifier off, ANTHROPIC_API_KEY/BASE_URL pointing at"
+        "A rule decides: `title: crash -> debug`. The classifier decides: no rules,"
+        " min_confidence 0.5 (the shipped 0.918 abstains on this bug report). The LLM"
+        " decides: classifier off, ANTHROPIC_API_KEY/BASE_URL pointing at"
         " FakeAnthropic on 127.0.0.1 (one structured answer per run); it pays the anthropic"
         " import and a local HTTP round trip, so it has no 0.3 s goal.",
         "Via the action: each sample is a fresh action copy and venv (action_install.py), then"

@@ -52,6 +52,29 @@ def test_learn_fits_and_writes_a_model(
     clf = Classifier.load(env / "m.json.gz")
     assert clf.labels == ["bug", "feature"]
     assert clf.predict("crash with traceback", "Traceback Error", min_confidence=0).label == "bug"
+    # The abstain threshold comes from 5-fold CV on these issues (all separable: 100 % decided).
+    assert out["cv"]["folds"] == 5 and out["cv"]["macro_f1"] == 1.0
+    assert out["cv"]["coverage_at_90"] == 1.0
+    assert clf.threshold == pytest.approx(out["abstain_threshold"], abs=1e-4)
+    assert clf.threshold == pytest.approx(out["cv"]["threshold_at_90"], abs=1e-4)
+    assert clf.threshold != Classifier.load().threshold
+
+
+def test_learn_without_cv_keeps_the_shipped_threshold(
+    env: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for i in range(3):
+        fake_github.add_issue(REPO, f"crash {i}", "Traceback", labels=["bug"], state="closed")
+        fake_github.add_issue(REPO, f"add {i}", "please", labels=["enhancement"], state="closed")
+    argv = ["learn", "--root", str(env), "--out", "m.json", "--min-per-class", "3"]
+    assert main([*argv, "--folds", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["cv"] is None
+    assert Classifier.load(env / "m.json").threshold == Classifier.load().threshold
+    calls = fake_github.count()
+    assert main([*argv, "--folds", "1"]) == 2
+    assert "--folds must be 0" in capsys.readouterr().err
+    assert fake_github.count() == calls  # refused before any API call
 
 
 def test_learn_refuses_too_little_data(

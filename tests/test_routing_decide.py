@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
 from foreman.config import parse_config
+from foreman.config.models import BudgetConfig
 from foreman.errors import LLMError
 from foreman.events.models import Actor, Comment, PullInfo, WorkItem
 from foreman.routing.decide import route
@@ -30,6 +31,7 @@ STRANGER = Actor(login="mallory", association="NONE")
 class Pred:
     label: str | None
     confidence: float
+    probabilities: dict[str, float] = field(default_factory=dict)
 
 
 def item(**kw: object) -> WorkItem:
@@ -202,6 +204,18 @@ def test_H10_trust_uses_event_user_not_a_spoofed_name() -> None:
     seen: list[str] = []
     r = route(it, CFG, request=req, is_trusted=lambda login: seen.append(login) or False)
     assert seen == ["octo-bot"] and workers(r) == [("triage", "fallback")]
+
+
+def test_the_fallback_says_why_no_layer_decided() -> None:
+    unsure = Pred(None, 0.61, {"bug": 0.61, "feature": 0.3, "question": 0.09})
+    r = route(item(), CFG, classify=lambda title, body: unsure)
+    assert workers(r) == [("triage", "fallback")]
+    assert r.proposals[0].reason == (
+        "classifier unsure (best guess bug at 0.61); no LLM (ANTHROPIC_API_KEY not set)"
+    )
+    off = CFG.model_copy(update={"budgets": BudgetConfig(router_llm_calls=0)})
+    r = route(item(), off, classify=lambda title, body: unsure, ask_llm=llm_says(("debug", 0.9)))
+    assert r.proposals[0].reason.endswith("; LLM routing off") and r.llm_calls == 0
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ MIN_LLM_CONFIDENCE = 0.5
 class Prediction(Protocol):
     label: str | None
     confidence: float
+    probabilities: dict[str, float]
 
 
 Classify = Callable[[str, str], Prediction]
@@ -48,6 +49,7 @@ class Routed:
     notes: list[Note] = field(default_factory=list)
     llm_calls: int = 0
     llm_tokens: int = 0
+    undecided: list[str] = field(default_factory=list)  # why layers passed (fallback reason)
 
 
 def route(
@@ -86,7 +88,8 @@ def route(
     else:
         _route_layers(item, config, paths, classify, ask_llm, out)
         if not out.proposals:
-            out.proposals.append(Proposal(fallback, "fallback", "no layer decided"))
+            reason = "; ".join(out.undecided) or "no layer decided"
+            out.proposals.append(Proposal(fallback, "fallback", reason))
 
     # Safety net: code-writing workers only for trusted people on same-repo code.
     checked: dict[str, bool] = {}
@@ -158,7 +161,15 @@ def _route_layers(
             reason = f"classified as {pred.label} ({pred.confidence:.2f})"
             out.proposals.append(Proposal(worker, "classifier", reason, pred.confidence))
             return
+        guess = max(pred.probabilities, key=pred.probabilities.__getitem__, default="?")
+        out.undecided.append(
+            f"classifier unsure (best guess {guess} at {pred.confidence:.2f})"
+            if pred.label is None
+            else f"classifier class {pred.label} maps to no worker"
+        )
     if ask_llm is None or not routing.llm.enabled or config.budgets.router_llm_calls < 1:
+        off = not routing.llm.enabled or config.budgets.router_llm_calls < 1
+        out.undecided.append("LLM routing off" if off else "no LLM (ANTHROPIC_API_KEY not set)")
         return
     out.llm_calls += 1
     try:
