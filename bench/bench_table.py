@@ -7,6 +7,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -96,7 +97,21 @@ def machine() -> dict[str, Any]:
         "ram_gb": round(ram / 2**30, 1),
         "python": f"{platform.python_implementation()} {sys.version.split()[0]}",
         "uv": uv_version.strip(),
+        "python_loop_s": python_speed(),
     }
+
+
+def python_speed(n: int = 5_000_000) -> float:
+    """Seconds for ``n`` additions in a pure-Python loop (best of 3): a yardstick for how
+    this machine's CPython speed compares with another's."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(n):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return round(best, 3)
 
 
 def render(sections: list[Section]) -> str:

@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"agent-foreman benchmark, started {date}")
     print(
         f"machine: {info['platform']}, {info['cpus']} CPUs, {info['ram_gb']} GB RAM,"
-        f" {info['python']}, {info['uv']}"
+        f" {info['python']}, {info['uv']}; a 5M-step Python loop takes {info['python_loop_s']} s"
     )
     print(
         f"load average (1 min): {load_start:.2f} at start, {os.getloadavg()[0]:.2f} at end"

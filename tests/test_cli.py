@@ -77,3 +77,28 @@ def test_plan_rules_and_classifier_path_does_not_import_heavy_sdks(event: str) -
         _modules_after(f"from foreman.cli import main\nmain(['plan', '--event', {str(path)!r}])")
         == set()
     )
+
+
+def test_plan_skips_the_pydantic_plugin_scan() -> None:
+    """The command validates config without importing importlib.metadata (see startup.py)."""
+    path = Path(__file__).resolve().parents[1] / "workflows-examples" / "events" / "issue-bug.json"
+    probe = (
+        "import sys, io, contextlib, json\nfrom foreman.cli import main\nout = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"  code = main(['plan', '--event', {str(path)!r}])\n"
+        "print(code, json.loads(out.getvalue())['tasks'][0]['worker'],"
+        " 'importlib.metadata' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == ["0", "debug", "False"], done.stdout + done.stderr
+
+
+def test_plugin_scan_skip_leaves_an_imported_loader_alone() -> None:
+    import pydantic.plugin._loader as real
+
+    from foreman.startup import PLUGIN_LOADER, skip_pydantic_plugin_scan
+
+    skip_pydantic_plugin_scan()
+    assert sys.modules[PLUGIN_LOADER] is real

@@ -96,6 +96,19 @@ def test_scoring_a_model_file_with_a_chosen_threshold(
     assert 0.0 <= out["decided_share"] <= 1.0  # type: ignore[operator]
 
 
+def test_abstain_curve_is_the_decided_share_at_each_threshold() -> None:
+    data = [(t, b, lab) for _, t, b, lab in rows(6, seed=5)]
+    noisy = [(t, b, "bug" if i % 4 == 0 else lab) for i, (t, b, lab) in enumerate(data)]
+    curve = cross_validate(noisy, 2, seed=1, threshold=0.7)
+    points = curve["abstain_curve"]
+    assert [p["min_confidence"] for p in points] == [0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
+    shares = [p["decided"] for p in points]
+    assert shares == sorted(shares, reverse=True) and shares[0] > 0.0
+    at_07 = next(p for p in points if p["min_confidence"] == 0.7)
+    assert at_07["decided"] == curve["decided_share"]
+    assert at_07["precision"] == curve["decided_precision"]
+
+
 def test_group_by_repo_adds_leave_one_repo_out_numbers(
     tmp_path: Path, model_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,6 +17,7 @@ from types import ModuleType
 
 from foreman import __version__, actions
 from foreman.errors import ConfigError, ExitCode, ForemanError, UsageError
+from foreman.startup import skip_pydantic_plugin_scan
 
 # name -> (module, one-line help). Order is the order shown in --help.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -67,6 +68,7 @@ def _report(err: ForemanError) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    skip_pydantic_plugin_scan()
     try:
         parser = build_parser(args_list)
         args = parser.parse_args(args_list)

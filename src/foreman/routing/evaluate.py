@@ -13,6 +13,8 @@ from foreman.errors import Location, UsageError
 from foreman.routing.train import EPOCHS, Model, Row, coverage_at, folds, macro_f1, train
 
 NEEDED = ("title", "body", "label")
+# min_confidence values of the abstain curve: share decided and precision at each.
+CURVE = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
 def read_rows(path: Path, labels: Collection[str] | None = None) -> tuple[list[Row], list[str]]:
@@ -58,17 +60,31 @@ def _score(
     f1, per = macro_f1(gold, pred, labels)
     correct = [g == p for g, p in zip(gold, pred, strict=True)]
     cov, thr = coverage_at(conf, correct)
-    decided = [i for i, c in enumerate(conf) if c >= threshold]
-    prec = sum(correct[i] for i in decided) / len(decided) if decided else 0.0
+    share, prec = _decided(conf, correct, threshold)
     return {
         "macro_f1": round(f1, 4),
         "per_class": per,
         "coverage_at_90": round(cov, 4),
         "threshold_at_90": round(thr, 4),
         "abstain_threshold": round(threshold, 4),
-        "decided_share": round(len(decided) / len(conf), 4),
+        "decided_share": round(share, 4),
         "decided_precision": round(prec, 4),
+        "abstain_curve": [_curve_point(conf, correct, t) for t in CURVE],
     }
+
+
+def _curve_point(conf: Sequence[float], correct: Sequence[bool], t: float) -> dict[str, float]:
+    share, prec = _decided(conf, correct, t)
+    return {"min_confidence": t, "decided": round(share, 4), "precision": round(prec, 4)}
+
+
+def _decided(
+    conf: Sequence[float], correct: Sequence[bool], threshold: float
+) -> tuple[float, float]:
+    """Share of rows at or above ``threshold``, and the precision of those."""
+    decided = [i for i, c in enumerate(conf) if c >= threshold]
+    prec = sum(correct[i] for i in decided) / len(decided) if decided else 0.0
+    return len(decided) / len(conf), prec
 
 
 def _predict(model: Model, rows: Sequence[Row]) -> tuple[list[str], list[float], float]:

@@ -74,7 +74,9 @@ class FeatureConfig:
     """How text becomes features; saved in the model so prediction matches training."""
 
     body_chars: int = 4000  # body words/structure come from this many leading characters
-    char_chars: int = 600  # character n-grams come from the title and this many body characters
+    # Character n-grams come from the title and this many body characters. 5-fold CV on the
+    # 1,500-issue set (scikit-learn LR on the same vectors): 150: 0.789, 300: 0.791, 600: 0.782.
+    char_chars: int = 300
     char_min: int = 3
     char_max: int = 5
     weights: Mapping[str, float] = field(
