@@ -3,7 +3,8 @@
 * the share of issues it decides (does not abstain on) at its default
   threshold, with no rules: those never reach the LLM;
 * ``foreman eval-router``: cross-validated macro-F1, coverage at 90 % precision;
-* the time to import the classifier and load the shipped model, in a fresh process.
+* the time to import the classifier, load the shipped model and make the first prediction,
+  in a fresh process.
 
 Each returns ``None`` plus a reason when the dataset or the classifier is missing.
 """
@@ -29,9 +30,11 @@ import json, time
 t0 = time.perf_counter()
 from foreman.routing.classifier import Classifier
 t1 = time.perf_counter()
-Classifier.load(None)
+c = Classifier.load(None)
 t2 = time.perf_counter()
-print(json.dumps({"import": t1 - t0, "load": t2 - t1}))
+c.predict("Crash on start", "Traceback (most recent call last): ...")
+t3 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "load": t2 - t1, "first": t3 - t2}))
 """
 
 
@@ -106,11 +109,13 @@ def eval_router(csv_path: Path = CSV_PATH, folds: int = 5) -> EvalResult:
     return EvalResult(scores, proc.seconds)
 
 
-def model_load(runs: int) -> tuple[Stats, Stats]:
-    """Import time and model load time of the classifier, each in a fresh process."""
-    imports, loads = [], []
+def model_load(runs: int) -> tuple[Stats, Stats, Stats]:
+    """Import time, model load time and first prediction (which folds the weights once) of
+    the classifier, each in a fresh process."""
+    imports, loads, firsts = [], [], []
     for _ in range(runs):
         timing = run([PYTHON, "-c", _LOAD], env=clean_env()).check().json()
         imports.append(timing["import"])
         loads.append(timing["load"])
-    return Stats.of(imports), Stats.of(loads)
+        firsts.append(timing["first"])
+    return Stats.of(imports), Stats.of(loads), Stats.of(firsts)

@@ -13,8 +13,8 @@ import pytest
 
 from foreman.cli import main
 from foreman.routing.classifier import Classifier, ModelError, save
-from foreman.routing.features import encode, extract, vectorise
-from foreman.routing.train import coverage_at, macro_f1, train
+from foreman.routing.features import extract, vectorise
+from foreman.routing.train import coverage_at, macro_f1, softmax, train
 
 BUG = ["crash when {x}", "TypeError in {x}", "{x} fails with traceback", "segfault on {x}"]
 FEAT = ["add support for {x}", "feature request: {x}", "it would be nice to {x}", "allow {x}"]
@@ -88,13 +88,19 @@ def test_abstains_below_threshold(model_path: Path) -> None:
         ("", ""),
     ],
 )
-def test_prediction_path_matches_training_vectors(model_path: Path, title: str, body: str) -> None:
-    """``encode`` (streaming, prediction) and ``vectorise(extract())`` (training) agree."""
-    model = Classifier.load(model_path).model
-    fast = encode(title, body, model.vocab, model.features)
-    slow = vectorise(extract(title, body, model.features), model.vocab, model.features.weights)
-    assert fast[0] == slow[0]
-    assert fast[1] == pytest.approx(slow[1], rel=1e-12, abs=1e-15)
+@pytest.mark.parametrize("which", ["trained here", "shipped"])
+def test_prediction_path_matches_training_vectors(
+    model_path: Path, title: str, body: str, which: str
+) -> None:
+    """``Model.proba`` (streamed look-ups, folded weights) equals the textbook computation on
+    the training side's vector: softmax(bias + weights . vectorise(extract()))."""
+    model = Classifier.load(model_path if which == "trained here" else None).model
+    idx, val = vectorise(extract(title, body, model.features), model.vocab, model.features.weights)
+    scores = [
+        b + sum(w[i] * v for i, v in zip(idx, val, strict=True))
+        for w, b in zip(model.weights, model.bias, strict=True)
+    ]
+    assert model.proba(title, body) == pytest.approx(softmax(scores), rel=1e-9, abs=1e-12)
 
 
 def test_training_is_deterministic() -> None:
