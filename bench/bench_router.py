@@ -91,6 +91,38 @@ def share_without_llm(csv_path: Path = CSV_PATH, limit: int | None = None) -> Sh
 
 
 @dataclass(frozen=True)
+class Floor:
+    """Per-issue prediction time, each issue's fastest of ``repeats`` runs (ms): the machine's
+    noise (other processes, interrupts) taken out, which a single pass keeps in."""
+
+    mean: float
+    median: float
+    p90: float
+    repeats: int
+
+
+def prediction_floor(
+    csv_path: Path = CSV_PATH, repeats: int = 5, limit: int | None = None
+) -> Floor:
+    import importlib
+
+    classifier: Any = importlib.import_module(CLASSIFIER).Classifier.load(None)
+    best: list[float] = []
+    for row in read_issues(csv_path, limit):
+        title, body = row["title"] or "", row["body"] or ""
+        runs = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            classifier.predict(title, body)
+            runs.append(time.perf_counter() - started)
+        best.append(1000 * min(runs))
+    best.sort()
+    mid = best[len(best) // 2] if best else 0.0
+    p90 = best[min(len(best) - 1, int(0.9 * len(best)))] if best else 0.0
+    return Floor(sum(best) / max(len(best), 1), mid, p90, repeats)
+
+
+@dataclass(frozen=True)
 class EvalResult:
     scores: dict[str, Any]  # eval-router's JSON
     seconds: float  # the command's wall time

@@ -34,6 +34,7 @@ class Context:
     act_runs: int = 1
     skip_act: bool = False
     cold_uv_cache: bool = False
+    floor_limit: int | None = None  # issues timed 5 times each (None: the whole CSV)
     results: dict[str, Any] = field(default_factory=dict)  # shared between sections
 
     def once(self, key: str, make: Callable[[], Any]) -> Any:
@@ -193,6 +194,15 @@ def llm_section(ctx: Context) -> Section:
                     share.ms_per_issue,
                     ROUTER_MS_GOAL,
                     f"{share.ms_per_issue:.2f} ms",
+                )
+            )
+            floor = bench_router.prediction_floor(limit=ctx.floor_limit)
+            s.rows.append(
+                count(
+                    f"prediction per issue, fastest of {floor.repeats} runs each (train CSV)",
+                    floor.mean,
+                    ROUTER_MS_GOAL,
+                    f"{floor.mean:.2f} ms mean, {floor.median:.2f} median, {floor.p90:.2f} p90",
                 )
             )
             s.notes.append(

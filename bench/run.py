@@ -77,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             act_runs=args.act_runs or (1 if args.quick else 3),
             skip_act=args.skip_act,
             cold_uv_cache=args.cold_uv_cache,
+            floor_limit=300 if args.quick else None,
         )
         sections = run_sections(ctx)
     elapsed = time.perf_counter() - started

@@ -79,6 +79,19 @@ def test_router_measurements_say_why_they_cannot_run(bench: ModuleType, tmp_path
     assert why is not None and ("does not exist yet" in why or "absent.csv" in why)
 
 
+def test_prediction_floor_times_every_issue(bench: ModuleType, tmp_path: Path) -> None:
+    import bench_router
+
+    data = tmp_path / "issues.csv"
+    data.write_text(
+        'title,body,label\ncrash on start,"Traceback (most recent call last):",bug\n'
+        "add dark mode,it would be nice,feature\nhow do I?,,question\n"
+    )
+    floor = bench_router.prediction_floor(data, repeats=2)
+    assert floor.repeats == 2 and 0 < floor.median <= floor.p90
+    assert floor.mean > 0
+
+
 def test_table_and_json(bench: ModuleType) -> None:
     from bench_proc import Stats
     from bench_table import Section, as_json, count, render, skipped, timed
