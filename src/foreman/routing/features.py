@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import chain, pairwise, repeat
 from operator import mul
@@ -259,20 +259,26 @@ def _tf(count: int) -> float:
     return 1.0 + math.log(count)
 
 
-def _weigh(
-    counts: Mapping[str, Counter[int]], idf: list[float], weights: Mapping[str, float]
-) -> Vector:
-    # map() over C callables instead of comprehensions: this is most of a prediction's time.
-    parts: list[tuple[list[int], list[float], float]] = []
-    total = 0.0
+def _weighted_blocks(
+    counts: Mapping[str, Counter[int]], weights: Mapping[str, float]
+) -> Iterator[tuple[float, list[int], list[float]]]:
+    """Block weight, term indices and sublinear tf of each block that has weight and terms.
+    map() over C callables instead of comprehensions: this is most of a prediction's time."""
     for block in BLOCKS:
         weight = weights.get(block, 0.0)
         found = counts.get(block)
-        if weight <= 0.0 or not found:
-            continue
-        b_idx = list(found)
-        tf = _TF.__getitem__ if max(found.values()) < len(_TF) else _tf
-        b_val = list(map(mul, map(tf, found.values()), map(idf.__getitem__, b_idx)))
+        if weight > 0.0 and found:
+            tf = _TF.__getitem__ if max(found.values()) < len(_TF) else _tf
+            yield weight, list(found), list(map(tf, found.values()))
+
+
+def _weigh(
+    counts: Mapping[str, Counter[int]], idf: list[float], weights: Mapping[str, float]
+) -> Vector:
+    parts: list[tuple[list[int], list[float], float]] = []
+    total = 0.0
+    for weight, b_idx, tf in _weighted_blocks(counts, weights):
+        b_val = list(map(mul, tf, map(idf.__getitem__, b_idx)))
         norm = math.sqrt(sum(map(mul, b_val, b_val)))
         parts.append((b_idx, b_val, weight / norm))
         total += weight * weight
@@ -297,13 +303,7 @@ def weighted_sums(
     ``_weigh`` scales that block (``idf2`` holds the squared idf, for the block norm)."""
     sums = [0.0] * len(rows)
     total = 0.0
-    for block in BLOCKS:
-        weight = weights.get(block, 0.0)
-        found = counts.get(block)
-        if weight <= 0.0 or not found:
-            continue
-        idx = list(found)
-        tf = list(map(_TF.__getitem__ if max(found.values()) < len(_TF) else _tf, found.values()))
+    for weight, idx, tf in _weighted_blocks(counts, weights):
         norm = math.sqrt(sum(map(mul, map(mul, tf, tf), map(idf2.__getitem__, idx))))
         scale = weight / norm
         for k, row in enumerate(rows):
