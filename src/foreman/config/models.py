@@ -159,10 +159,18 @@ class TriggerConfig(Strict):
     slash_command: str = Field(
         "/foreman",
         pattern=r"^/[a-z][a-z0-9-]*$",
-        description="Comment command: '/foreman <worker> [instructions]'.",
+        description=(
+            "Comment command: '/foreman <worker> [instructions]'. Changing it? Change"
+            " '/foreman' in your workflow's concurrency group (and `if:`) too."
+        ),
     )
     label_prefix: str = Field(
-        "foreman:", min_length=1, description="Label 'foreman:docs' starts docs."
+        "foreman:",
+        min_length=1,
+        description=(
+            "Label 'foreman:docs' starts docs. Changing it? Change 'foreman:' in your"
+            " workflow's concurrency group (and `if:`) too."
+        ),
     )
     code_permission: list[Permission] = Field(
         default_factory=lambda: list(CODE_PERMISSIONS),

@@ -1,0 +1,162 @@
+"""The part of GitHub Actions' expression language the workflows' ``concurrency.group`` uses,
+evaluated the way GitHub does, so tests can compute the group of a real payload.
+
+Literals ('text' with '' for a quote, numbers, true/false/null), property paths
+(``github.event.issue.number``), ``!``, ``==``/``!=``, ``&&``/``||`` (which return an
+operand, as in JavaScript), parentheses and ``contains``/``startsWith``/``endsWith``/
+``format``. String comparisons ignore case, as GitHub's do.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>&&|\|\||==|!=|!|\(|\)|,|\.)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_-]*))"
+)
+_EXPR = re.compile(r"\$\{\{(.*?)\}\}", re.S)
+
+
+class ExprError(ValueError):
+    pass
+
+
+def truthy(value: Any) -> bool:
+    return value not in (None, False, 0, "") and value == value  # NaN is falsy
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a.lower() == b.lower()
+    return bool(a == b)
+
+
+def _format(template: Any, *args: Any) -> str:
+    return re.sub(r"\{(\d+)\}", lambda m: _text(args[int(m.group(1))]), _text(template))
+
+
+FUNCTIONS = {
+    "contains": lambda hay, needle: _text(needle).lower() in _text(hay).lower(),
+    "startswith": lambda text, start: _text(text).lower().startswith(_text(start).lower()),
+    "endswith": lambda text, end: _text(text).lower().endswith(_text(end).lower()),
+    "format": _format,
+}
+
+
+class _Parser:
+    def __init__(self, source: str, context: dict[str, Any]) -> None:
+        self.tokens: list[tuple[str, str]] = []
+        pos, source = 0, source.strip()
+        while pos < len(source):
+            m = _TOKEN.match(source, pos)
+            if m is None or m.end() == pos:
+                raise ExprError(f"cannot read {source[pos:]!r}")
+            kind = m.lastgroup or ""
+            self.tokens.append((kind, m.group(kind)))
+            pos = m.end()
+        self.at = 0
+        self.context = context
+
+    def peek(self) -> str:
+        return self.tokens[self.at][1] if self.at < len(self.tokens) else ""
+
+    def take(self, expected: str | None = None) -> tuple[str, str]:
+        if self.at >= len(self.tokens):
+            raise ExprError(f"expression ends early (expected {expected or 'more'})")
+        token = self.tokens[self.at]
+        if expected is not None and token[1] != expected:
+            raise ExprError(f"expected {expected!r}, got {token[1]!r}")
+        self.at += 1
+        return token
+
+    def parse(self) -> Any:
+        value = self.either()
+        if self.at != len(self.tokens):
+            raise ExprError(f"unexpected {self.peek()!r}")
+        return value
+
+    def either(self) -> Any:
+        value = self.both()
+        while self.peek() == "||":
+            self.take()
+            other = self.both()
+            value = value if truthy(value) else other
+        return value
+
+    def both(self) -> Any:
+        value = self.compare()
+        while self.peek() == "&&":
+            self.take()
+            other = self.compare()
+            value = other if truthy(value) else value
+        return value
+
+    def compare(self) -> Any:
+        value = self.unary()
+        while self.peek() in ("==", "!="):
+            op = self.take()[1]
+            same = _equal(value, self.unary())
+            value = same if op == "==" else not same
+        return value
+
+    def unary(self) -> Any:
+        if self.peek() == "!":
+            self.take()
+            return not truthy(self.unary())
+        return self.atom()
+
+    def atom(self) -> Any:
+        kind, text = self.take()
+        if text == "(":
+            value = self.either()
+            self.take(")")
+            return value
+        if kind == "str":
+            return text[1:-1].replace("''", "'")
+        if kind == "num":
+            return float(text) if "." in text else int(text)
+        if kind != "name":
+            raise ExprError(f"unexpected {text!r}")
+        if text in ("true", "false", "null"):
+            return {"true": True, "false": False, "null": None}[text]
+        if self.peek() == "(":
+            return self.call(text)
+        node: Any = self.context.get(text)
+        while self.peek() == ".":
+            self.take()
+            key = self.take()[1]
+            node = node.get(key) if isinstance(node, dict) else None
+        return node
+
+    def call(self, name: str) -> Any:
+        fn = FUNCTIONS.get(name.lower())
+        if fn is None:
+            raise ExprError(f"function {name}() is not supported here")
+        self.take("(")
+        args = []
+        while self.peek() != ")":
+            args.append(self.either())
+            if self.peek() == ",":
+                self.take()
+        self.take(")")
+        return fn(*args)
+
+
+def evaluate(expression: str, context: dict[str, Any]) -> Any:
+    """The value of one expression (the text inside ``${{ }}``)."""
+    return _Parser(expression, context).parse()
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    """A string with ``${{ }}`` parts, as GitHub renders it (``concurrency.group`` etc.)."""
+    return _EXPR.sub(lambda m: _text(evaluate(m.group(1), context)), template)
