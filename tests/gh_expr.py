@@ -10,12 +10,14 @@ operand, as in JavaScript), parentheses and ``contains``/``startsWith``/``endsWi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>&&|\|\||==|!=|!|\(|\)|,|\.)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_-]*))"
 )
+Combine = Callable[[str, Any, Any], Any]  # (operator, left, right) -> value
 _EXPR = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 
 
@@ -86,27 +88,20 @@ class _Parser:
         return value
 
     def either(self) -> Any:
-        value = self.both()
-        while self.peek() == "||":
-            self.take()
-            other = self.both()
-            value = value if truthy(value) else other
-        return value
+        return self.chain(("||",), self.both, lambda _, a, b: a if truthy(a) else b)
 
     def both(self) -> Any:
-        value = self.compare()
-        while self.peek() == "&&":
-            self.take()
-            other = self.compare()
-            value = other if truthy(value) else value
-        return value
+        return self.chain(("&&",), self.compare, lambda _, a, b: b if truthy(a) else a)
 
     def compare(self) -> Any:
-        value = self.unary()
-        while self.peek() in ("==", "!="):
+        return self.chain(("==", "!="), self.unary, lambda op, a, b: _equal(a, b) == (op == "=="))
+
+    def chain(self, ops: tuple[str, ...], operand: Callable[[], Any], combine: Combine) -> Any:
+        """``operand (op operand)*``, left to right."""
+        value = operand()
+        while self.peek() in ops:
             op = self.take()[1]
-            same = _equal(value, self.unary())
-            value = same if op == "==" else not same
+            value = combine(op, value, operand())
         return value
 
     def unary(self) -> Any:
