@@ -61,6 +61,14 @@ def read_issues(csv_path: Path, limit: int | None = None) -> list[dict[str, str]
     return rows[:limit] if limit is not None else rows
 
 
+def shipped_classifier() -> Any:
+    """The shipped model, imported by name (the module may not exist yet: see
+    :func:`classifier_missing`)."""
+    import importlib
+
+    return importlib.import_module(CLASSIFIER).Classifier.load(None)
+
+
 @dataclass(frozen=True)
 class Share:
     decided: int
@@ -75,9 +83,7 @@ class Share:
 
 def share_without_llm(csv_path: Path = CSV_PATH, limit: int | None = None) -> Share:
     """Issues the shipped classifier decides at its default threshold (what the plan does)."""
-    import importlib
-
-    classifier: Any = importlib.import_module(CLASSIFIER).Classifier.load(None)
+    classifier = shipped_classifier()
     rows = read_issues(csv_path, limit)
     by_label: dict[str, int] = {}
     started = time.perf_counter()
@@ -104,9 +110,7 @@ class Floor:
 def prediction_floor(
     csv_path: Path = CSV_PATH, repeats: int = 5, limit: int | None = None
 ) -> Floor:
-    import importlib
-
-    classifier: Any = importlib.import_module(CLASSIFIER).Classifier.load(None)
+    classifier = shipped_classifier()
     best: list[float] = []
     for row in read_issues(csv_path, limit):
         title, body = row["title"] or "", row["body"] or ""
