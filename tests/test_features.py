@@ -7,9 +7,21 @@ shipped model was trained on.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from foreman.routing.features import FeatureConfig, _char_grams, normalise, terms
+from foreman.routing.features import (
+    _ASK,
+    _BROKEN,
+    _WISH,
+    FeatureConfig,
+    _char_grams,
+    _leading_literal,
+    _Phrases,
+    normalise,
+    terms,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,3 +82,49 @@ def test_char_grams() -> None:
     assert list(_char_grams("abcd", 2, 3)) == ["ab", "bc", "cd", "abc", "bcd"]
     assert list(_char_grams("abc", 5, 5)) == []
     assert list(_char_grams(" bug ", 5, 5)) == [" bug "]
+
+
+def test_char_grams_past_the_cached_slices() -> None:
+    text = "".join(chr(97 + i % 26) for i in range(3000))  # longer than the first slice cache
+    assert list(_char_grams(text, 3, 4)) == [text[i : i + 3] for i in range(2998)] + [
+        text[i : i + 4] for i in range(2997)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("alternative", "literal"),
+    [
+        ("how (?:do|can)", "how "),
+        ("repro(?:duce)?", "repro"),
+        ("doesn'?t work", "doesn"),  # the quote is optional, so not required
+        (r"suggest\w*", "suggest"),
+        ("crashes", "crashes"),
+    ],
+)
+def test_leading_literal(alternative: str, literal: str) -> None:
+    assert _leading_literal(alternative) == literal
+
+
+PHRASE_TEXTS = [
+    "",
+    "how do i? xhow do, show do; how do",  # a boundary before "how" only at the start/after space
+    "it would be nice, it would",  # overlapping alternatives are counted once, left to right
+    "doesnt work, doesn't work, does not work",
+    "_allow allow1 allow. suggestions, proposal propos",
+    "i'm trying to; i am trying to; hi want to",
+    "nothing here at all",
+    "it doesnt work",  # no literal but the optional-free "doesn": the regex must still run
+    "x crashed",
+]
+
+
+@pytest.mark.parametrize("phrases", [_ASK, _WISH, _BROKEN])
+@pytest.mark.parametrize("text", PHRASE_TEXTS)
+def test_phrase_counts_equal_the_plain_regex(phrases: _Phrases, text: str) -> None:
+    plain = re.compile(r"\b(?:" + "|".join(phrases.alternatives) + r")\b")
+    assert phrases.count(text) == len(plain.findall(text))
+
+
+def test_phrases_need_a_leading_letter() -> None:
+    with pytest.raises(ValueError, match="start with a letter"):
+        _Phrases("(?:a|b)c")

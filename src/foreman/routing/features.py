@@ -23,10 +23,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from itertools import chain, pairwise, repeat
-from operator import mul
+from itertools import chain, islice, pairwise, repeat
+from operator import getitem, itemgetter, mul
 from typing import Any
 
 BLOCKS = ("T", "W", "S", "C")
@@ -51,19 +51,79 @@ _TRACE = re.compile(
 )
 # Counted with str.count: no word's end is another's start, so the counts never overlap.
 _ERROR_WORDS = ("error", "exception", "fault", "crash", "abort", "assert")
-_ASK = re.compile(
-    r"\b(?:how (?:do|can|to|should)|is (?:it|there) (?:possible|a way)|can (?:i|we|you|someone)"
-    r"|what is|why (?:is|does|do)|any (?:idea|help|suggestion)|help me|please help|does anyone"
-    r"|i (?:want|need|am trying|'m trying) to)\b"
+
+
+class _Phrases:
+    r"""Counts matches of ``\b(?:alternative|...)\b``, for alternatives that start with a letter.
+
+    Written for speed, with the same matches: the regex starts with each alternative's first
+    letter and tests the word boundary after it (``(?<!\w.)``), so that the engine skips ahead
+    to those letters instead of trying a leading ``\b`` at every position (half the time); and
+    it is not run on a text that lacks every alternative's leading literal (``what is`` ->
+    ``what is``, ``repro(?:duce)?`` -> ``repro``, ``doesn'?t`` -> ``doesn``): such a text has
+    no match."""
+
+    def __init__(self, *alternatives: str) -> None:
+        if not all(a[:1].isalpha() for a in alternatives):
+            raise ValueError("every alternative must start with a letter")
+        self.alternatives = alternatives
+        self.regex = re.compile(
+            "(?:" + "|".join(a[0] + r"(?<!\w.)" + a[1:] for a in alternatives) + r")\b"
+        )
+        self.literals = tuple(_leading_literal(a) for a in alternatives)
+
+    def count(self, text: str) -> int:
+        if not any(map(text.__contains__, self.literals)):
+            return 0
+        return len(self.regex.findall(text))
+
+
+def _leading_literal(alternative: str) -> str:
+    """The plain characters an alternative starts with, without one a quantifier follows."""
+    end = 0
+    while end < len(alternative) and alternative[end] not in "()[]{}?*+|\\.^$":
+        end += 1
+    if end < len(alternative) and alternative[end] in "?*{":
+        end -= 1
+    return alternative[:end]
+
+
+_ASK = _Phrases(
+    "how (?:do|can|to|should)",
+    "is (?:it|there) (?:possible|a way)",
+    "can (?:i|we|you|someone)",
+    "what is",
+    "why (?:is|does|do)",
+    "any (?:idea|help|suggestion)",
+    "help me",
+    "please help",
+    "does anyone",
+    "i (?:want|need|am trying|'m trying) to",
 )
-_WISH = re.compile(
-    r"\b(?:would be (?:nice|great|useful|good)|feature request|add (?:support|an? option)"
-    r"|it would|allow|support for|propos\w+|suggest\w*|instead of|enhancement)\b"
+_WISH = _Phrases(
+    "would be (?:nice|great|useful|good)",
+    "feature request",
+    "add (?:support|an? option)",
+    "it would",
+    "allow",
+    "support for",
+    r"propos\w+",
+    r"suggest\w*",
+    "instead of",
+    "enhancement",
 )
-_BROKEN = re.compile(
-    r"\b(?:steps to reproduce|expected (?:behaviou?r|result)|actual (?:behaviou?r|result)"
-    r"|describe the bug|repro(?:duce)?|regression|broken|doesn'?t work|does not work"
-    r"|not working|crash(?:es|ed)?)\b"
+_BROKEN = _Phrases(
+    "steps to reproduce",
+    "expected (?:behaviou?r|result)",
+    "actual (?:behaviou?r|result)",
+    "describe the bug",
+    "repro(?:duce)?",
+    "regression",
+    "broken",
+    "doesn'?t work",
+    "does not work",
+    "not working",
+    "crash(?:es|ed)?",
 )
 _HEADING = re.compile(r"\n\s*#+\s*([^\n]{1,60})")
 _COMMENT = re.compile(r"<!--(.{0,36})", re.S)
@@ -114,7 +174,9 @@ class FeatureConfig:
 
 def normalise(text: str) -> str:
     """Lower-case and replace URLs, hex numbers, versions and numbers by placeholders."""
-    text = _URL.sub(lambda m: " _url_ _host_" + m.group(1).replace(".", "_") + " ", text.lower())
+    text = text.lower()
+    if "http" in text:  # (the placeholders: skip a pass over the text where they cannot match)
+        text = _URL.sub(lambda m: " _url_ _host_" + m.group(1).replace(".", "_") + " ", text)
     if "0x" in text:
         text = _HEX.sub(" _hex_ ", text)
     return _NUM.sub(" _num_ ", _VER.sub(" _ver_ ", text))
@@ -131,13 +193,21 @@ def _pairs(words: list[str]) -> map[str]:
     return map(" ".join, pairwise(words))
 
 
+_SLICES: dict[int, list[slice]] = {}  # n -> slice(i, i + n) for i = 0, 1, ...
+
+
 def _char_grams(text: str, lo: int, hi: int) -> Iterable[str]:
-    """All ``lo``..``hi``-grams of ``text``, joined from shifted copies (C-level: twice as fast
-    as slicing)."""
-    shifted = [text[k:] for k in range(hi)]
-    return chain.from_iterable(
-        map("".join, zip(*shifted[:n], strict=False)) for n in range(max(1, lo), hi + 1)
-    )
+    """All ``lo``..``hi``-grams of ``text``: ``getitem`` over cached slice objects, all C-level
+    (15 % fewer instructions than joining shifted copies, a third of slicing in a loop)."""
+    grams: list[Iterable[str]] = []
+    for n in range(max(1, lo), hi + 1):
+        count = len(text) - n + 1
+        if count > 0:
+            slices = _SLICES.get(n, [])
+            if len(slices) < count:
+                slices = _SLICES[n] = [slice(i, i + n) for i in range(max(count, 1024))]
+            grams.append(map(getitem, repeat(text), islice(slices, count)))
+    return chain.from_iterable(grams)
 
 
 def terms(title: str, body: str, config: FeatureConfig) -> dict[str, Iterable[str]]:
@@ -168,9 +238,9 @@ def terms(title: str, body: str, config: FeatureConfig) -> dict[str, Iterable[st
         f"trace{_bucket(len(_TRACE.findall(lines)))}",
         f"error{_bucket(sum(map(body_low.count, _ERROR_WORDS)))}",
         f"qmark{_bucket(body_low.count('?'))}",
-        f"ask{_bucket(len(_ASK.findall(both)))}",
-        f"wish{_bucket(len(_WISH.findall(both)))}",
-        f"broken{_bucket(len(_BROKEN.findall(both)))}",
+        f"ask{_bucket(_ASK.count(both))}",
+        f"wish{_bucket(_WISH.count(both))}",
+        f"broken{_bucket(_BROKEN.count(both))}",
         f"len{_bucket(len(body) // 100)}",
     ]
     if title_low.endswith("?"):
@@ -259,17 +329,24 @@ def _tf(count: int) -> float:
     return 1.0 + math.log(count)
 
 
+def _gather(idx: list[int]) -> Callable[[Sequence[float]], Sequence[float]]:
+    """The values at ``idx`` of a sequence, in one C call (``map(seq.__getitem__, idx)`` pays a
+    Python-level call per item)."""
+    if len(idx) == 1:
+        only = idx[0]
+        return lambda seq: (seq[only],)
+    return itemgetter(*idx)
+
+
 def _weighted_blocks(
     counts: Mapping[str, Counter[int]], weights: Mapping[str, float]
-) -> Iterator[tuple[float, list[int], list[float]]]:
-    """Block weight, term indices and sublinear tf of each block that has weight and terms.
-    map() over C callables instead of comprehensions: this is most of a prediction's time."""
+) -> Iterator[tuple[float, Counter[int]]]:
+    """Block weight and term counts of each block that has weight and terms."""
     for block in BLOCKS:
         weight = weights.get(block, 0.0)
         found = counts.get(block)
         if weight > 0.0 and found:
-            tf = _TF.__getitem__ if max(found.values()) < len(_TF) else _tf
-            yield weight, list(found), list(map(tf, found.values()))
+            yield weight, found
 
 
 def _weigh(
@@ -277,8 +354,10 @@ def _weigh(
 ) -> Vector:
     parts: list[tuple[list[int], list[float], float]] = []
     total = 0.0
-    for weight, b_idx, tf in _weighted_blocks(counts, weights):
-        b_val = list(map(mul, tf, map(idf.__getitem__, b_idx)))
+    for weight, found in _weighted_blocks(counts, weights):
+        b_idx = list(found)
+        tf = _TF.__getitem__ if max(found.values()) < len(_TF) else _tf
+        b_val = list(map(mul, map(tf, found.values()), map(idf.__getitem__, b_idx)))
         norm = math.sqrt(sum(map(mul, b_val, b_val)))
         parts.append((b_idx, b_val, weight / norm))
         total += weight * weight
@@ -303,11 +382,20 @@ def weighted_sums(
     ``_weigh`` scales that block (``idf2`` holds the squared idf, for the block norm)."""
     sums = [0.0] * len(rows)
     total = 0.0
-    for weight, idx, tf in _weighted_blocks(counts, weights):
-        norm = math.sqrt(sum(map(mul, map(mul, tf, tf), map(idf2.__getitem__, idx))))
-        scale = weight / norm
-        for k, row in enumerate(rows):
-            sums[k] += scale * sum(map(mul, tf, map(row.__getitem__, idx)))
+    for weight, found in _weighted_blocks(counts, weights):
+        # Most terms occur once (tf 1) and need no multiplication; the others add tf - 1.
+        get = _gather(list(found))
+        norm2 = sum(get(idf2))
+        block_sums = [sum(get(row)) for row in rows]
+        if multi := [i for i, c in found.items() if c > 1]:
+            extra = [_tf(found[i]) - 1.0 for i in multi]
+            get = _gather(multi)
+            norm2 += sum(map(mul, [e * (e + 2.0) for e in extra], get(idf2)))  # tf² - 1
+            block_sums = [
+                x + sum(map(mul, extra, get(row))) for x, row in zip(block_sums, rows, strict=True)
+            ]
+        scale = weight / math.sqrt(norm2)
+        sums = [x + scale * y for x, y in zip(sums, block_sums, strict=True)]
         total += weight * weight
     if total > 0.0:
         whole = 1.0 / math.sqrt(total)
