@@ -4,7 +4,9 @@
   threshold, with no rules: those never reach the LLM;
 * ``foreman eval-router``: cross-validated macro-F1, coverage at 90 % precision;
 * the time to import the classifier, load the shipped model and make the first prediction,
-  in a fresh process.
+  in a fresh process;
+* CPU instructions per prediction under valgrind (when installed): unlike the times, the same
+  from run to run, so that a change of a few per cent can be told apart from the noise.
 
 Each returns ``None`` plus a reason when the dataset or the classifier is missing.
 """
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +39,22 @@ t2 = time.perf_counter()
 c.predict("Crash on start", "Traceback (most recent call last): ...")
 t3 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "load": t2 - t1, "first": t3 - t2}))
+"""
+
+# Predicts the first N issues of the CSV after loading the model and folding it (the second
+# prediction folds the whole vocabulary); run with N and with 0, the difference is what the N
+# predictions cost.
+_PREDICT = """\
+import csv, sys
+from foreman.routing.classifier import Classifier
+csv.field_size_limit(1 << 24)
+c = Classifier.load(None)
+for _ in range(2):
+    c.predict("Crash on start", "Traceback (most recent call last): ...")
+with open(sys.argv[1], newline="", encoding="utf-8") as fh:
+    rows = [r for _, r in zip(range(int(sys.argv[2])), csv.DictReader(fh))]
+for r in rows[: int(sys.argv[3])]:
+    c.predict(r["title"] or "", r["body"] or "")
 """
 
 
@@ -155,3 +175,28 @@ def model_load(runs: int) -> tuple[Stats, Stats, Stats]:
         loads.append(timing["load"])
         firsts.append(timing["first"])
     return Stats.of(imports), Stats.of(loads), Stats.of(firsts)
+
+
+@dataclass(frozen=True)
+class Instructions:
+    per_prediction: float
+    issues: int
+
+
+def prediction_instructions(csv_path: Path = CSV_PATH, limit: int = 300) -> Instructions:
+    """Instructions per prediction over the CSV's first ``limit`` issues (valgrind's callgrind,
+    two runs: ``limit`` predictions and none)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise BenchError("valgrind is not installed")
+    script = [PYTHON, "-c", _PREDICT, str(csv_path), str(limit)]
+    run([*script, "0"], env=clean_env()).check()  # writes the bytecode both runs then read
+    counts = []
+    for n in (limit, 0):
+        argv = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *script, str(n)]
+        proc = run(argv, env=clean_env(), timeout=1800.0).check()
+        found = re.search(r"Collected : (\d+)", proc.stderr)
+        if found is None:
+            raise BenchError(f"no instruction count in valgrind's output: {proc.stderr[-500:]}")
+        counts.append(int(found.group(1)))
+    return Instructions((counts[0] - counts[1]) / limit, limit)

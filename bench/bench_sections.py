@@ -35,6 +35,7 @@ class Context:
     skip_act: bool = False
     cold_uv_cache: bool = False
     floor_limit: int | None = None  # issues timed 5 times each (None: the whole CSV)
+    instructions: int = 0  # issues counted under valgrind (0: not measured)
     results: dict[str, Any] = field(default_factory=dict)  # shared between sections
 
     def once(self, key: str, make: Callable[[], Any]) -> Any:
@@ -210,6 +211,12 @@ def llm_section(ctx: Context) -> Section:
                 f" {bench_router.CSV_PATH.name}; the share it does not abstain on"
                 f" ({share.by_label}). In-sample if the shipped model was fitted on this file."
             )
+    metric = "CPU instructions per prediction (valgrind, train CSV)"
+    if ctx.instructions and not why:
+        with guarded(s, metric):
+            ins = bench_router.prediction_instructions(limit=ctx.instructions)
+            text = f"{ins.per_prediction / 1e6:.2f} M (first {ins.issues} issues)"
+            s.rows.append(Row(metric, text, raw=vars(ins)))
     return s
 
 

@@ -1,6 +1,7 @@
 """agent-foreman benchmark: one table of what a user would see, each number next to its goal.
 
-    uv run python bench/run.py [--quick] [--skip-act] [--cold-uv-cache] [--json OUT]
+    uv run python bench/run.py [--quick] [--skip-act] [--cold-uv-cache] [--instructions N]
+                               [--json OUT]
 
 Measures, on this machine and offline (the fakes listen on 127.0.0.1 only):
 the plan step's wall time per router layer, GitHub REST calls per event kind
@@ -46,6 +47,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--act-runs", type=int, help="act runs (default 3; 1 with --quick)")
     parser.add_argument("--json", metavar="OUT", help="also write the raw numbers as JSON")
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also count CPU instructions per prediction over N issues (valgrind, ~0.2 s each)",
+    )
     return parser.parse_args(argv)
 
 
@@ -78,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             skip_act=args.skip_act,
             cold_uv_cache=args.cold_uv_cache,
             floor_limit=300 if args.quick else None,
+            instructions=args.instructions,
         )
         sections = run_sections(ctx)
     elapsed = time.perf_counter() - started

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -79,17 +80,30 @@ def test_router_measurements_say_why_they_cannot_run(bench: ModuleType, tmp_path
     assert why is not None and ("does not exist yet" in why or "absent.csv" in why)
 
 
-def test_prediction_floor_times_every_issue(bench: ModuleType, tmp_path: Path) -> None:
-    import bench_router
-
+def small_csv(tmp_path: Path) -> Path:
     data = tmp_path / "issues.csv"
     data.write_text(
         'title,body,label\ncrash on start,"Traceback (most recent call last):",bug\n'
         "add dark mode,it would be nice,feature\nhow do I?,,question\n"
     )
-    floor = bench_router.prediction_floor(data, repeats=2)
+    return data
+
+
+def test_prediction_floor_times_every_issue(bench: ModuleType, tmp_path: Path) -> None:
+    import bench_router
+
+    floor = bench_router.prediction_floor(small_csv(tmp_path), repeats=2)
     assert floor.repeats == 2 and 0 < floor.median <= floor.p90
     assert floor.mean > 0
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_prediction_instructions_are_counted(bench: ModuleType, tmp_path: Path) -> None:
+    import bench_router
+
+    ins = bench_router.prediction_instructions(small_csv(tmp_path), limit=3)
+    # three short issues: ~0.6 M instructions each; folding the vocabulary would add ~10 M
+    assert ins.issues == 3 and 50_000 < ins.per_prediction < 3_000_000
 
 
 def test_table_and_json(bench: ModuleType) -> None:

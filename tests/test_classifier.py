@@ -93,14 +93,19 @@ def test_prediction_path_matches_training_vectors(
     model_path: Path, title: str, body: str, which: str
 ) -> None:
     """``Model.proba`` (streamed look-ups, folded weights) equals the textbook computation on
-    the training side's vector: softmax(bias + weights . vectorise(extract()))."""
+    the training side's vector: softmax(bias + weights . vectorise(extract())); the first
+    prediction folds only the issue's terms, the second the whole vocabulary."""
     model = Classifier.load(model_path if which == "trained here" else None).model
     idx, val = vectorise(extract(title, body, model.features), model.vocab, model.features.weights)
     scores = [
         b + sum(w[i] * v for i, v in zip(idx, val, strict=True))
         for w, b in zip(model.weights, model.bias, strict=True)
     ]
-    assert model.proba(title, body) == pytest.approx(softmax(scores), rel=1e-9, abs=1e-12)
+    expected = pytest.approx(softmax(scores), rel=1e-9, abs=1e-12)
+    assert model.proba(title, body) == expected
+    assert "_folded" not in model.__dict__  # the one-issue fold
+    assert model.proba(title, body) == expected
+    assert "_folded" in model.__dict__
 
 
 def test_training_is_deterministic() -> None:

@@ -81,11 +81,31 @@ def test_plan_rules_and_classifier_path_does_not_import_heavy_sdks(event: str) -
     )
 
 
-def test_plan_skips_the_pydantic_plugin_scan() -> None:
-    """The command validates config without importing importlib.metadata (see startup.py)."""
+@pytest.mark.parametrize(
+    "module",
+    [
+        "importlib.metadata",  # pydantic's plugin scan (see startup.py)
+        "importlib.resources",  # the shipped model is read next to classifier.py
+        "shutil",  # argparse's formatter imports it for the terminal width (cli._Formatter)
+        "foreman.routing.llm_router",  # the LLM layer, only when it is asked
+    ],
+)
+def test_plan_leaves_slow_imports_out(module: str) -> None:
+    """The classifier path (issue-bug.json) of plan imports none of these (5-15 ms each)."""
     path = Path(__file__).resolve().parents[1] / "workflows-examples" / "events" / "issue-bug.json"
     code = f"from foreman.cli import main\nassert main(['plan', '--event', {str(path)!r}]) == 0"
-    assert _modules_after(code, "m.startswith('importlib.metadata')") == set()
+    assert _modules_after(code, f"m == {module!r} or m.startswith({module + '.'!r})") == set()
+
+
+@pytest.mark.parametrize(("columns", "width"), [("60", 60), ("junk", 80), ("0", 80)])
+def test_help_width_follows_columns(
+    columns: str, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from foreman.cli import _columns
+
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setattr(sys, "__stdout__", None)  # no terminal: the fallback
+    assert _columns() == width
 
 
 def test_plugin_scan_skip_leaves_an_imported_loader_alone() -> None:

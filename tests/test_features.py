@@ -19,6 +19,7 @@ from foreman.routing.features import (
     _char_grams,
     _leading_literal,
     _Phrases,
+    gather,
     normalise,
     terms,
 )
@@ -85,7 +86,8 @@ def test_char_grams() -> None:
 
 
 def test_char_grams_past_the_cached_slices() -> None:
-    text = "".join(chr(97 + i % 26) for i in range(3000))  # longer than the first slice cache
+    assert list(_char_grams("abcdef", 3, 4)) == ["abc", "bcd", "cde", "def", "abcd", "bcde", "cdef"]
+    text = "".join(chr(97 + i % 26) for i in range(3000))  # the slice cache grows
     assert list(_char_grams(text, 3, 4)) == [text[i : i + 3] for i in range(2998)] + [
         text[i : i + 4] for i in range(2997)
     ]
@@ -128,3 +130,11 @@ def test_phrase_counts_equal_the_plain_regex(phrases: _Phrases, text: str) -> No
 def test_phrases_need_a_leading_letter() -> None:
     with pytest.raises(ValueError, match="start with a letter"):
         _Phrases("(?:a|b)c")
+
+
+@pytest.mark.parametrize(
+    ("idx", "values"), [([], ()), ([2], (30.0,)), ([2, 0, 2], (30.0, 10.0, 30.0))]
+)
+def test_gather(idx: list[int], values: tuple[float, ...]) -> None:
+    assert tuple(gather(idx)([10.0, 20.0, 30.0])) == values
+    assert tuple(gather(idx)({0: 10.0, 2: 30.0})) == values  # a table may be a dict

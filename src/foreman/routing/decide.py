@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from foreman.config.models import Config
 from foreman.config.workers import known_workers, worker_spec
@@ -17,8 +17,10 @@ from foreman.contracts import Layer, Note
 from foreman.errors import LLMError
 from foreman.events.models import WorkItem
 from foreman.routing import rules as rules_layer
-from foreman.routing.llm_router import LLMAnswer
 from foreman.routing.triggers import Request
+
+if TYPE_CHECKING:  # the LLM layer is imported only when it is asked (planner._llm)
+    from foreman.routing.llm_router import LLMAnswer
 
 MIN_LLM_CONFIDENCE = 0.5
 
@@ -30,7 +32,7 @@ class Prediction(Protocol):
 
 
 Classify = Callable[[str, str], Prediction]
-AskLLM = Callable[[WorkItem, Sequence[str] | None], LLMAnswer]
+AskLLM = Callable[[WorkItem, Sequence[str] | None], "LLMAnswer"]
 IsTrusted = Callable[[str], bool]
 
 

@@ -203,9 +203,10 @@ def _char_grams(text: str, lo: int, hi: int) -> Iterable[str]:
     for n in range(max(1, lo), hi + 1):
         count = len(text) - n + 1
         if count > 0:
-            slices = _SLICES.get(n, [])
-            if len(slices) < count:
-                slices = _SLICES[n] = [slice(i, i + n) for i in range(max(count, 1024))]
+            slices = _SLICES.setdefault(n, [])
+            if len(slices) < count:  # grown as needed (a plan predicts one issue)
+                start, end = len(slices), max(count, 2 * len(slices))
+                slices += map(slice, range(start, end), range(start + n, end + n))
             grams.append(map(getitem, repeat(text), islice(slices, count)))
     return chain.from_iterable(grams)
 
@@ -329,13 +330,16 @@ def _tf(count: int) -> float:
     return 1.0 + math.log(count)
 
 
-def _gather(idx: list[int]) -> Callable[[Sequence[float]], Sequence[float]]:
-    """The values at ``idx`` of a sequence, in one C call (``map(seq.__getitem__, idx)`` pays a
+Table = Sequence[float] | Mapping[int, float]  # feature index -> value
+
+
+def gather(idx: Sequence[int]) -> Callable[[Table], Sequence[float]]:
+    """The values at ``idx`` of a table, in one C call (``map(seq.__getitem__, idx)`` pays a
     Python-level call per item)."""
     if len(idx) == 1:
         only = idx[0]
         return lambda seq: (seq[only],)
-    return itemgetter(*idx)
+    return itemgetter(*idx) if idx else lambda seq: ()
 
 
 def _weighted_blocks(
@@ -373,8 +377,8 @@ def _weigh(
 
 def weighted_sums(
     counts: Mapping[str, Counter[int]],
-    idf2: list[float],
-    rows: list[list[float]],
+    idf2: Table,
+    rows: Sequence[Table],
     weights: Mapping[str, float],
 ) -> list[float]:
     """The dot product of the ``vectorise`` vector with each row of ``(weight * idf)`` values,
@@ -384,12 +388,12 @@ def weighted_sums(
     total = 0.0
     for weight, found in _weighted_blocks(counts, weights):
         # Most terms occur once (tf 1) and need no multiplication; the others add tf - 1.
-        get = _gather(list(found))
+        get = gather(list(found))
         norm2 = sum(get(idf2))
         block_sums = [sum(get(row)) for row in rows]
         if multi := [i for i, c in found.items() if c > 1]:
             extra = [_tf(found[i]) - 1.0 for i in multi]
-            get = _gather(multi)
+            get = gather(multi)
             norm2 += sum(map(mul, [e * (e + 2.0) for e in extra], get(idf2)))  # tf² - 1
             block_sums = [
                 x + sum(map(mul, extra, get(row))) for x, row in zip(block_sums, rows, strict=True)

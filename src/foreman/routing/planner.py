@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foreman import actions
 from foreman.config import Config
@@ -15,9 +15,11 @@ from foreman.events import Unsupported, WorkItem
 from foreman.routing.brief import build_task, item_ref
 from foreman.routing.decide import AskLLM, Classify, Prediction, route
 from foreman.routing.fetch import Reader
-from foreman.routing.llm_router import LLMAnswer
 from foreman.routing.rules import needs_paths
 from foreman.routing.triggers import request_from
+
+if TYPE_CHECKING:
+    from foreman.routing.llm_router import LLMAnswer
 
 
 def _skip(item: WorkItem | None, reason: str, *, dry_run: bool = False) -> Plan:

@@ -23,6 +23,7 @@ from foreman.routing.features import (
     build_vocabulary,
     count_terms,
     extract,
+    gather,
     vectorise,
     weighted_sums,
 )
@@ -50,21 +51,49 @@ class Model:
     threshold: float = 0.6
     meta: dict[str, Any] = field(default_factory=dict)
 
+    _predictions: int = field(default=0, init=False, repr=False, compare=False)
+
     @cached_property
     def _folded(self) -> tuple[list[float], list[list[float]], list[float]]:
-        """idf squared and, for each class after the first, its weights and bias minus the first
-        class's, the weights times idf: softmax is the same when every score moves by the same
-        amount, so a prediction looks up one row less per term (a few ms, once per model)."""
-        idf = self.vocab.idf
-        w0, b0 = self.weights[0], self.bias[0]
-        rows = [list(map(mul, map(sub, w, w0), idf)) for w in self.weights[1:]]
-        return list(map(mul, idf, idf)), rows, [b - b0 for b in self.bias[1:]]
+        """idf squared and, for each class after the first, its weights minus the first class's
+        times idf, over the whole vocabulary (a few ms, once per model); and the biases minus
+        the first class's. Softmax is the same when every score moves by the same amount, so a
+        prediction looks up one row less per term."""
+        idf2, rows = _fold(self.vocab.idf, self.weights)
+        return idf2, rows, self._bias
+
+    @property
+    def _bias(self) -> list[float]:
+        return [b - self.bias[0] for b in self.bias[1:]]
 
     def proba(self, title: str, body: str) -> list[float]:
-        idf2, rows, bias = self._folded
         counts = count_terms(title, body, self.vocab, self.features)
-        sums = weighted_sums(counts, idf2, rows, self.features.weights)
+        weights = self.features.weights
+        if self._predictions == 0 and "_folded" not in self.__dict__:
+            # A process that predicts once (the plan) folds only this issue's terms: ~0.1 ms
+            # instead of the whole vocabulary's ~6 ms. The next prediction folds everything.
+            idx = sorted(set().union(*counts.values()))
+            get = gather(idx)
+            idf2, rows = _fold(get(self.vocab.idf), [get(w) for w in self.weights])
+            bias = self._bias
+            sums = weighted_sums(
+                counts,
+                dict(zip(idx, idf2, strict=True)),
+                [dict(zip(idx, row, strict=True)) for row in rows],
+                weights,
+            )
+        else:
+            idf2, rows, bias = self._folded
+            sums = weighted_sums(counts, idf2, rows, weights)
+        self._predictions += 1
         return softmax([0.0, *map(add, bias, sums)])
+
+
+def _fold(
+    idf: Sequence[float], weights: Sequence[Sequence[float]]
+) -> tuple[list[float], list[list[float]]]:
+    w0 = weights[0]
+    return list(map(mul, idf, idf)), [list(map(mul, map(sub, w, w0), idf)) for w in weights[1:]]
 
 
 def softmax(scores: Sequence[float]) -> list[float]:
