@@ -3,7 +3,8 @@
 * wall time and peak RSS per router layer (rules, classifier, LLM via FakeAnthropic);
 * GitHub REST calls per event kind, counted by FakeGitHub;
 * LLM calls per bundled example event, counted by FakeAnthropic;
-* which imports the plan's time goes to (``python -X importtime``).
+* which imports the plan's time goes to (``python -X importtime``);
+* CPU instructions of the whole plan process (valgrind, when installed).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bench_proc import (
     Stats,
     clean_env,
     foreman,
+    instructions,
     run,
     write_config,
 )
@@ -107,6 +109,19 @@ def time_plan(layer: str, runs: int, scratch: Path) -> PlanTiming:
         Stats.of(p.max_rss_mb for p in timed),
         requests,
     )
+
+
+def plan_instructions(layer: str, scratch: Path) -> int:
+    """Instructions of one plan process (after a warm-up that writes the bytecode) whose task
+    ``layer`` decides: rules or classifier (the LLM path's count would be mostly anthropic's
+    import)."""
+    config, expected = PATHS[layer]
+    root = write_config(scratch / f"plan-ins-{layer}", config)
+    _, plan = _plan(root, BUG_EVENT, clean_env())
+    if [t["layer"] for t in plan["tasks"]] != [expected]:
+        raise BenchError(f"the {layer} path did not route by {expected!r}")
+    argv = [PYTHON, "-m", "foreman", "plan", "--event", str(BUG_EVENT), "--root", "."]
+    return instructions(argv, env=clean_env(), cwd=root)
 
 
 def _event(name: str) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -145,3 +147,17 @@ def module_exists(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except ModuleNotFoundError:
         return False
+
+
+def instructions(argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | None = None) -> int:
+    """CPU instructions ``argv`` executes, counted by valgrind's callgrind: the same on every
+    run (times on a shared machine vary by tens of per cent)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise BenchError("valgrind is not installed")
+    tool = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    proc = run([*tool, *argv], env=env, cwd=cwd, timeout=1800.0).check()
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    if found is None:
+        raise BenchError(f"no instruction count in valgrind's output: {proc.stderr[-500:]}")
+    return int(found.group(1))

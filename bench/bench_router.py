@@ -15,14 +15,21 @@ from __future__ import annotations
 
 import csv
 import json
-import re
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench_proc import PYTHON, BenchError, Stats, clean_env, foreman, module_exists, run
+from bench_proc import (
+    PYTHON,
+    BenchError,
+    Stats,
+    clean_env,
+    foreman,
+    instructions,
+    module_exists,
+    run,
+)
 
 from sharedref import SHARED
 
@@ -186,17 +193,7 @@ class Instructions:
 def prediction_instructions(csv_path: Path = CSV_PATH, limit: int = 300) -> Instructions:
     """Instructions per prediction over the CSV's first ``limit`` issues (valgrind's callgrind,
     two runs: ``limit`` predictions and none)."""
-    valgrind = shutil.which("valgrind")
-    if valgrind is None:
-        raise BenchError("valgrind is not installed")
     script = [PYTHON, "-c", _PREDICT, str(csv_path), str(limit)]
     run([*script, "0"], env=clean_env()).check()  # writes the bytecode both runs then read
-    counts = []
-    for n in (limit, 0):
-        argv = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *script, str(n)]
-        proc = run(argv, env=clean_env(), timeout=1800.0).check()
-        found = re.search(r"Collected : (\d+)", proc.stderr)
-        if found is None:
-            raise BenchError(f"no instruction count in valgrind's output: {proc.stderr[-500:]}")
-        counts.append(int(found.group(1)))
-    return Instructions((counts[0] - counts[1]) / limit, limit)
+    full, empty = (instructions([*script, str(n)], env=clean_env()) for n in (limit, 0))
+    return Instructions((full - empty) / limit, limit)

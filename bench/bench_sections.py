@@ -78,6 +78,11 @@ def plan_section(ctx: Context) -> Section:
             ctx.results[f"plan-{layer}"] = t
             s.rows.append(timed(metric, t.seconds, None if layer == "llm" else PLAN_GOAL))
             cpu.append(f"{layer} {t.cpu_seconds.median:.3f} s")
+    for layer in ("rules", "classifier") if ctx.instructions else ():
+        metric = f"plan, whole process, {layer} path: CPU instructions (valgrind)"
+        with guarded(s, metric):
+            n = bench_plan.plan_instructions(layer, ctx.scratch / "plan")
+            s.rows.append(Row(metric, f"{n / 1e6:.0f} M", value=n))
     with guarded(s, "plan via the action"):
         a = ctx.action()
         s.rows.append(

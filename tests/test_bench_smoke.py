@@ -106,6 +106,14 @@ def test_prediction_instructions_are_counted(bench: ModuleType, tmp_path: Path) 
     assert ins.issues == 3 and 50_000 < ins.per_prediction < 3_000_000
 
 
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_plan_instructions_are_counted(bench: ModuleType, tmp_path: Path) -> None:
+    import bench_plan
+
+    # interpreter start alone is ~35 M; the rules path imports pydantic and the config models
+    assert 200_000_000 < bench_plan.plan_instructions("rules", tmp_path) < 5_000_000_000
+
+
 def test_table_and_json(bench: ModuleType) -> None:
     from bench_proc import Stats
     from bench_table import Section, as_json, count, render, skipped, timed
