@@ -97,9 +97,20 @@ def test_prediction_floor_times_every_issue(bench: ModuleType, tmp_path: Path) -
     assert floor.mean > 0
 
 
+def cached_bytecode(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """As bench/run.py runs its children: the warm-up run writes bytecode the counted run reads
+    (compiling under valgrind would take a minute)."""
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path / "pycache"))
+
+
 @pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
-def test_prediction_instructions_are_counted(bench: ModuleType, tmp_path: Path) -> None:
+def test_prediction_instructions_are_counted(
+    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import bench_router
+
+    cached_bytecode(monkeypatch, tmp_path)
 
     ins = bench_router.prediction_instructions(small_csv(tmp_path), limit=3)
     # three short issues: ~0.6 M instructions each; folding the vocabulary would add ~10 M
@@ -107,8 +118,12 @@ def test_prediction_instructions_are_counted(bench: ModuleType, tmp_path: Path) 
 
 
 @pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
-def test_plan_instructions_are_counted(bench: ModuleType, tmp_path: Path) -> None:
+def test_plan_instructions_are_counted(
+    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import bench_plan
+
+    cached_bytecode(monkeypatch, tmp_path)
 
     # interpreter start alone is ~35 M; the rules path imports pydantic and the config models
     assert 200_000_000 < bench_plan.plan_instructions("rules", tmp_path) < 5_000_000_000
