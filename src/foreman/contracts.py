@@ -4,7 +4,8 @@ These models are the only coupling between the three jobs. Each job validates
 what it receives; an invalid task or bundle is reported, never trusted.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in the model modules: pydantic would evaluate every
+# annotation string when a class is defined (≈ 12 M instructions more in every foreman process).
 
 from typing import Literal
 

@@ -4,7 +4,8 @@ Unknown keys are errors everywhere (``extra="forbid"``). The JSON Schema
 shipped next to this file is generated from these models (``foreman schema``).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in the model modules: pydantic would evaluate every
+# annotation string when a class is defined (≈ 12 M instructions more in every foreman process).
 
 import re
 from typing import Annotated, Literal
