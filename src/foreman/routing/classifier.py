@@ -122,7 +122,7 @@ class Classifier:
         """A model file (``.json`` or ``.json.gz``), or the shipped model."""
         try:
             if path is None:
-                # Next to this file (importlib.resources would cost the plan ~15 ms of imports).
+                # Next to this file (importlib.resources would cost the plan ~10 ms of imports).
                 raw = Path(__file__).with_name(SHIPPED).read_bytes()
                 source = f"foreman/routing/{SHIPPED}"
             else:
