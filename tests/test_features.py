@@ -18,6 +18,7 @@ from foreman.routing.features import (
     FeatureConfig,
     _char_grams,
     _leading_literal,
+    _literals,
     _Phrases,
     gather,
     normalise,
@@ -107,6 +108,20 @@ def test_leading_literal(alternative: str, literal: str) -> None:
     assert _leading_literal(alternative) == literal
 
 
+@pytest.mark.parametrize(
+    ("alternative", "literals"),
+    [
+        ("how (?:do|can)", ("how do", "how can")),
+        ("add (?:support|an? option)", ("add support", "add a")),
+        ("is (?:it|there) (?:possible|a way)", ("is it ", "is there ")),  # the first group
+        ("crash(?:es|ed)?", ("crash",)),  # an optional group is not required
+        ("what is", ("what is",)),
+    ],
+)
+def test_literals(alternative: str, literals: tuple[str, ...]) -> None:
+    assert _literals(alternative) == literals
+
+
 PHRASE_TEXTS = [
     "",
     "how do i? xhow do, show do; how do",  # a boundary before "how" only at the start/after space
@@ -117,6 +132,8 @@ PHRASE_TEXTS = [
     "nothing here at all",
     "it doesnt work",  # no literal but the optional-free "doesn": the regex must still run
     "x crashed",
+    "it crashes; how should we",  # matches found only through a group's branches
+    "a crash, not a crasher",  # the optional group's bare prefix
 ]
 
 
