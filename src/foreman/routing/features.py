@@ -403,14 +403,15 @@ def weighted_sums(
     sums = [0.0] * len(rows)
     total = 0.0
     for weight, found in _weighted_blocks(counts, weights):
-        # Most terms occur once (tf 1) and need no multiplication; the others add tf - 1.
+        # Most terms occur once (tf 1) and need no multiplication; the others add
+        # tf - 1 = log(count) times their row, and tf² - 1 times their idf².
         get = gather(list(found))
         norm2 = sum(get(idf2))
         block_sums = [sum(get(row)) for row in rows]
         if multi := [i for i, c in found.items() if c > 1]:
-            extra = [_tf(found[i]) - 1.0 for i in multi]
+            extra = [math.log(found[i]) for i in multi]
             get = gather(multi)
-            norm2 += sum(map(mul, [e * (e + 2.0) for e in extra], get(idf2)))  # tf² - 1
+            norm2 += sum(map(mul, [e * (e + 2.0) for e in extra], get(idf2)))
             block_sums = [
                 x + sum(map(mul, extra, get(row))) for x, row in zip(block_sums, rows, strict=True)
             ]
