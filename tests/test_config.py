@@ -58,6 +58,17 @@ def test_no_config_file_gives_defaults(tmp_path: Path) -> None:
     assert cfg.routing.fallback == "triage"
 
 
+def test_a_root_that_is_not_a_directory_is_a_usage_error(tmp_path: Path) -> None:
+    from foreman.errors import UsageError
+
+    for root in (tmp_path / "missing", tmp_path / "file.txt"):
+        if root.name == "file.txt":
+            root.write_text("x")
+        with pytest.raises(UsageError, match="repository root is not a directory") as err:
+            find_config(root)
+        assert err.value.location is not None and err.value.location.file == str(root)
+
+
 def test_empty_file_gives_defaults() -> None:
     assert parse_config("", "f.yml") == Config()
 

@@ -153,6 +153,43 @@ def test_usage_errors_are_reported_without_traceback(
     assert message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("data", "folds", "message"),
+    [
+        ([("o/r", "crash", "boom", "bug")], "5", "fold 1 of 5 leaves no rows"),
+        ([("o/r", f"crash {i}", "boom", "bug") for i in range(4)], "2", "leaves only 'bug' (2)"),
+        (
+            [("o/r", "crash", "boom", "bug"), ("o/r", "how?", "", "question")],
+            "2",
+            "leaves only 'question' (1)",
+        ),
+    ],
+)
+def test_folds_that_leave_one_label_to_train_on_are_a_usage_error(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    data: list[tuple[str, str, str, str]],
+    folds: str,
+    message: str,
+) -> None:
+    path = write(tmp_path / "d.csv", data, HEADER)
+    assert main(["eval-router", "--data", str(path), "--folds", folds]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "add rows or use fewer folds" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "message"), [("1.5", "must be between 0 and 1, got 1.5"), ("x", "not a number")]
+)
+def test_min_confidence_outside_zero_to_one_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, message: str
+) -> None:
+    path = write(tmp_path / "d.csv", rows(2), HEADER)
+    assert main(["eval-router", "--data", str(path), "--min-confidence", value]) == 2
+    err = capsys.readouterr().err
+    assert f"argument --min-confidence: {message}" in err
+
+
 def test_a_single_group_is_a_usage_error() -> None:
     data = [(t, b, lab) for _, t, b, lab in rows(3)]
     with pytest.raises(Exception, match="at least two groups"):

@@ -85,6 +85,27 @@ def test_learn_refuses_too_little_data(
     assert "not enough labelled issues" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--max-issues", "0", "must be at least 1, got 0"),
+        ("--min-per-class", "-2", "must be at least 1, got -2"),
+        ("--max-issues", "many", "not a whole number: 'many'"),
+    ],
+)
+def test_learn_refuses_a_count_below_one_before_any_api_call(
+    env: Path,
+    fake_github: FakeGitHub,
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    value: str,
+    message: str,
+) -> None:
+    assert main(["learn", "--root", str(env), option, value]) == 2
+    assert f"argument {option}: {message}" in capsys.readouterr().err
+    assert fake_github.count() == 0
+
+
 def test_learn_needs_a_token(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN")
     assert main(["learn", "--root", str(env)]) == 2

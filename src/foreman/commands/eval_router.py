@@ -10,16 +10,24 @@ import argparse
 import json
 from pathlib import Path
 
+from foreman.commands import probability
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", required=True, help="CSV with title, body, label columns")
-    parser.add_argument("--folds", type=int, help="k-fold CV of the training procedure")
+    parser.add_argument(
+        "--folds",
+        type=int,
+        help="k-fold CV of the training procedure (absent or 0: score the model on the CSV)",
+    )
     parser.add_argument(
         "--group-by-repo",
         action="store_true",
         help="also leave-one-repo-out CV (needs a repo column)",
     )
-    parser.add_argument("--min-confidence", type=float, help="abstain threshold to score")
+    parser.add_argument(
+        "--min-confidence", type=probability, help="abstain threshold to score (0 to 1)"
+    )
     parser.add_argument("--model", help="model file to score (default: the shipped model)")
     parser.add_argument("--seed", type=int, default=0)
 

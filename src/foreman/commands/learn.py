@@ -11,14 +11,23 @@ import json
 import os
 from pathlib import Path
 
+from foreman.commands import positive_int
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repo", help="owner/name (default: $GITHUB_REPOSITORY)")
     parser.add_argument("--out", default=".github/foreman-model.json.gz", help="model file")
     parser.add_argument("--config", help="config file (default: .github/foreman.yml)")
     parser.add_argument("--root", default=".", help="repository checkout (default: .)")
-    parser.add_argument("--max-issues", type=int, default=2000)
-    parser.add_argument("--min-per-class", type=int, default=10)
+    parser.add_argument(
+        "--max-issues",
+        type=positive_int,
+        default=2000,
+        help="stop after this many labelled issues (newest first)",
+    )
+    parser.add_argument(
+        "--min-per-class", type=positive_int, default=10, help="labelled issues needed per class"
+    )
     parser.add_argument(
         "--folds",
         type=int,

@@ -16,13 +16,15 @@ from pydantic import ValidationError
 from foreman.config.models import Config
 from foreman.config.workers import BUILTINS, known_workers, worker_spec
 from foreman.config.yamlload import Path_, dotted, load_yaml
-from foreman.errors import ConfigError, Location
+from foreman.errors import ConfigError, Location, UsageError
 
 DEFAULT_PATHS = (".github/foreman.yml", ".github/foreman.yaml")
 
 
 def find_config(root: Path, explicit: str | None = None) -> Path | None:
     """The config file to use: explicit path, ``FOREMAN_CONFIG``, or the default location."""
+    if not root.is_dir():
+        raise UsageError("repository root is not a directory", location=Location(str(root)))
     chosen = explicit or os.environ.get("FOREMAN_CONFIG") or None
     if chosen:
         path = Path(chosen)

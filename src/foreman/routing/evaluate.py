@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import sys
 import time
+from collections import Counter
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,26 @@ def score_model(model: Model, rows: list[Row], threshold: float | None = None) -
     return {"rows": len(rows), "folds": 0, **out, "ms_per_issue": round(ms, 3)}
 
 
+def _check_training_sets(rows: list[Row], parts: list[list[int]], kind: str) -> None:
+    """Every model trained in cross-validation needs rows of two labels outside its part."""
+    counts = Counter(r[2] for r in rows)
+    for n, part in enumerate(parts, 1):
+        left = counts - Counter(rows[i][2] for i in part)
+        if len(left) < 2:
+            have = ", ".join(f"{label} {c}" for label, c in sorted(counts.items()))
+            raise UsageError(
+                f"cross-validation needs rows of at least two labels outside every {kind}, but"
+                f" {kind} {n} of {len(parts)} leaves {_labels(left)}; the data has {len(rows)}"
+                f" row(s) ({have}): add rows or use fewer folds"
+            )
+
+
+def _labels(counts: Counter[str]) -> str:
+    if not counts:
+        return "no rows"
+    return "only " + ", ".join(f"{label!r} ({c})" for label, c in sorted(counts.items()))
+
+
 def cross_validate(
     rows: list[Row],
     k: int,
@@ -130,6 +151,7 @@ def cross_validate(
         if k < 2:
             raise UsageError("--folds must be at least 2")
         parts = folds([r[2] for r in rows], k, seed)
+    _check_training_sets(rows, parts, "group" if groups is not None else "fold")
     gold: list[str] = []
     pred: list[str] = []
     conf: list[float] = []
