@@ -47,7 +47,7 @@ class Task(Model):
     worker: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")
     brief: str
     item: ItemRef = Field(default_factory=ItemRef)
-    acceptance: list[str] = Field(default_factory=list)
+    acceptance: list[str] = []
     allowed_paths: list[str] | None = None  # None = the worker's configured paths
     layer: Layer = "dispatch"
     confidence: float | None = None
@@ -70,9 +70,9 @@ class Plan(Model):
     repo: str = ""
     event_name: str = ""
     action: str | None = None
-    items: list[ItemRef] = Field(default_factory=list)
-    tasks: list[Task] = Field(default_factory=list)
-    notes: list[Note] = Field(default_factory=list)
+    items: list[ItemRef] = []
+    tasks: list[Task] = []
+    notes: list[Note] = []
     dry_run: bool = False
     skipped: str | None = None  # why nothing was planned
     llm_calls: int = 0
@@ -97,7 +97,7 @@ class TestRun(Model):
 
 class ReviewVerdict(Model):
     verdict: Literal["approve", "request_changes"]
-    reasons: list[str] = Field(default_factory=list)
+    reasons: list[str] = []
 
 
 class Usage(Model):
@@ -119,15 +119,15 @@ class Result(Model):
     reason: str = ""
     title: str = ""
     body: str = ""
-    files_changed: list[str] = Field(default_factory=list)
+    files_changed: list[str] = []
     base_sha: str | None = None
     fixes_issue: bool = False
-    tests: list[TestRun] = Field(default_factory=list)
+    tests: list[TestRun] = []
     review: ReviewVerdict | None = None
     confidence: float | None = None
-    labels: list[str] = Field(default_factory=list)  # triage proposals
+    labels: list[str] = []  # triage proposals
     comment: str | None = None  # triage proposal
-    duplicates: list[int] = Field(default_factory=list)
+    duplicates: list[int] = []
     usage: Usage = Field(default_factory=Usage)
 
 

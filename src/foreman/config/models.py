@@ -143,7 +143,7 @@ class LLMRouterConfig(Strict):
 
 class RoutingConfig(Strict):
     mode: Literal["first", "all"] = Field("first", description="First matching rule, or all.")
-    rules: list[Rule] = Field(default_factory=list, description="Routing rules, tried in order.")
+    rules: list[Rule] = Field(default=[], description="Routing rules, tried in order.")
     classifier: ClassifierConfig = Field(
         default_factory=ClassifierConfig, description="The embedded classifier (layer 2)."
     )
@@ -182,7 +182,7 @@ class TriggerConfig(Strict):
         description="Our own identities; their events are ignored.",
     )
     ignore_authors: list[str] = Field(
-        default_factory=list, description="Logins whose issues, PRs and comments are ignored."
+        default=[], description="Logins whose issues, PRs and comments are ignored."
     )
 
 
@@ -247,8 +247,8 @@ class MergePolicy(Strict):
 
 
 class ReviewersPolicy(Strict):
-    users: list[str] = Field(default_factory=list, description="Reviewers to request (logins).")
-    teams: list[str] = Field(default_factory=list, description="Team reviewers to request (slugs).")
+    users: list[str] = Field(default=[], description="Reviewers to request (logins).")
+    teams: list[str] = Field(default=[], description="Team reviewers to request (slugs).")
     from_codeowners: bool = Field(
         True, description="Also request the CODEOWNERS owners of the changed files."
     )
@@ -269,7 +269,7 @@ class GateConfig(Strict):
         description="Never auto-merged; a human is asked.",
     )
     allow_protected: list[WorkerName] = Field(
-        default_factory=list, description="Workers whose protected-path edits may open a PR."
+        default=[], description="Workers whose protected-path edits may open a PR."
     )
     max_files: int = Field(
         20, ge=1, description="Bundles changing more files are refused (a human is asked)."
@@ -300,7 +300,7 @@ class GateConfig(Strict):
     labels: LabelsPolicy = Field(
         default_factory=LabelsPolicy, description="Which labels may be applied."
     )
-    ask: list[str] = Field(default_factory=list, description="Maintainers to mention.")
+    ask: list[str] = Field(default=[], description="Maintainers to mention.")
 
 
 class BudgetConfig(Strict):
@@ -329,7 +329,7 @@ class Config(Strict):
         default_factory=RoutingConfig, description="How events become tasks."
     )
     workers: dict[WorkerName, WorkerConfig] = Field(
-        default_factory=dict, description="Overrides of built-in workers, and custom workers."
+        default={}, description="Overrides of built-in workers, and custom workers."
     )
     test: TestConfig = Field(
         default_factory=TestConfig, description="The repository's test command (workers run it)."

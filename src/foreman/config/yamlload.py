@@ -8,9 +8,7 @@ alias bombs and duplicate keys with a :class:`ConfigError`.
 
 from __future__ import annotations
 
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from foreman.errors import ConfigError, Location
 
@@ -19,12 +17,18 @@ MAX_NODES = 20_000  # after alias expansion; a "billion laughs" file hits this a
 
 Path_ = tuple[str | int, ...]
 
+if TYPE_CHECKING:
+    import yaml
+
 
 class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.lines: dict[Path_, int] = {}
         self.nodes = 0
+        import yaml
+
+        self._yaml = yaml
         self._scalars = yaml.SafeLoader("")  # used only to construct scalar values
 
     def fail(self, node: yaml.Node, message: str, path: Path_) -> ConfigError:
@@ -32,6 +36,7 @@ class _Builder:
         return ConfigError(message, location=loc)
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
+        yaml = self._yaml
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise self.fail(
@@ -81,6 +86,10 @@ def load_yaml(text: str | bytes, file: str) -> tuple[Any, dict[Path_, int]]:
             text = text.decode("utf-8")
         except UnicodeDecodeError as err:
             raise ConfigError(f"not valid UTF-8 ({err.reason})", location=Location(file)) from None
+    # Imported here: PyYAML's import is ~100 M CPU instructions (a tenth of a plan), which a
+    # repository without a config file does not need.
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as err:

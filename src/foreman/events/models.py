@@ -9,7 +9,7 @@ prompt sanitises them (:mod:`foreman.routing.sanitize`).
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 EventName = Literal["issues", "pull_request", "issue_comment", "workflow_dispatch", "schedule"]
 Kind = Literal["issue", "pull_request"]
@@ -65,7 +65,7 @@ class WorkItem(Frozen):
     kind: Kind | None = None
     title: str = ""
     body: str = ""
-    labels: list[str] = Field(default_factory=list)
+    labels: list[str] = []
     author: Actor | None = None  # who opened the issue/PR
     state: str = "open"
     locked: bool = False

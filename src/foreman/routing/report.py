@@ -9,12 +9,32 @@ from foreman.contracts import Plan
 
 
 def _mermaid_label(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9 #:._/-]", " ", text)[:60].strip() or "-"
+    """Text safe inside a quoted mermaid label (``["..."]``): quotes, brackets, markdown and
+    HTML characters become spaces."""
+    return " ".join(re.sub(r"[^A-Za-z0-9 #:.,_/-]", " ", text)[:60].split()) or "-"
+
+
+def _event(plan: Plan) -> str:
+    return plan.event_name + (f".{plan.action}" if plan.action else "")
+
+
+def _flowchart(plan: Plan) -> list[str]:
+    """Event -> item nodes, and an edge from each item to each of its tasks."""
+    event = _event(plan)
+    items = {(i.kind or "item", i.number) for i in plan.items} or {("item", None)}
+    lines = []
+    for kind, number in sorted(items, key=lambda x: x[1] or 0):
+        what = f"{kind.replace('_', ' ')} #{number}" if number else "no item"
+        lines.append(f'  ev{number or 0}["{_mermaid_label(f"{event}: {what}")}"]')
+    for n, t in enumerate(plan.tasks):
+        conf = "" if t.confidence is None else f" {t.confidence:.2f}"
+        label = _mermaid_label(f"{t.worker}, {t.layer}{conf}")
+        lines.append(f'  ev{t.item.number or 0} --> t{n}["{label}"]')
+    return lines
 
 
 def plan_markdown(plan: Plan) -> str:
-    head = f"### foreman plan: {plan.event_name}" + (f".{plan.action}" if plan.action else "")
-    lines = [head, ""]
+    lines = [f"### foreman plan: {_event(plan)}", ""]
     if plan.dry_run:
         lines += ["**Dry run**: the gate will write nothing.", ""]
     if plan.skipped:
@@ -27,15 +47,7 @@ def plan_markdown(plan: Plan) -> str:
                 f"| `{md_escape(t.id)}` | {md_escape(t.worker)} | {t.layer} | {conf} | "
                 f"{md_escape(t.reason)} |"
             )
-        lines += ["", "```mermaid", "flowchart LR"]
-        items = {(i.kind or "item", i.number) for i in plan.items} or {("item", None)}
-        for kind, number in sorted(items, key=lambda x: x[1] or 0):
-            lines.append(
-                f'  ev{number or 0}["{_mermaid_label(f"{plan.event_name} {kind} #{number}")}"]'
-            )
-        for n, t in enumerate(plan.tasks):
-            label = _mermaid_label(f"{t.worker} ({t.layer})")
-            lines.append(f'  ev{t.item.number or 0} --> t{n}["{label}"]')
+        lines += ["", "```mermaid", "flowchart LR", *_flowchart(plan)]
         lines += ["```", ""]
     if plan.notes:
         lines += ["**Notes for the gate**", ""]

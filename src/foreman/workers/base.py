@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from foreman.config import Config, WorkerSpec
 from foreman.contracts import Outcome as TestOutcome
@@ -42,12 +42,12 @@ class Outcome(BaseModel):
     reason: str = ""
     title: str = ""
     body: str = ""
-    tests: list[TestRun] = Field(default_factory=list)
+    tests: list[TestRun] = []
     fixes_issue: bool = False
     confidence: float | None = None
-    labels: list[str] = Field(default_factory=list)
+    labels: list[str] = []
     comment: str | None = None
-    duplicates: list[int] = Field(default_factory=list)
+    duplicates: list[int] = []
     review: ReviewVerdict | None = None
 
 
