@@ -13,7 +13,7 @@ import pytest
 
 from foreman.cli import main
 from foreman.routing.classifier import Classifier, ModelError, save
-from foreman.routing.features import extract, vectorise
+from foreman.routing.features import describe, extract, vectorise
 from foreman.routing.train import coverage_at, macro_f1, softmax, train
 
 BUG = ["crash when {x}", "TypeError in {x}", "{x} fails with traceback", "segfault on {x}"]
@@ -71,6 +71,48 @@ def test_round_trip_and_predict(model_path: Path) -> None:
     assert clf.predict("how do I use the cli?", BODY["question"]).label == "question"
     p = clf.predict("add support for retries", BODY["feature"])
     assert p.label == "feature" and abs(sum(p.probabilities.values()) - 1) < 1e-9
+
+
+def test_evidence_names_what_favours_the_label(model_path: Path) -> None:
+    clf = Classifier.load(model_path)
+    plain = clf.predict("crash when loading plugins", BODY["bug"])
+    p = clf.predict("crash when loading plugins", BODY["bug"], evidence=3)
+    assert plain.evidence == () and p.probabilities == plain.probabilities
+    assert p.label == "bug" and 1 <= len(p.evidence) <= 3
+    assert len(set(p.evidence)) == len(p.evidence)
+    # Each item is a term of this issue that moves the score towards bug, not away from it.
+    model = clf.model
+    counts = model.counts("crash when loading plugins", BODY["bug"])
+    assert clf.predict("how do I use the cli?", BODY["question"], evidence=2).evidence != p.evidence
+    assert model.evidence(counts, "bug", top=1) == list(p.evidence[:1])
+    assert model.evidence(counts, "bug", top=0) == []
+    # An abstention explains its best guess.
+    unsure = clf.predict("crash when loading plugins", BODY["bug"], min_confidence=1.0, evidence=3)
+    assert unsure.label is None and unsure.evidence == p.evidence
+
+
+def test_evidence_of_a_label_is_what_moves_its_score_above_the_runner_up(
+    model_path: Path,
+) -> None:
+    model = Classifier.load(model_path).model
+    title, body = "crash when loading plugins", BODY["bug"]
+    idx, val = vectorise(extract(title, body, model.features), model.vocab, model.features.weights)
+    scores = [
+        b + sum(w[i] * v for i, v in zip(idx, val, strict=True))
+        for w, b in zip(model.weights, model.bias, strict=True)
+    ]
+    k = model.labels.index("bug")
+    runner = max((c for c in range(len(scores)) if c != k), key=scores.__getitem__)
+    push: dict[str, float] = {}  # description -> its strongest term's push towards bug
+    for i, v in zip(idx, val, strict=True):
+        text = describe(*model.vocab.name(i))
+        if text is not None:
+            amount = v * (model.weights[k][i] - model.weights[runner][i])
+            push[text] = max(push.get(text, amount), amount)
+    shown = model.evidence(model.counts(title, body), "bug", top=50)
+    assert shown and all(push[text] > 0 for text in shown)
+    assert [push[t] for t in shown] == sorted((push[t] for t in shown), reverse=True)
+    assert push[shown[0]] == max(push.values())  # what pushes hardest comes first
 
 
 def test_abstains_below_threshold(model_path: Path) -> None:

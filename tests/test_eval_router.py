@@ -81,9 +81,26 @@ def test_cv_json_has_the_release_keys_and_is_deterministic(
         assert key in first, key
     assert first["rows"] == 30 and first["folds"] == 2
     assert set(first["per_class"]) == {"bug", "feature", "question"}  # type: ignore[arg-type]
+    confusion = first["confusion"]
+    assert isinstance(confusion, dict)
+    assert sum(n for row in confusion.values() for n in row.values()) == 30
     second = run_json(argv, capsys)
     first.pop("ms_per_issue"), second.pop("ms_per_issue")
     assert first == second
+
+
+def test_confusion_counts_every_row_by_true_and_predicted_label() -> None:
+    from foreman.routing.evaluate import _score
+
+    gold = ["bug", "bug", "bug", "feature", "question"]
+    pred = ["bug", "feature", "bug", "feature", "bug"]
+    out = _score(gold, pred, [0.9] * 5, ["bug", "feature", "question"], 0.5)
+    assert out["confusion"] == {
+        "bug": {"bug": 2, "feature": 1, "question": 0},
+        "feature": {"bug": 0, "feature": 1, "question": 0},
+        "question": {"bug": 1, "feature": 0, "question": 0},
+    }
+    assert out["per_class"]["bug"]["precision"] == round(2 / 3, 4)
 
 
 def test_scoring_a_model_file_with_a_chosen_threshold(

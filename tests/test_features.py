@@ -20,6 +20,9 @@ from foreman.routing.features import (
     _leading_literal,
     _literals,
     _Phrases,
+    build_vocabulary,
+    describe,
+    extract,
     gather,
     normalise,
     terms,
@@ -155,3 +158,47 @@ def test_phrases_need_a_leading_letter() -> None:
 def test_gather(idx: list[int], values: tuple[float, ...]) -> None:
     assert tuple(gather(idx)([10.0, 20.0, 30.0])) == values
     assert tuple(gather(idx)({0: 10.0, 2: 30.0})) == values  # a table may be a dict
+
+
+@pytest.mark.parametrize(
+    ("block", "term", "words"),
+    [
+        ("S", "trace2", "a stack trace"),
+        ("S", "trace0", "no stack trace"),
+        ("S", "qmark0", "no question mark"),
+        ("S", "ask1", "question phrasing"),
+        ("S", "title?", "a title ending in ?"),
+        ("S", "=bug report", 'template answer "bug report"'),
+        ("S", "len3", None),  # body length says nothing a reader can check
+        ("T", "crash", 'title "crash"'),
+        ("T", "^add", 'title starts "add"'),
+        ("T", "[]bug", 'title prefix "[bug]"'),
+        ("T", ":docs", 'title prefix "docs:"'),
+        ("T", "on _ver_", 'title "on X.Y"'),
+        ("W", "_num_", "a number"),
+        ("W", "_host_github_com", "a link to github.com"),
+        ("W", "#steps to reproduce", 'heading "steps to reproduce"'),
+        ("W", "<!--please fill", "an issue-template comment"),
+        ("C", " crash ", '"crash"'),
+        ("C", "rash ", None),  # not a whole word
+        (
+            "W",
+            "#<img src=x onerror=alert(1)> @admin **now**",
+            'heading "img src x onerror alert 1 admin"',
+        ),
+        ("W", "#`[]`", None),
+    ],
+)
+def test_describe_puts_terms_in_safe_words(block: str, term: str, words: str | None) -> None:
+    assert describe(block, term) == words
+
+
+def test_vocabulary_name_is_the_reverse_of_its_index() -> None:
+    docs = [extract(t, "body text here", FeatureConfig()) for t in ("crash now", "crash later")]
+    vocab = build_vocabulary(docs)
+    rebuilt = type(vocab)(vocab.index, vocab.idf)  # without the ordered lists: built on demand
+    for v in (vocab, rebuilt):
+        names = [v.name(i) for i in range(len(v))]
+        assert all(v.index[block][term] == i for i, (block, term) in enumerate(names))
+    with pytest.raises(IndexError):
+        vocab.name(len(vocab))

@@ -32,6 +32,7 @@ class Pred:
     label: str | None
     confidence: float
     probabilities: dict[str, float] = field(default_factory=dict)
+    evidence: tuple[str, ...] = ()
 
 
 def item(**kw: object) -> WorkItem:
@@ -213,6 +214,15 @@ def test_the_fallback_says_why_no_layer_decided() -> None:
     assert r.proposals[0].reason == (
         "classifier unsure (best guess bug at 0.61); no LLM (ANTHROPIC_API_KEY not set)"
     )
+    explained = Pred(None, 0.61, {"bug": 0.61}, ("a stack trace", '"crash"'))
+    r = route(item(), CFG, classify=lambda title, body: explained)
+    assert r.proposals[0].reason.startswith(
+        'classifier unsure (best guess bug at 0.61: a stack trace, "crash"); no LLM'
+    )
+    decided = Pred("bug", 0.97, {"bug": 0.97}, ("a stack trace",))
+    r = route(item(), CFG, classify=lambda title, body: decided)
+    assert workers(r) == [("debug", "classifier")]
+    assert r.proposals[0].reason == "classified as bug (0.97): a stack trace"
     off = CFG.model_copy(update={"budgets": BudgetConfig(router_llm_calls=0)})
     r = route(item(), off, classify=lambda title, body: unsure, ask_llm=llm_says(("debug", 0.9)))
     assert r.proposals[0].reason.endswith("; LLM routing off") and r.llm_calls == 0

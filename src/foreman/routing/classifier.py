@@ -32,6 +32,7 @@ class Prediction:
     label: str | None  # None: abstained
     confidence: float
     probabilities: dict[str, float]
+    evidence: tuple[str, ...] = ()  # terms in words that favour the label (or best guess)
 
     @property
     def abstained(self) -> bool:
@@ -88,16 +89,17 @@ def _from_json(data: Any, source: str) -> Model:
         if data.get("version") != MODEL_VERSION:
             raise ValueError(f"model version {data.get('version')!r}, expected {MODEL_VERSION}")
         index: dict[str, dict[str, int]] = {}
+        ordered: dict[str, list[str]] = {}
         offset = 0
         for block in BLOCKS:
-            terms = data["vocabulary"].get(block, [])
+            terms = ordered[block] = data["vocabulary"].get(block, [])
             index[block] = dict(zip(terms, range(offset, offset + len(terms)), strict=True))
             offset += len(terms)
         labels = [str(x) for x in data["labels"]]
         bias = [float(x) for x in data["bias"]]
         if not (len(labels) == len(bias) >= 2):
             raise ValueError("labels and bias disagree in length")
-        vocab = Vocabulary(index, _unpack(data["idf"], offset, "idf"))
+        vocab = Vocabulary(index, _unpack(data["idf"], offset, "idf"), ordered)
         flat = _unpack(data["weights"], offset * len(labels), "weights")
         weights = [flat[k * offset : (k + 1) * offset] for k in range(len(labels))]
         return Model(
@@ -144,10 +146,17 @@ class Classifier:
     def threshold(self) -> float:
         return self.model.threshold
 
-    def predict(self, title: str, body: str, *, min_confidence: float | None = None) -> Prediction:
-        probs = self.model.proba(title or "", body or "")
+    def predict(
+        self, title: str, body: str, *, min_confidence: float | None = None, evidence: int = 0
+    ) -> Prediction:
+        """The label (``None``: abstained below the threshold), and with ``evidence``, up to
+        that many of the issue's terms that favour the label (or best guess), in words."""
+        counts = self.model.counts(title or "", body or "")
+        probs = self.model.proba(title, body, counts)
         best = max(range(len(probs)), key=probs.__getitem__)
         threshold = self.model.threshold if min_confidence is None else min_confidence
         conf = probs[best]
         label = self.model.labels[best] if conf >= threshold else None
-        return Prediction(label, conf, dict(zip(self.model.labels, probs, strict=True)))
+        found = self.model.evidence(counts, self.model.labels[best], evidence) if evidence else []
+        probabilities = dict(zip(self.model.labels, probs, strict=True))
+        return Prediction(label, conf, probabilities, tuple(found))

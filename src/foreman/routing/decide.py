@@ -29,6 +29,7 @@ class Prediction(Protocol):
     label: str | None
     confidence: float
     probabilities: dict[str, float]
+    evidence: Sequence[str]  # what raised the label's score, in words (may be empty)
 
 
 Classify = Callable[[str, str], Prediction]
@@ -159,13 +160,14 @@ def _route_layers(
     if classify is not None and routing.classifier.enabled and not item.is_pull_request:
         pred = classify(item.title, item.body)
         worker = routing.classifier.classes.get(pred.label or "")
+        why = f": {', '.join(pred.evidence)}" if pred.evidence else ""
         if pred.label is not None and worker in known:
-            reason = f"classified as {pred.label} ({pred.confidence:.2f})"
+            reason = f"classified as {pred.label} ({pred.confidence:.2f}){why}"
             out.proposals.append(Proposal(worker, "classifier", reason, pred.confidence))
             return
         guess = max(pred.probabilities, key=pred.probabilities.__getitem__, default="?")
         out.undecided.append(
-            f"classifier unsure (best guess {guess} at {pred.confidence:.2f})"
+            f"classifier unsure (best guess {guess} at {pred.confidence:.2f}{why})"
             if pred.label is None
             else f"classifier class {pred.label} maps to no worker"
         )

@@ -71,7 +71,16 @@ def _score(
         "decided_share": round(share, 4),
         "decided_precision": round(prec, 4),
         "abstain_curve": [_curve_point(conf, correct, t) for t in CURVE],
+        "confusion": _confusion(gold, pred, labels),
     }
+
+
+def _confusion(
+    gold: list[str], pred: list[str], labels: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """Gold label -> predicted label -> rows, over every row (before abstaining)."""
+    pairs = Counter(zip(gold, pred, strict=True))
+    return {g: {p: pairs[g, p] for p in labels} for g in labels}
 
 
 def _curve_point(conf: Sequence[float], correct: Sequence[bool], t: float) -> dict[str, float]:

@@ -32,6 +32,7 @@ from typing import Any
 BLOCKS = ("T", "W", "S", "C")
 Doc = dict[str, Counter[str]]  # block -> term counts
 Vector = tuple[list[int], list[float]]  # (feature indices, values)
+Counts = dict[str, Counter[int]]  # block -> feature index -> count
 
 _URL = re.compile(r"https?://([\w.-]+)\S*")
 _HEX = re.compile(r"\b0x[0-9a-f]+\b")
@@ -277,6 +278,77 @@ def terms(title: str, body: str, config: FeatureConfig) -> dict[str, Iterable[st
     }
 
 
+_SIGNALS = {  # S-block term -> what it says, present (count bucket >= 1) and absent (0)
+    "code": ("code blocks", "no code block"),
+    "trace": ("a stack trace", "no stack trace"),
+    "error": ("error words", "no error words"),
+    "qmark": ("question marks", "no question mark"),
+    "ask": ("question phrasing", "no question phrasing"),
+    "wish": ("feature-request phrasing", "no feature-request phrasing"),
+    "broken": ("bug-report phrasing", "no bug-report phrasing"),
+}
+_SHOWN = re.compile(r"[^a-z0-9 _'.?-]+")
+_ALNUM = re.compile(r"[a-z0-9]")
+
+
+_PLACEHOLDERS = {"_num_": "N", "_ver_": "X.Y", "_hex_": "0x..", "_url_": "URL"}
+_ALONE = {
+    "_num_": "a number",
+    "_ver_": "a version number",
+    "_hex_": "a hex number",
+    "_url_": "a link",
+}
+
+
+def _shown(text: str) -> str:
+    """Issue text made safe and short for a one-line reason: no markup or mention characters,
+    placeholders as what they stand for."""
+    shown = ""
+    for word in _SHOWN.sub(" ", text).split():
+        word = _PLACEHOLDERS.get(word, word)
+        if len(shown) + len(word) > 30:
+            return shown or word[:30]
+        shown += (" " if shown else "") + word
+    return shown if _ALNUM.search(shown) else ""
+
+
+def _quoted(term: str) -> str | None:
+    if term in _ALONE:
+        return _ALONE[term]
+    if term.startswith("_host_"):
+        return f"a link to {_shown(term[6:].replace('_', '.'))}"
+    return f'"{shown}"' if (shown := _shown(term)) else None
+
+
+def describe(block: str, term: str) -> str | None:
+    """A term in words, for the reason of a routing decision (``trace2`` -> "a stack trace",
+    ``#steps to reproduce`` -> 'heading "steps to reproduce"'); ``None`` for character n-grams
+    that are not a whole word and for the body length."""
+    if block == "S":
+        if term == "title?":
+            return "a title ending in ?"
+        if term.startswith("="):
+            return f'template answer "{_shown(term[1:])}"'
+        kind, bucket = term.rstrip("0123456789"), term[len(term.rstrip("0123456789")) :]
+        if kind in _SIGNALS and bucket:
+            return _SIGNALS[kind][bucket == "0"]
+        return None
+    if block == "C":
+        return _quoted(term.strip()) if term[:1] == term[-1:] == " " else None
+    if term.startswith("^"):
+        return f'title starts "{_shown(term[1:])}"'
+    if term.startswith("[]"):
+        return f'title prefix "[{_shown(term[2:])}]"'
+    if term.startswith(":"):
+        return f'title prefix "{_shown(term[1:])}:"'
+    if term.startswith("#"):
+        return f'heading "{_shown(term[1:])}"' if _shown(term[1:]) else None
+    if term.startswith("<!--"):
+        return "an issue-template comment"
+    quoted = _quoted(term)
+    return f"title {quoted}" if quoted and block == "T" and quoted[:1] == '"' else quoted
+
+
 def extract(title: str, body: str, config: FeatureConfig) -> Doc:
     """Count the terms of one issue, per block (training: the vocabulary is not known yet)."""
     return {block: Counter(stream) for block, stream in terms(title, body, config).items()}
@@ -284,13 +356,28 @@ def extract(title: str, body: str, config: FeatureConfig) -> Doc:
 
 @dataclass
 class Vocabulary:
-    """Term -> feature index per block, and the idf of every index."""
+    """Term -> feature index per block, and the idf of every index. Each block's indices are
+    consecutive, in ``BLOCKS`` order."""
 
     index: dict[str, dict[str, int]]
     idf: list[float]
+    # Each block's terms in index order, the reverse of ``index`` (to explain a decision): a
+    # model file lists them so; built from ``index`` on first use when not given.
+    ordered: dict[str, list[str]] | None = field(default=None, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.idf)
+
+    def name(self, i: int) -> tuple[str, str]:
+        """The block and term of feature index ``i``."""
+        if self.ordered is None:
+            self.ordered = {b: sorted(t, key=t.__getitem__) for b, t in self.index.items()}
+        for block in BLOCKS:
+            terms = self.ordered.get(block, [])
+            if 0 <= i < len(terms):
+                return block, terms[i]
+            i -= len(terms)
+        raise IndexError("feature index out of range")
 
 
 def build_vocabulary(
@@ -301,6 +388,7 @@ def build_vocabulary(
     caps = dict(max_terms or {})
     n = len(docs)
     index: dict[str, dict[str, int]] = {}
+    ordered: dict[str, list[str]] = {}
     idf: list[float] = []
     for block in BLOCKS:
         df: Counter[str] = Counter()
@@ -310,31 +398,30 @@ def build_vocabulary(
         if block in caps:
             kept = kept[: caps[block]]
         terms: dict[str, int] = {}
-        for term in sorted(kept):
+        ordered[block] = sorted(kept)
+        for term in ordered[block]:
             terms[term] = len(idf)
             idf.append(math.log((1 + n) / (1 + df[term])) + 1.0)
         index[block] = terms
-    return Vocabulary(index, idf)
+    return Vocabulary(index, idf, ordered)
 
 
 def vectorise(doc: Doc, vocab: Vocabulary, weights: Mapping[str, float]) -> Vector:
     """Sublinear tf-idf, L2 per block, block weights, then L2 over the whole vector."""
-    counts: dict[str, Counter[int]] = {}
+    counts: Counts = {}
     for block in BLOCKS:
         index = vocab.index[block]
         counts[block] = Counter(
             {i: c for t, c in doc[block].items() if (i := index.get(t)) is not None}
         )
-    return _weigh(counts, vocab.idf, weights)
+    return weigh(counts, vocab.idf, weights)
 
 
-def count_terms(
-    title: str, body: str, vocab: Vocabulary, config: FeatureConfig
-) -> dict[str, Counter[int]]:
+def count_terms(title: str, body: str, vocab: Vocabulary, config: FeatureConfig) -> Counts:
     """Per block, how often each vocabulary term occurs in the issue: the prediction side of
     ``extract``. Each term is looked up as it streams by and only known ones are counted (a
     typical issue yields ~1,400 terms, ~30 % of them outside the vocabulary)."""
-    counts: dict[str, Counter[int]] = {}
+    counts: Counts = {}
     for block, stream in terms(title, body, config).items():
         found = Counter(map(vocab.index[block].get, stream, repeat(-1)))  # all C-level
         found.pop(-1, None)  # -1: not in the vocabulary
@@ -369,9 +456,11 @@ def _weighted_blocks(
             yield weight, found
 
 
-def _weigh(
+def weigh(
     counts: Mapping[str, Counter[int]], idf: list[float], weights: Mapping[str, float]
 ) -> Vector:
+    """The ``vectorise`` vector of counted terms: sublinear tf-idf, L2 per block, block
+    weights, L2 over the whole."""
     parts: list[tuple[list[int], list[float], float]] = []
     total = 0.0
     for weight, found in _weighted_blocks(counts, weights):
@@ -399,7 +488,7 @@ def weighted_sums(
 ) -> list[float]:
     """The dot product of the ``vectorise`` vector with each row of ``(weight * idf)`` values,
     without building the vector: per block, sum(tf * row) over its terms, scaled as
-    ``_weigh`` scales that block (``idf2`` holds the squared idf, for the block norm)."""
+    ``weigh`` scales that block (``idf2`` holds the squared idf, for the block norm)."""
     sums = [0.0] * len(rows)
     total = 0.0
     for weight, found in _weighted_blocks(counts, weights):

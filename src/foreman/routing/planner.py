@@ -18,6 +18,8 @@ from foreman.routing.fetch import Reader
 from foreman.routing.rules import needs_paths
 from foreman.routing.triggers import request_from
 
+EVIDENCE_TERMS = 3  # terms shown in a classifier decision's reason
+
 if TYPE_CHECKING:
     from foreman.routing.llm_router import LLMAnswer
 
@@ -159,7 +161,9 @@ def _classifier(config: Config, root: Path) -> Classify | None:
                     " shipped model. Run 'foreman learn' again to rewrite it.",
                 )
                 loaded.append(Classifier.load(None))
-        pred: Prediction = loaded[0].predict(title, body, min_confidence=cfg.min_confidence)
+        pred: Prediction = loaded[0].predict(
+            title, body, min_confidence=cfg.min_confidence, evidence=EVIDENCE_TERMS
+        )
         return pred
 
     return classify

@@ -13,19 +13,22 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import add, mul, sub
+from operator import add, itemgetter, mul, sub
 from typing import Any
 
 from foreman.routing.features import (
+    Counts,
     FeatureConfig,
     Table,
     Vector,
     Vocabulary,
     build_vocabulary,
     count_terms,
+    describe,
     extract,
     gather,
     vectorise,
+    weigh,
     weighted_sums,
 )
 
@@ -72,8 +75,13 @@ class Model:
     def _bias(self) -> list[float]:
         return [b - self.bias[0] for b in self.bias[1:]]
 
-    def proba(self, title: str, body: str) -> list[float]:
-        counts = count_terms(title, body, self.vocab, self.features)
+    def counts(self, title: str, body: str) -> Counts:
+        """The issue's vocabulary terms, counted per block (what :meth:`proba` scores)."""
+        return count_terms(title, body, self.vocab, self.features)
+
+    def proba(self, title: str, body: str, counts: Counts | None = None) -> list[float]:
+        if counts is None:
+            counts = self.counts(title, body)
         idf2: Table
         rows: Sequence[Table]
         if not self._predicted and "_folded" not in self.__dict__:
@@ -90,6 +98,31 @@ class Model:
         self._predicted = True
         sums = weighted_sums(counts, idf2, rows, self.features.weights)
         return softmax([0.0, *map(add, bias, sums)])
+
+    def evidence(self, counts: Counts, label: str, top: int = 3) -> list[str]:
+        """In words (:func:`describe`), the issue's terms (``counts``, as :meth:`proba` takes
+        them) that raised ``label``'s score most above the runner-up class's, strongest first:
+        the reason a routing decision shows."""
+        k = self.labels.index(label)
+        idx, val = weigh(counts, self.vocab.idf, self.features.weights)
+        get = gather(idx)
+        scores = [
+            b + sum(map(mul, val, get(w))) for w, b in zip(self.weights, self.bias, strict=True)
+        ]
+        runner = max((c for c in range(len(scores)) if c != k), key=scores.__getitem__)
+        push = map(mul, val, map(sub, get(self.weights[k]), get(self.weights[runner])))
+        out: list[str] = []
+        seen: set[str] = set()  # 'title "x"' and 'title starts "x"' say one thing
+        # Sorted by the amount alone: ties stay in the issue's order of terms.
+        for amount, i in sorted(zip(push, idx, strict=True), key=itemgetter(0), reverse=True):
+            if amount <= 0.0 or len(out) == top:
+                break
+            text = describe(*self.vocab.name(i))
+            said = text and text.removeprefix("title starts ").removeprefix("title ")
+            if text is not None and said and said not in seen:
+                seen.add(said)
+                out.append(text)
+        return out
 
 
 def _fold(
