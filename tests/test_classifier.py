@@ -165,6 +165,19 @@ def test_corrupt_model_is_a_clear_error(tmp_path: Path) -> None:
         Classifier.load(bad)
 
 
+def test_a_vocabulary_term_that_is_not_a_string_is_a_clear_error(
+    tmp_path: Path, model_path: Path
+) -> None:
+    import gzip
+
+    data = json.loads(gzip.decompress(model_path.read_bytes()))
+    data["vocabulary"]["W"][0] = 7
+    bad = tmp_path / "m.json"
+    bad.write_text(json.dumps(data))
+    with pytest.raises(ModelError, match="block 'W' holds a term that is not a string"):
+        Classifier.load(bad)
+
+
 def test_metrics() -> None:
     f1, per = macro_f1(["a", "a", "b", "b"], ["a", "b", "b", "b"], ["a", "b"])
     assert per["a"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667} and round(f1, 3) == 0.733

@@ -93,6 +93,8 @@ def _from_json(data: Any, source: str) -> Model:
         offset = 0
         for block in BLOCKS:
             terms = ordered[block] = data["vocabulary"].get(block, [])
+            if not set(map(type, terms)) <= {str}:
+                raise ValueError(f"vocabulary block {block!r} holds a term that is not a string")
             index[block] = dict(zip(terms, range(offset, offset + len(terms)), strict=True))
             offset += len(terms)
         labels = [str(x) for x in data["labels"]]

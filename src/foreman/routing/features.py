@@ -320,29 +320,32 @@ def _quoted(term: str) -> str | None:
     return f'"{shown}"' if (shown := _shown(term)) else None
 
 
+_MARKED = {  # term prefix (see ``terms``; none starts a word) -> how the rest reads
+    "=": 'template answer "{}"',
+    "^": 'title starts "{}"',
+    "[]": 'title prefix "[{}]"',
+    ":": 'title prefix "{}:"',
+    "#": 'heading "{}"',
+}
+
+
 def describe(block: str, term: str) -> str | None:
     """A term in words, for the reason of a routing decision (``trace2`` -> "a stack trace",
     ``#steps to reproduce`` -> 'heading "steps to reproduce"'); ``None`` for character n-grams
-    that are not a whole word and for the body length."""
+    that are not a whole word, for the body length and for text with no letter or digit."""
+    if block == "C":  # an n-gram may start with any character
+        return _quoted(term.strip()) if term[:1] == term[-1:] == " " else None
+    for prefix, template in _MARKED.items():
+        if term.startswith(prefix):
+            shown = _shown(term[len(prefix) :])
+            return template.format(shown) if shown else None
     if block == "S":
         if term == "title?":
             return "a title ending in ?"
-        if term.startswith("="):
-            return f'template answer "{_shown(term[1:])}"'
-        kind, bucket = term.rstrip("0123456789"), term[len(term.rstrip("0123456789")) :]
-        if kind in _SIGNALS and bucket:
-            return _SIGNALS[kind][bucket == "0"]
+        kind = term.rstrip("0123456789")
+        if kind in _SIGNALS and kind != term:
+            return _SIGNALS[kind][term[len(kind) :] == "0"]
         return None
-    if block == "C":
-        return _quoted(term.strip()) if term[:1] == term[-1:] == " " else None
-    if term.startswith("^"):
-        return f'title starts "{_shown(term[1:])}"'
-    if term.startswith("[]"):
-        return f'title prefix "[{_shown(term[2:])}]"'
-    if term.startswith(":"):
-        return f'title prefix "{_shown(term[1:])}:"'
-    if term.startswith("#"):
-        return f'heading "{_shown(term[1:])}"' if _shown(term[1:]) else None
     if term.startswith("<!--"):
         return "an issue-template comment"
     quoted = _quoted(term)
