@@ -35,7 +35,10 @@ def test_bug_report_goes_to_debug_without_a_config(
 ) -> None:
     task = only_task(run_plan(tmp_path, capsys, "issue-bug.json"))
     assert (task["worker"], task["layer"]) == ("debug", "classifier")
-    assert str(task["reason"]).startswith("classified as bug (0.98): a stack trace, ")
+    assert task["reason"] == "classified as bug (0.98)"
+    assert isinstance(task["evidence"], list) and task["evidence"][0] == "a stack trace"
+    stated_evidence = re.search(r"the task's `evidence` names what it saw: `([^`]+)`", README)
+    assert stated_evidence and stated_evidence.group(1) == ", ".join(task["evidence"])
     stated = re.search(r"calls it a `bug` at (0\.\d+)", README)
     assert stated and round(float(str(task["confidence"])), 2) == float(stated.group(1))
 

@@ -17,7 +17,8 @@ def _plan(**kw: object) -> Plan:
             item=issue,
             layer="classifier",
             confidence=0.98,
-            reason="classifier: bug (0.98)",
+            reason="classified as bug (0.98)",
+            evidence=["a stack trace", 'heading "x|y"'],
         ),
         Task(
             id="pr-15-docs",
@@ -46,13 +47,14 @@ def _mermaid(md: str) -> list[str]:
     return md[start : md.index("\n```", start)].splitlines()
 
 
-def test_table_has_a_row_per_task_with_layer_confidence_and_escaped_reason() -> None:
+def test_table_has_a_row_per_task_with_layer_confidence_reason_and_evidence() -> None:
     md = plan_markdown(_plan())
     assert md.startswith("### foreman plan: issues.opened\n")
     rows = [line for line in md.splitlines() if line.startswith("| `")]
     assert rows == [
-        r"| `issues-12-debug` | debug | classifier | 0.98 | classifier: bug (0.98) |",
-        r"| `pr-15-docs` | docs | rules | - | rule 'docs' \| matched labels |",
+        r"| `issues-12-debug` | debug | classifier | 0.98 | classified as bug (0.98) |"
+        r' a stack trace, heading "x\|y" |',
+        r"| `pr-15-docs` | docs | rules | - | rule 'docs' \| matched labels | - |",
     ]
 
 

@@ -216,13 +216,15 @@ def test_the_fallback_says_why_no_layer_decided() -> None:
     )
     explained = Pred(None, 0.61, {"bug": 0.61}, ("a stack trace", '"crash"'))
     r = route(item(), CFG, classify=lambda title, body: explained)
-    assert r.proposals[0].reason.startswith(
-        'classifier unsure (best guess bug at 0.61: a stack trace, "crash"); no LLM'
-    )
+    assert r.proposals[0].reason.startswith("classifier unsure (best guess bug at 0.61); no LLM")
+    assert r.proposals[0].evidence == ("a stack trace", '"crash"')  # the best guess's
     decided = Pred("bug", 0.97, {"bug": 0.97}, ("a stack trace",))
     r = route(item(), CFG, classify=lambda title, body: decided)
     assert workers(r) == [("debug", "classifier")]
-    assert r.proposals[0].reason == "classified as bug (0.97): a stack trace"
+    assert r.proposals[0].reason == "classified as bug (0.97)"
+    assert r.proposals[0].evidence == ("a stack trace",)
+    r = route(item(labels=["docs"]), CFG, classify=lambda title, body: decided)
+    assert workers(r) == [("docs", "rules")] and r.proposals[0].evidence == ()
     off = CFG.model_copy(update={"budgets": BudgetConfig(router_llm_calls=0)})
     r = route(item(), off, classify=lambda title, body: unsure, ask_llm=llm_says(("debug", 0.9)))
     assert r.proposals[0].reason.endswith("; LLM routing off") and r.llm_calls == 0

@@ -41,6 +41,15 @@ def test_triage_works_offline_from_the_classification(
     assert result.duplicates == [] and result.usage.requests == 0
 
 
+def test_offline_labels_come_from_the_decision_not_its_evidence(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"a.txt": "a\n"})
+    evidence = ["no bug-report phrasing", '"question"', 'heading "docs"']
+    task = triage_task(reason="classified as feature (0.95)", evidence=evidence, layer="classifier")
+    assert run_work(task, repo, tmp_path / "out") == 0
+    result, _ = bundle(tmp_path / "out")
+    assert result.labels == ["enhancement"]
+
+
 def test_rule_labels_map_classes() -> None:
     assert rule_labels("bug, feature; docs") == ["bug", "enhancement", "documentation"]
 

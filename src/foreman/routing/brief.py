@@ -125,6 +125,7 @@ def build_task(
         layer=proposal.layer,
         confidence=proposal.confidence,
         reason=one_line(proposal.reason, max_chars=300),
+        evidence=list(proposal.evidence),
         writes_code=spec.writes_code,
         review=spec.review and spec.writes_code,
         dry_run=dry_run,

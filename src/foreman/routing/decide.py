@@ -44,6 +44,7 @@ class Proposal:
     reason: str
     confidence: float | None = None
     focus: str = ""  # extra instruction: rule brief, command text, LLM focus
+    evidence: tuple[str, ...] = ()  # classifier: what favoured its class, in words
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Routed:
     llm_calls: int = 0
     llm_tokens: int = 0
     undecided: list[str] = field(default_factory=list)  # why layers passed (fallback reason)
+    evidence: tuple[str, ...] = ()  # the classifier's, when it was asked (shown with fallbacks)
 
 
 def route(
@@ -92,7 +94,7 @@ def route(
         _route_layers(item, config, paths, classify, ask_llm, out)
         if not out.proposals:
             reason = "; ".join(out.undecided) or "no layer decided"
-            out.proposals.append(Proposal(fallback, "fallback", reason))
+            out.proposals.append(Proposal(fallback, "fallback", reason, evidence=out.evidence))
 
     # Safety net: code-writing workers only for trusted people on same-repo code.
     checked: dict[str, bool] = {}
@@ -160,14 +162,16 @@ def _route_layers(
     if classify is not None and routing.classifier.enabled and not item.is_pull_request:
         pred = classify(item.title, item.body)
         worker = routing.classifier.classes.get(pred.label or "")
-        why = f": {', '.join(pred.evidence)}" if pred.evidence else ""
+        out.evidence = tuple(pred.evidence)
         if pred.label is not None and worker in known:
-            reason = f"classified as {pred.label} ({pred.confidence:.2f}){why}"
-            out.proposals.append(Proposal(worker, "classifier", reason, pred.confidence))
+            reason = f"classified as {pred.label} ({pred.confidence:.2f})"
+            out.proposals.append(
+                Proposal(worker, "classifier", reason, pred.confidence, evidence=out.evidence)
+            )
             return
         guess = max(pred.probabilities, key=pred.probabilities.__getitem__, default="?")
         out.undecided.append(
-            f"classifier unsure (best guess {guess} at {pred.confidence:.2f}{why})"
+            f"classifier unsure (best guess {guess} at {pred.confidence:.2f})"
             if pred.label is None
             else f"classifier class {pred.label} maps to no worker"
         )

@@ -40,12 +40,16 @@ def plan_markdown(plan: Plan) -> str:
     if plan.skipped:
         lines += [f"Nothing to do: {md_escape(plan.skipped)}", ""]
     if plan.tasks:
-        lines += ["| task | worker | decided by | confidence | reason |", "|---|---|---|---|---|"]
+        lines += [
+            "| task | worker | decided by | confidence | reason | evidence |",
+            "|---|---|---|---|---|---|",
+        ]
         for t in plan.tasks:
             conf = "-" if t.confidence is None else f"{t.confidence:.2f}"
+            evidence = md_escape(", ".join(t.evidence)) or "-"
             lines.append(
                 f"| `{md_escape(t.id)}` | {md_escape(t.worker)} | {t.layer} | {conf} | "
-                f"{md_escape(t.reason)} |"
+                f"{md_escape(t.reason)} | {evidence} |"
             )
         lines += ["", "```mermaid", "flowchart LR", *_flowchart(plan)]
         lines += ["```", ""]
