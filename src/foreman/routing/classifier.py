@@ -154,7 +154,7 @@ class Classifier:
         """The label (``None``: abstained below the threshold), and with ``evidence``, up to
         that many of the issue's terms that favour the label (or best guess), in words."""
         counts = self.model.counts(title or "", body or "")
-        probs = self.model.proba(title, body, counts)
+        probs = self.model.proba_of(counts)
         best = max(range(len(probs)), key=probs.__getitem__)
         threshold = self.model.threshold if min_confidence is None else min_confidence
         conf = probs[best]

@@ -291,21 +291,20 @@ _SHOWN = re.compile(r"[^a-z0-9 _'.?-]+")
 _ALNUM = re.compile(r"[a-z0-9]")
 
 
-_PLACEHOLDERS = {"_num_": "N", "_ver_": "X.Y", "_hex_": "0x..", "_url_": "URL"}
-_ALONE = {
-    "_num_": "a number",
-    "_ver_": "a version number",
-    "_hex_": "a hex number",
-    "_url_": "a link",
+_PLACEHOLDERS = {  # placeholder -> inside quoted text, and as a term of its own
+    "_num_": ("N", "a number"),
+    "_ver_": ("X.Y", "a version number"),
+    "_hex_": ("0x..", "a hex number"),
+    "_url_": ("URL", "a link"),
 }
 
 
 def _shown(text: str) -> str:
-    """Issue text made safe and short for a one-line reason: no markup or mention characters,
+    """Issue text made safe and short for a decision's evidence: no markup or mention characters,
     placeholders as what they stand for."""
     shown = ""
     for word in _SHOWN.sub(" ", text).split():
-        word = _PLACEHOLDERS.get(word, word)
+        word = _PLACEHOLDERS[word][0] if word in _PLACEHOLDERS else word
         if len(shown) + len(word) > 30:
             return shown or word[:30]
         shown += (" " if shown else "") + word
@@ -313,8 +312,8 @@ def _shown(text: str) -> str:
 
 
 def _quoted(term: str) -> str | None:
-    if term in _ALONE:
-        return _ALONE[term]
+    if term in _PLACEHOLDERS:
+        return _PLACEHOLDERS[term][1]
     if term.startswith("_host_"):
         return f"a link to {_shown(term[6:].replace('_', '.'))}"
     return f'"{shown}"' if (shown := _shown(term)) else None
@@ -330,7 +329,7 @@ _MARKED = {  # term prefix (see ``terms``; none starts a word) -> how the rest r
 
 
 def describe(block: str, term: str) -> str | None:
-    """A term in words, for the reason of a routing decision (``trace2`` -> "a stack trace",
+    """A term in words, for the evidence of a routing decision (``trace2`` -> "a stack trace",
     ``#steps to reproduce`` -> 'heading "steps to reproduce"'); ``None`` for character n-grams
     that are not a whole word, for the body length and for text with no letter or digit."""
     if block == "C":  # an n-gram may start with any character

@@ -76,12 +76,14 @@ class Model:
         return [b - self.bias[0] for b in self.bias[1:]]
 
     def counts(self, title: str, body: str) -> Counts:
-        """The issue's vocabulary terms, counted per block (what :meth:`proba` scores)."""
+        """The issue's vocabulary terms, counted per block (what :meth:`proba_of` scores)."""
         return count_terms(title, body, self.vocab, self.features)
 
-    def proba(self, title: str, body: str, counts: Counts | None = None) -> list[float]:
-        if counts is None:
-            counts = self.counts(title, body)
+    def proba(self, title: str, body: str) -> list[float]:
+        return self.proba_of(self.counts(title, body))
+
+    def proba_of(self, counts: Counts) -> list[float]:
+        """Class probabilities of an issue's term counts."""
         idf2: Table
         rows: Sequence[Table]
         if not self._predicted and "_folded" not in self.__dict__:
@@ -100,9 +102,9 @@ class Model:
         return softmax([0.0, *map(add, bias, sums)])
 
     def evidence(self, counts: Counts, label: str, top: int = 3) -> list[str]:
-        """In words (:func:`describe`), the issue's terms (``counts``, as :meth:`proba` takes
+        """In words (:func:`describe`), the issue's terms (``counts``, as :meth:`proba_of` takes
         them) that raised ``label``'s score most above the runner-up class's, strongest first:
-        the reason a routing decision shows."""
+        the evidence a routing decision shows."""
         k = self.labels.index(label)
         idx, val = weigh(counts, self.vocab.idf, self.features.weights)
         get = gather(idx)
