@@ -224,7 +224,7 @@ def test_the_fallback_says_why_no_layer_decided() -> None:
     assert r.proposals[0].reason == "classified as bug (0.97)"
     assert r.proposals[0].evidence == ("a stack trace",)
     r = route(item(labels=["docs"]), CFG, classify=lambda title, body: decided)
-    assert workers(r) == [("docs", "rules")] and r.proposals[0].evidence == ()
+    assert workers(r) == [("docs", "rules")] and r.proposals[0].evidence == ("label docs",)
     off = CFG.model_copy(update={"budgets": BudgetConfig(router_llm_calls=0)})
     r = route(item(), off, classify=lambda title, body: unsure, ask_llm=llm_says(("debug", 0.9)))
     assert r.proposals[0].reason.endswith("; LLM routing off") and r.llm_calls == 0

@@ -89,6 +89,44 @@ def test_first_mode_stops_at_first_hit() -> None:
     assert hits[0].reason == "rule 'docs'"
 
 
+PULL = {"event_name": "pull_request", "kind": "pull_request", "pull": PR}
+
+
+@pytest.mark.parametrize(
+    ("kw", "paths", "evidence"),
+    [
+        ({"labels": ["DOCS"]}, None, {"docs": ("label docs",)}),
+        (
+            {"title": "App CRASH on start <img src=x>"},
+            None,
+            {"debug": ("title matches /crash|traceback/", "an issue")},
+        ),
+        (
+            PULL,
+            ["a/b.py", "README.md", "c.py"],
+            {"lint-fix": ("event pull_request", "2 of 3 changed files match **/*.py")},
+        ),
+        (
+            PULL,
+            ["docs/`rm -rf`|x.md", "docs/b.md"],
+            {"docs": ("all 2 changed files match docs/**",)},
+        ),
+        (
+            {"labels": ["deps", "infra"], "author": Actor(login="m", association="MEMBER")},
+            None,
+            {"infra": ("labels infra, deps", "author association MEMBER")},
+        ),
+    ],
+)
+def test_a_hit_names_the_conditions_it_met_in_the_configs_words(
+    kw: dict[str, object], paths: list[str] | None, evidence: dict[str, tuple[str, ...]]
+) -> None:
+    hits = evaluate(RULES, item(**kw), paths=paths, mode="all")
+    assert {h.rule.worker: h.evidence for h in hits} == evidence
+    for h in hits:  # never the item's own text or file names
+        assert not any(bad in e for e in h.evidence for bad in ("App", "<img", "`", "README"))
+
+
 def test_needs_paths() -> None:
     assert needs_paths(RULES)
     assert not needs_paths(RULES[:1])

@@ -52,7 +52,8 @@ class Task(Model):
     layer: Layer = "dispatch"
     confidence: float | None = None
     reason: str = ""
-    # The classifier's evidence for its class (or best guess), in words: shown, never parsed.
+    # What the deciding layer saw, in words (a rule's conditions met, the classifier's terms
+    # for its class or best guess): shown, never parsed.
     evidence: list[str] = []
     writes_code: bool = False
     review: bool = False

@@ -44,7 +44,7 @@ class Proposal:
     reason: str
     confidence: float | None = None
     focus: str = ""  # extra instruction: rule brief, command text, LLM focus
-    evidence: tuple[str, ...] = ()  # classifier: what favoured its class, in words
+    evidence: tuple[str, ...] = ()  # what the deciding rule or classifier saw, in words
 
 
 @dataclass
@@ -155,7 +155,14 @@ def _route_layers(
     for hit in rules_layer.evaluate(routing.rules, item, paths=paths, mode=routing.mode):
         if hit.rule.worker in known:
             out.proposals.append(
-                Proposal(hit.rule.worker, "rules", hit.reason, 1.0, hit.rule.brief or "")
+                Proposal(
+                    hit.rule.worker,
+                    "rules",
+                    hit.reason,
+                    1.0,
+                    hit.rule.brief or "",
+                    evidence=hit.evidence,
+                )
             )
     if out.proposals:
         return

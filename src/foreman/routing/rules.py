@@ -15,6 +15,7 @@ from foreman.paths import matches_any
 class RuleHit:
     index: int
     rule: Rule
+    evidence: tuple[str, ...] = ()  # the conditions it met, in words (see conditions_met)
 
     @property
     def reason(self) -> str:
@@ -61,6 +62,39 @@ def matches(cond: Match, item: WorkItem, paths: Sequence[str] | None) -> bool:
     return True
 
 
+def conditions_met(cond: Match, item: WorkItem, paths: Sequence[str] | None) -> tuple[str, ...]:
+    """What a matching rule saw, in words: the config's own spelling (patterns, globs, label
+    names as configured) and event fields GitHub defines, never the item's free text or file
+    names."""
+    labels = {label.lower() for label in item.labels}
+    changed = list(paths or ())
+    out: list[str] = []
+    if cond.event is not None:
+        out.append(f"event {item.event_name}")
+    if cond.action is not None:
+        out.append(f"action {item.action}")
+    if cond.labels_any is not None:
+        out.append("label " + next((x for x in cond.labels_any if x.lower() in labels), "?"))
+    if cond.labels_all is not None:
+        out.append("labels " + ", ".join(cond.labels_all))
+    if cond.title is not None:
+        out.append(f"title matches /{cond.title}/")
+    if cond.body is not None:
+        out.append(f"body matches /{cond.body}/")
+    if cond.author_association is not None and item.author is not None:
+        out.append(f"author association {item.author.association}")
+    if cond.authors is not None:
+        out.append("an author the rule names")
+    if cond.is_pull_request is not None:
+        out.append("a pull request" if item.is_pull_request else "an issue")
+    if cond.paths_any is not None:
+        n = sum(1 for p in changed if matches_any(p, cond.paths_any))
+        out.append(f"{n} of {len(changed)} changed files match {', '.join(cond.paths_any)}")
+    if cond.paths_all is not None:
+        out.append(f"all {len(changed)} changed files match {', '.join(cond.paths_all)}")
+    return tuple(out)
+
+
 def evaluate(
     rules: Sequence[Rule],
     item: WorkItem,
@@ -71,7 +105,7 @@ def evaluate(
     hits: list[RuleHit] = []
     for i, rule in enumerate(rules):
         if matches(rule.when, item, paths):
-            hits.append(RuleHit(i, rule))
+            hits.append(RuleHit(i, rule, conditions_met(rule.when, item, paths)))
             if mode == "first":
                 break
     return hits
