@@ -95,11 +95,71 @@ def test_empty_file_gives_defaults() -> None:
             "routing.rules[0].if.title",
             "invalid regular expression",
         ),
+        (
+            "routing:\n  rules:\n    - if:\n        event: [issues]\n        action: [opened, open]"
+            "\n      worker: docs\n",
+            5,
+            "routing.rules[0].if.action[1]",
+            "action 'open' never reaches routing (did you mean 'opened'?); foreman routes issues:"
+            " edited/labeled/opened/reopened",
+        ),
+        (
+            "routing:\n  rules:\n    - if: {event: [workflow_dispatch], action: [run]}\n"
+            "      worker: docs\n",
+            3,
+            "routing.rules[0].if.action[0]",
+            "foreman routes no action of these events",
+        ),
+        (
+            "routing:\n  rules:\n    - if: {paths_any: [docs/**], is_pull_request: false}\n"
+            "      worker: docs\n",
+            3,
+            "routing.rules[0].if",
+            "is_pull_request is false: the rule never matches",
+        ),
+        (
+            "routing:\n  rules:\n    - if: {event: [issues], paths_all: [docs/**]}\n"
+            "      worker: docs\n",
+            3,
+            "routing.rules[0].if",
+            "an issues event never is one",
+        ),
+        (
+            "routing:\n  rules:\n    - if: {event: [pull_request], is_pull_request: false}\n"
+            "      worker: docs\n",
+            3,
+            "routing.rules[0].if",
+            "a pull_request event always is one",
+        ),
+        (
+            "routing:\n  rules:\n    - if: {}\n      worker: docs\n"
+            "    - if: {labels_any: [x]}\n      worker: debug\n",
+            3,
+            "routing.rules[0].if",
+            "rule #1 has no conditions, so it matches every event and, with routing.mode: first,"
+            " the 1 rule(s) after it never run",
+        ),
     ],
 )
 def test_errors_name_line_and_key(text: str, line: int, key: str, fragment: str) -> None:
     found = problems(text)
     assert any(ln == line and k == key and fragment in msg for ln, k, msg in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "routing:\n  rules:\n    - if: {labels_any: [x]}\n      worker: docs\n"
+        "    - if: {}\n      worker: debug\n",  # a catch-all last: the default
+        "routing:\n  mode: all\n  rules:\n    - if: {}\n      worker: docs\n"
+        "    - if: {labels_any: [x]}\n      worker: debug\n",  # mode all: every rule runs
+        "routing:\n  rules:\n    - if: {event: [issue_comment], action: [created],"
+        " paths_any: [docs/**]}\n      worker: docs\n",  # a comment may be on a PR
+        "routing:\n  rules:\n    - if: {action: [synchronize, labeled]}\n      worker: docs\n",
+    ],
+)
+def test_rules_that_can_match_are_accepted(text: str) -> None:
+    assert parse_config(text, "f.yml").routing.rules
 
 
 def test_all_problems_reported_at_once() -> None:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from foreman.config.models import Config
+from foreman.config.models import Config, Match
 from foreman.config.workers import BUILTINS, known_workers, worker_spec
 from foreman.config.yamlload import Path_, dotted, load_yaml
 from foreman.errors import ConfigError, Location, UsageError
+from foreman.events.parse import HANDLED
 
 DEFAULT_PATHS = (".github/foreman.yml", ".github/foreman.yaml")
 
@@ -130,6 +132,54 @@ def _first_model(ann: Any) -> Any:
     return None
 
 
+def _never_matches(when: Match, at: Path_) -> list[tuple[Path_, str]]:
+    """Conditions of one rule that no event foreman routes can meet (typos, contradictions)."""
+    out: list[tuple[Path_, str]] = []
+    events: list[str] = list(when.event or HANDLED)
+    routed = sorted({a for e in events for a in (HANDLED.get(e) or ())})
+    for j, action in enumerate(when.action or ()):
+        if action not in routed:
+            hint = difflib.get_close_matches(action, routed, n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            out.append(
+                (
+                    (*at, "action", j),
+                    f"action '{action}' never reaches routing{extra}; foreman routes"
+                    f" {'; '.join(_routed_actions(events)) or 'no action of these events'}",
+                )
+            )
+    wants_pr = when.is_pull_request or when.paths_any is not None or when.paths_all is not None
+    if wants_pr and when.is_pull_request is False:
+        out.append(
+            (
+                at,
+                "paths_any / paths_all look at a pull request's files, but"
+                " is_pull_request is false: the rule never matches",
+            )
+        )
+    elif wants_pr and set(events) <= {"issues"}:
+        out.append(
+            (
+                at,
+                "the rule needs a pull request, but an issues event never is one: the"
+                " rule never matches",
+            )
+        )
+    elif when.is_pull_request is False and set(events) <= {"pull_request"}:
+        out.append(
+            (
+                at,
+                "is_pull_request is false, but a pull_request event always is one: the"
+                " rule never matches",
+            )
+        )
+    return out
+
+
+def _routed_actions(events: Sequence[str]) -> list[str]:
+    return [f"{e}: {'/'.join(sorted(HANDLED[e] or ()))}" for e in events if HANDLED.get(e)]
+
+
 def _cross_check(config: Config, lines: dict[Path_, int], file: str) -> list[tuple[Location, str]]:
     known = known_workers(config)
     problems: list[tuple[Location, str]] = []
@@ -147,6 +197,22 @@ def _cross_check(config: Config, lines: dict[Path_, int], file: str) -> list[tup
 
     for i, rule in enumerate(config.routing.rules):
         need(rule.worker, ("routing", "rules", i, "worker"))
+        for at, message in _never_matches(rule.when, ("routing", "rules", i, "if")):
+            problems.append((Location(file, _line_for(at, lines), dotted(at)), message))
+    rules = config.routing.rules
+    if config.routing.mode == "first":
+        for i, rule in enumerate(rules[:-1]):
+            if not rule.when.model_dump(exclude_none=True):
+                where: Path_ = ("routing", "rules", i, "if")
+                problems.append(
+                    (
+                        Location(file, _line_for(where, lines), dotted(where)),
+                        f"rule #{i + 1} has no conditions, so it matches every event and, with"
+                        f" routing.mode: first, the {len(rules) - i - 1} rule(s) after it never"
+                        " run",
+                    )
+                )
+                break
     for label, worker in config.routing.classifier.classes.items():
         need(worker, ("routing", "classifier", "classes", label))
     need(config.routing.fallback, ("routing", "fallback"))

@@ -22,6 +22,14 @@ and unknown keys are errors. Editors can autocomplete the file with the
 JSON Schema in `src/foreman/config/schema.json`
 (`# yaml-language-server: $schema=<url of that file>`).
 
+Beyond the types below, every command that reads the file (and `foreman
+validate`) refuses, naming the line and key: an unknown worker name, a fallback
+worker that writes code, a custom worker without a prompt or commands, and a
+rule that can never match: an `action` foreman never routes (`open` for
+`opened`; the message lists the routed ones), path or pull-request conditions
+on `issues` events or with `is_pull_request: false`, and a rule without
+conditions followed by others under `routing.mode: first`.
+
 """
 
 
