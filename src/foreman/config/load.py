@@ -150,29 +150,16 @@ def _never_matches(when: Match, at: Path_) -> list[tuple[Path_, str]]:
             )
     wants_pr = when.is_pull_request or when.paths_any is not None or when.paths_all is not None
     if wants_pr and when.is_pull_request is False:
-        out.append(
-            (
-                at,
-                "paths_any / paths_all look at a pull request's files, but"
-                " is_pull_request is false: the rule never matches",
-            )
+        contradiction = (
+            "paths_any / paths_all look at a pull request's files, but is_pull_request is false"
         )
     elif wants_pr and set(events) <= {"issues"}:
-        out.append(
-            (
-                at,
-                "the rule needs a pull request, but an issues event never is one: the"
-                " rule never matches",
-            )
-        )
+        contradiction = "the rule needs a pull request, but an issues event never is one"
     elif when.is_pull_request is False and set(events) <= {"pull_request"}:
-        out.append(
-            (
-                at,
-                "is_pull_request is false, but a pull_request event always is one: the"
-                " rule never matches",
-            )
-        )
+        contradiction = "is_pull_request is false, but a pull_request event always is one"
+    else:
+        return out
+    out.append((at, f"{contradiction}: the rule never matches"))
     return out
 
 

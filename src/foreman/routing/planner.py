@@ -18,7 +18,7 @@ from foreman.routing.fetch import Reader
 from foreman.routing.rules import needs_paths
 from foreman.routing.triggers import request_from
 
-EVIDENCE_TERMS = 3  # terms shown in a classifier decision's reason
+EVIDENCE_TERMS = 3  # terms a classifier decision shows as its evidence
 
 if TYPE_CHECKING:
     from foreman.routing.llm_router import LLMAnswer
