@@ -23,6 +23,11 @@ from pathlib import Path
 
 COMMANDS = ("plan", "work", "gate", "validate")
 TRUE = ("true", "1", "yes", "on")
+FALSE = ("false", "0", "no", "off", "")
+
+
+class InputError(ValueError):
+    """An action input with a value the action cannot use (exit 2, nothing run)."""
 
 
 def _temp(name: str) -> str:
@@ -49,9 +54,20 @@ def _export_secrets() -> list[str]:
     return values
 
 
+def _flag(name: str, label: str) -> bool:
+    """A boolean input. Anything but a yes or a no is an error: a mistyped ``dry-run: ture``
+    must not become a run that writes to GitHub."""
+    value = _input(name).lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise InputError(f"input '{label}' must be true or false; got {_input(name)!r}")
+
+
 def build_argv(command: str) -> list[str]:
     """The foreman command line for ``command``, from the INPUT_* variables."""
-    dry_run = ["--dry-run"] if _input("DRY_RUN").lower() in TRUE else []
+    dry_run = ["--dry-run"] if _flag("DRY_RUN", "dry-run") else []
     if _input("CONFIG"):
         os.environ["FOREMAN_CONFIG"] = _input("CONFIG")
     if command == "plan":
@@ -83,7 +99,11 @@ def main() -> int:
             "error", f"input 'command' must be one of {', '.join(COMMANDS)}; got {command!r}"
         )
         return 2
-    argv = build_argv(command)
+    try:
+        argv = build_argv(command)
+    except InputError as err:
+        actions.annotate("error", str(err))
+        return 2
     actions.info("foreman " + " ".join(argv))
     return foreman_main(argv)
 

@@ -370,6 +370,27 @@ def test_action_run_rejects_an_unknown_command(
     assert "must be one of plan, work, gate, validate" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("value", ["ture", "maybe", "dry", "2"])
+def test_action_run_refuses_a_dry_run_that_is_neither_true_nor_false(
+    action_run: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """A mistyped dry-run must not become a gate run that writes to GitHub."""
+    monkeypatch.setenv("INPUT_COMMAND", "gate")
+    monkeypatch.setenv("INPUT_DRY_RUN", value)
+    assert action_run.main() == 2
+    err = capsys.readouterr().err
+    assert f"input 'dry-run' must be true or false; got '{value}'" in err
+
+
+@pytest.mark.parametrize(("value", "dry"), [("TRUE", True), ("on", True), ("False", False),
+                                            ("", False), (" no ", False)])  # fmt: skip
+def test_action_run_reads_the_dry_run_spellings(
+    action_run: Any, monkeypatch: pytest.MonkeyPatch, value: str, dry: bool
+) -> None:
+    monkeypatch.setenv("INPUT_DRY_RUN", value)
+    assert ("--dry-run" in action_run.build_argv("gate")) is dry
+
+
 # -- the example config ----------------------------------------------------------------------
 
 

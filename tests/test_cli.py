@@ -116,3 +116,82 @@ def test_plugin_scan_skip_leaves_an_imported_loader_alone() -> None:
 
     skip_pydantic_plugin_scan()
     assert sys.modules[PLUGIN_LOADER] is real
+
+
+EVENT = Path(__file__).resolve().parents[1] / "workflows-examples" / "events" / "issue-bug.json"
+
+
+@pytest.mark.parametrize(
+    ("command", "target", "says"),
+    [
+        (["plan", "--event", str(EVENT), "--output"], "", "is a directory, not a file"),
+        (["plan", "--event", str(EVENT), "--output"], "nodir/plan.json", "does not exist"),
+        (["plan", "--event", str(EVENT), "--output"], "afile/plan.json", "is not a directory"),
+        (["schema", "-o"], "", "is a directory, not a file"),
+        (["schema", "-o"], "nodir/schema.json", "does not exist"),
+    ],
+)
+def test_an_unusable_output_path_is_a_usage_error_before_any_work(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    target: str,
+    says: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "afile").write_text("keep")
+    assert main([*command, str(tmp_path / target)]) == 2
+    out, err = capsys.readouterr()
+    assert says in err and "--o" in err and out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+    assert (tmp_path / "afile").read_text() == "keep"
+
+
+def test_an_output_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -> None:
+    """The write itself can still fail (the path changed after the check): a usage error."""
+    from foreman.commands import write_output
+    from foreman.errors import UsageError
+
+    (tmp_path / "afile").write_text("keep")
+    target = tmp_path / "afile" / "schema.json"
+    with pytest.raises(UsageError, match=f"cannot write {target}: Not a directory"):
+        write_output(str(target), "{}")
+
+
+@pytest.mark.parametrize(("text", "code", "says"), [
+    ("version: 1\n", 0, "valid (version 1"),
+    ("version: 1\nrouting: {mood: 1}\n", 3, ":2: unknown key 'mood'"),
+])  # fmt: skip
+def test_validate_reads_an_absolute_foreman_config_outside_the_root(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    code: int,
+    says: str,
+) -> None:
+    config = tmp_path / "elsewhere" / "foreman.yml"
+    config.parent.mkdir()
+    config.write_text(text)
+    (tmp_path / "repo").mkdir()
+    monkeypatch.chdir(tmp_path / "repo")
+    monkeypatch.setenv("FOREMAN_CONFIG", str(config))
+    assert main(["validate"]) == code
+    out, err = capsys.readouterr()
+    assert f"{config}{says}" in out + err if code else f"{config}: {says}" in out
+
+
+def test_a_closed_pipe_is_no_traceback() -> None:
+    """``foreman schema | true``: the reader is gone before foreman writes (EPIPE)."""
+    out = subprocess.run(
+        f"{sys.executable} -m foreman schema | true",
+        shell=True,  # noqa: S602 - a fixed command line, no input in it
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.stderr == ""

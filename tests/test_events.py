@@ -148,3 +148,51 @@ def test_load_event_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
     item = load_event(None, None)
     assert isinstance(item, WorkItem) and item.number == 15
+
+
+def test_H07_lone_surrogate_escapes_become_replacement_characters(tmp_path: Path) -> None:
+    """``\\ud800`` is valid JSON but no UTF-8 output can hold it (the plan's JSON, a summary)."""
+    data = example("issue-bug.json")
+    data["issue"]["title"] = "crash \ud800 here"
+    data["issue"]["body"] = "a \udfff b \U0001f600"
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps(data))  # ensure_ascii: the escapes as GitHub could send them
+    item = load_event(str(path), "issues")
+    assert isinstance(item, WorkItem)
+    assert (item.title, item.body) == ("crash \ufffd here", "a \ufffd b \U0001f600")
+    item.model_dump_json()  # encodable
+
+
+def test_H12_deeply_nested_json_is_an_event_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(EventError, match="not usable JSON: nested too deeply") as info:
+        load_event(str(path), None)
+    assert str(path) in str(info.value)
+
+
+def test_H12_an_oversized_event_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from foreman.events import parse
+
+    monkeypatch.setattr(parse, "MAX_EVENT_BYTES", 1000)
+    with pytest.raises(EventError, match="larger than 1000 bytes"):
+        load_event("/dev/zero", "issues")  # endless: only a bounded read ends
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("issue.number", 0), ("issue.number", -1), ("issue.number", 10**30), ("comment.id", -5)],
+)
+def test_H12_impossible_numbers_are_named(field: str, value: int) -> None:
+    data = (
+        example("comment-command.json")
+        if field.startswith("comment")
+        else example("issue-bug.json")
+    )
+    obj, key = field.split(".")
+    data[obj][key] = value
+    with pytest.raises(EventError, match=f"'{field}' must be a positive number below") as info:
+        parse_event(data, source="ev.json")
+    assert f"key '{field}'" in str(info.value) and "ev.json" in str(info.value)

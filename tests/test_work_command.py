@@ -39,6 +39,7 @@ def test_task_from_file(tmp_path: Path) -> None:
     [
         ("{not json", "invalid-task"),
         (json.dumps({"id": "t9", "worker": "Bad Worker!", "brief": "x"}), "t9"),
+        ('{"id": "t7", "worker": "docs", "brief": ' + "[" * 100_000, "invalid-task"),
         (
             json.dumps(
                 {
@@ -56,6 +57,17 @@ def test_invalid_task_still_writes_a_failed_bundle(tmp_path: Path, raw: str, tas
     result, patch = bundle(tmp_path / "out")
     assert result.verdict == "failed" and result.task_id == task_id and patch == ""
     assert "task" in result.reason
+
+
+@pytest.mark.parametrize("where", ["afile", "afile/bundle"])
+def test_an_out_that_cannot_be_a_directory_is_refused_before_the_worker_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    (tmp_path / "afile").write_text("keep")
+    task = json.dumps({"id": "t1", "worker": "triage", "brief": "x"})
+    assert run_work(task, tmp_path, tmp_path / where) == 2
+    assert "argument --out" in capsys.readouterr().err
+    assert (tmp_path / "afile").read_text() == "keep"
 
 
 def test_no_task_at_all_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -111,6 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         actions.annotate("error", "interrupted")
         return 130
+    except BrokenPipeError:
+        # The reader went away (``foreman schema | head``): not an error worth a traceback.
+        # Point stdout at /dev/null so that flushing it at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # what a shell reports for SIGPIPE
     except Exception:
         # A bug, not a user mistake: keep the traceback, but never leak a secret.
         sys.stderr.write(actions.redact(traceback.format_exc()))

@@ -6,6 +6,9 @@ named), before a command does any work."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from foreman.errors import UsageError
 
 
 def probability(text: str) -> float:
@@ -28,3 +31,24 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
     return value
+
+
+def output_file(text: str) -> str:
+    """A file the command may create or replace: not a directory, in a directory that exists
+    (checked before any work, so a typo does not cost a training run or an API sweep)."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a directory, not a file")
+    parent = path.parent
+    if not parent.is_dir():
+        what = "is not a directory" if parent.exists() else "does not exist"
+        raise argparse.ArgumentTypeError(f"{text}: the directory {parent} {what}")
+    return text
+
+
+def write_output(path: str, text: str) -> None:
+    """Write a command's output file; a failure is a usage error naming the file."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror}") from None

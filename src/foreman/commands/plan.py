@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from foreman import actions
+from foreman.commands import output_file, write_output
 from foreman.config import find_config, load_config
 from foreman.contracts import Plan
 from foreman.events import load_event
@@ -22,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="plan for a gate that writes nothing"
     )
-    parser.add_argument("--output", help="also write the plan JSON to this file")
+    parser.add_argument("--output", type=output_file, help="also write the plan JSON to this file")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 def emit(plan: Plan, output: str | None) -> None:
     text = plan.model_dump_json(indent=2)
     if output:
-        Path(output).write_text(text + "\n", encoding="utf-8")
+        write_output(output, text + "\n")
     actions.set_output("matrix", json.dumps(plan.matrix(), separators=(",", ":")))
     actions.set_output("count", str(len(plan.tasks)))
     actions.set_output("plan", plan.model_dump_json())

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from foreman.commands import output_file, write_output
 from foreman.config.schema import render
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output", "-o", help="write to this file instead of stdout")
+    parser.add_argument(
+        "--output", "-o", type=output_file, help="write to this file instead of stdout"
+    )
     parser.add_argument(
         "--format",
         choices=["json", "markdown"],
@@ -26,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = render()
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_output(args.output, text)
     else:
         print(text, end="")
     return 0

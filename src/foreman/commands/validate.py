@@ -20,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     root = Path(args.root)
     path = find_config(root, args.path)
-    config = load_config(path, display=args.path or (str(path.relative_to(root)) if path else None))
+    shown = str(path.relative_to(root)) if path and path.is_relative_to(root) else path
+    config = load_config(path, display=args.path or (str(shown) if shown else None))
     where = args.path or (str(path) if path else "(no config file: defaults)")
     workers = ", ".join(sorted(known_workers(config)))
     message = (

@@ -10,7 +10,6 @@ crashed); the exit code is 0 once a bundle is written, so the gate can read it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from foreman import actions
+from foreman import actions, jsontext
 from foreman.config import find_config, load_config
 from foreman.contracts import Result, Task
 from foreman.errors import ForemanError, UsageError
@@ -30,10 +29,25 @@ _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--task", help=f"task JSON, or @FILE (default: ${TASK_ENV})")
     parser.add_argument("--workspace", default=".", help="the repository checkout (default: .)")
-    parser.add_argument("--out", required=True, help="directory to write the bundle into")
+    parser.add_argument(
+        "--out", required=True, type=bundle_dir, help="directory to write the bundle into"
+    )
     parser.add_argument(
         "--config", help="config file, relative to WORKSPACE (default: .github/foreman.yml)"
     )
+
+
+def bundle_dir(text: str) -> str:
+    """``--out``: a directory, or a path where one can be made (checked before the worker runs:
+    a file there would fail only at the end)."""
+    path = Path(text)
+    for part in (path, *path.parents):
+        if part.exists():
+            if not part.is_dir():
+                what = "" if part == path else f" ({part} is a file)"
+                raise argparse.ArgumentTypeError(f"{text} cannot be a directory{what}")
+            break
+    return text
 
 
 def _raw_task(arg: str | None) -> str:
@@ -53,10 +67,11 @@ def _raw_task(arg: str | None) -> str:
 def parse_task(text: str) -> Task:
     """A Task from its JSON, or from a matrix entry whose ``task`` holds the Task JSON."""
     try:
-        data: Any = json.loads(text)
+        data: Any = jsontext.parse(text)
         if isinstance(data, dict) and isinstance(data.get("task"), (str, dict)):
             outer = data
-            data = json.loads(outer["task"]) if isinstance(outer["task"], str) else outer["task"]
+            inner = outer["task"]
+            data = jsontext.parse(inner) if isinstance(inner, str) else inner
             for key in ("id", "worker"):
                 if key in outer and isinstance(data, dict) and data.get(key) != outer[key]:
                     raise UsageError(f"matrix entry {key} does not match its task's {key}")
@@ -71,9 +86,9 @@ def parse_task(text: str) -> Task:
 
 def _best_effort_ids(text: str) -> tuple[str, str]:
     try:
-        data = json.loads(text)
+        data = jsontext.parse(text)
         if isinstance(data, dict) and isinstance(data.get("task"), str):
-            data = {**json.loads(data["task"]), **data}
+            data = {**jsontext.parse(data["task"]), **data}
     except (ValueError, TypeError):
         data = {}
     data = data if isinstance(data, dict) else {}

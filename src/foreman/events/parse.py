@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from foreman import jsontext
 from foreman.errors import EventError, Location
 from foreman.events.models import Actor, Comment, Dispatch, PullInfo, WorkItem
 
@@ -23,6 +24,8 @@ HANDLED: dict[str, set[str] | None] = {
     "schedule": None,
 }
 MAX_EVENT_BYTES = 25_000_000
+MAX_NUMBER = 2**31  # issue and pull request numbers are 32-bit on GitHub
+MAX_ID = 2**63  # comment ids are 64-bit
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,16 @@ class _Payload:
                 location=Location(self.source, key=path),
             )
         return node
+
+    def number(self, path: str, limit: int) -> int:
+        """A required positive integer below ``limit`` (issue and PR numbers, comment ids)."""
+        value: int = self.get(path, int)
+        if not 1 <= value < limit:
+            raise EventError(
+                f"event field '{path}' must be a positive number below {limit}, got {value}",
+                location=Location(self.source, key=path),
+            )
+        return value
 
     def text(self, path: str) -> str:
         value = self.get(path, str, required=False)
@@ -98,21 +111,27 @@ def infer_event_name(data: dict[str, Any]) -> str | None:
 def read_payload(path: Path, source: str | None = None) -> dict[str, Any]:
     name = source or str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:  # read no more than the limit (a device, a huge file)
+            raw = fh.read(MAX_EVENT_BYTES + 1)
     except OSError as err:
         raise EventError(
             f"cannot read event file: {err.strerror}", location=Location(name)
         ) from None
     if len(raw) > MAX_EVENT_BYTES:
         raise EventError(
-            f"event file is {len(raw)} bytes (limit {MAX_EVENT_BYTES})", location=Location(name)
+            f"event file is larger than {MAX_EVENT_BYTES} bytes", location=Location(name)
         )
+    # Invalid UTF-8 becomes U+FFFD rather than an error (H07: a hostile body must not stop
+    # the plan); the text is data either way.
+    text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
     try:
-        data = json.loads(raw.decode("utf-8", errors="replace"))
+        data = jsontext.parse(text)
     except json.JSONDecodeError as err:
         raise EventError(
             f"event file is not JSON: {err.msg}", location=Location(name, err.lineno)
         ) from None
+    except ValueError as err:
+        raise EventError(f"event file is not usable JSON: {err}", location=Location(name)) from None
     if not isinstance(data, dict):
         raise EventError("event payload must be a JSON object", location=Location(name))
     return data
@@ -158,7 +177,7 @@ def parse_event(
     is_pr = name == "pull_request" or p.get("issue.pull_request", dict, required=False) is not None
     item = WorkItem(
         **common,
-        number=p.get(f"{root}.number", int),
+        number=p.number(f"{root}.number", MAX_NUMBER),
         kind="pull_request" if is_pr else "issue",
         title=p.get(f"{root}.title", str),
         body=p.text(f"{root}.body"),
@@ -177,7 +196,7 @@ def parse_event(
 
 def _comment(p: _Payload) -> Comment:
     return Comment(
-        id=p.get("comment.id", int),
+        id=p.number("comment.id", MAX_ID),
         body=p.text("comment.body"),
         author=p.actor("comment.user", "comment.author_association"),
     )
