@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from foreman.config.models import Config, Match
+from foreman.config.models import WORKER_NAME, WORKER_NAME_RULE, Config, Match
 from foreman.config.workers import BUILTINS, known_workers, worker_spec
 from foreman.config.yamlload import Path_, dotted, load_yaml
 from foreman.errors import ConfigError, Location, UsageError
 from foreman.events.parse import HANDLED
 
 DEFAULT_PATHS = (".github/foreman.yml", ".github/foreman.yaml")
+YAML_BOOLS = {"on", "off", "yes", "no", "true", "false"}  # YAML 1.1 (PyYAML) booleans
 
 
 def find_config(root: Path, explicit: str | None = None) -> Path | None:
@@ -84,22 +86,51 @@ def _line_for(path: Path_, lines: dict[Path_, int]) -> int | None:
 
 
 def _problem(error: Any, lines: dict[Path_, int], file: str) -> tuple[Location, str]:
-    loc: Path_ = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
-    # pydantic reports tagged dict keys as "[key]" segments; keep the real path.
+    # pydantic reports a bad dict key (a worker name) as a "[key]" segment after the key.
+    loc: Path_ = tuple(p for p in error["loc"] if isinstance(p, (str, int)) and p != "[key]")
     key = dotted(loc)
     kind = error["type"]
+    given = error.get("input")
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
-        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        msg = f"unknown key '{loc[-1]}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
-        if allowed and not hint:
-            msg += f"; allowed here: {', '.join(sorted(allowed))}"
+        msg = _unknown_key(loc)
     elif kind == "missing":
         msg = f"missing required key '{loc[-1]}'"
+    elif kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == WORKER_NAME:
+        name = str(given)
+        hint = name.lower().replace("_", "-")
+        extra = f" (did you mean '{hint}'?)" if re.match(WORKER_NAME, hint) else ""
+        msg = f"invalid worker name {name!r}{extra}: {WORKER_NAME_RULE}"
     else:
         text = str(error["msg"]).removeprefix("Value error, ")
-        msg = f"{text} (got {error.get('input')!r:.60})"
+        msg = f"{text} (got {given!r:.60}{_quoted_hint(kind, given)})"
     return Location(file, _line_for(loc, lines), key or None), msg
+
+
+def _unknown_key(loc: Path_) -> str:
+    name = str(loc[-1])
+    if name.lower() in YAML_BOOLS:
+        top_on = loc == (name,) and name.lower() == "on"
+        trigger = " — event triggers belong in the workflow file" if top_on else ""
+        return (
+            f"unknown key '{name}' (YAML reads an unquoted on/off/yes/no as true/false;"
+            f" foreman.yml has no such key{trigger})"
+        )
+    allowed = _allowed_keys(loc[:-1])
+    hint = difflib.get_close_matches(name, allowed, n=1)
+    msg = f"unknown key '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+    if allowed and not hint:
+        msg += f"; allowed here: {', '.join(sorted(allowed))}"
+    return msg
+
+
+def _quoted_hint(kind: str, given: object) -> str:
+    """For '20' where a number is wanted: validation is strict, a YAML string is no number."""
+    if not isinstance(given, str):
+        return ""
+    text = given.strip().lower()
+    number = kind in ("int_type", "float_type") and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)", text)
+    boolean = kind == "bool_type" and text in YAML_BOOLS
+    return "; remove the quotes" if number or boolean else ""
 
 
 def _allowed_keys(path: Path_) -> list[str]:
@@ -169,21 +200,8 @@ def _routed_actions(events: Sequence[str]) -> list[str]:
 
 def _cross_check(config: Config, lines: dict[Path_, int], file: str) -> list[tuple[Location, str]]:
     known = known_workers(config)
-    problems: list[tuple[Location, str]] = []
-
-    def need(name: str, path: Path_) -> None:
-        if name not in known:
-            hint = difflib.get_close_matches(name, sorted(known), n=1)
-            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-            problems.append(
-                (
-                    Location(file, _line_for(path, lines), dotted(path)),
-                    f"unknown worker '{name}'{extra}; known workers: {', '.join(sorted(known))}",
-                )
-            )
-
+    problems = _worker_refs(config, known, lines, file)
     for i, rule in enumerate(config.routing.rules):
-        need(rule.worker, ("routing", "rules", i, "worker"))
         for at, message in _never_matches(rule.when, ("routing", "rules", i, "if")):
             problems.append((Location(file, _line_for(at, lines), dotted(at)), message))
     rules = config.routing.rules
@@ -200,13 +218,6 @@ def _cross_check(config: Config, lines: dict[Path_, int], file: str) -> list[tup
                     )
                 )
                 break
-    for label, worker in config.routing.classifier.classes.items():
-        need(worker, ("routing", "classifier", "classes", label))
-    need(config.routing.fallback, ("routing", "fallback"))
-    for i, name in enumerate(config.gate.merge.workers):
-        need(name, ("gate", "merge", "workers", i))
-    for i, name in enumerate(config.gate.allow_protected):
-        need(name, ("gate", "allow_protected", i))
     fallback = config.routing.fallback
     if fallback in known and worker_spec(config, fallback).writes_code:
         problems.append(
@@ -233,3 +244,79 @@ def _cross_check(config: Config, lines: dict[Path_, int], file: str) -> list[tup
                 )
             )
     return problems
+
+
+def _worker_refs(
+    config: Config, known: set[str], lines: dict[Path_, int], file: str
+) -> list[tuple[Location, str]]:
+    """Every worker the config names must exist and be enabled."""
+    classifier = config.routing.classifier
+    # (name, key, whether an unwritten default naming a disabled worker is a problem)
+    refs: list[tuple[str, Path_, bool]] = [
+        (r.worker, ("routing", "rules", i, "worker"), True)
+        for i, r in enumerate(config.routing.rules)
+    ]
+    refs += [
+        (w, ("routing", "classifier", "classes", label), classifier.enabled)
+        for label, w in classifier.classes.items()
+    ]
+    refs.append((config.routing.fallback, ("routing", "fallback"), True))
+    # A disabled worker opens no PRs, so the default merge list may keep naming it.
+    refs += [
+        (n, ("gate", "merge", "workers", i), False) for i, n in enumerate(config.gate.merge.workers)
+    ]
+    refs += [
+        (n, ("gate", "allow_protected", i), False)
+        for i, n in enumerate(config.gate.allow_protected)
+    ]
+    problems: list[tuple[Location, str]] = []
+    defaults: dict[str, list[Path_]] = {}  # disabled worker -> unwritten defaults naming it
+    for name, path, default_matters in refs:
+        if name in known:
+            continue
+        if name in config.workers and path not in lines:
+            if default_matters:
+                defaults.setdefault(name, []).append(path)
+            continue
+        problems.append(
+            (
+                Location(file, _line_for(path, lines), dotted(path)),
+                _missing(name, config, known, lines),
+            )
+        )
+    for name, paths in defaults.items():
+        switch: Path_ = ("workers", name, "enabled")
+        problems.append(
+            (Location(file, _line_for(switch, lines), dotted(switch)), _disabled(name, paths))
+        )
+    return problems
+
+
+def _missing(name: str, config: Config, known: set[str], lines: dict[Path_, int]) -> str:
+    if name in config.workers:
+        switch: Path_ = ("workers", name, "enabled")
+        line = _line_for(switch, lines)
+        return f"worker '{name}' is disabled ({dotted(switch)}: false, line {line})"
+    hint = difflib.get_close_matches(name, sorted(known), n=1)
+    extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+    return f"unknown worker '{name}'{extra}; known workers: {', '.join(sorted(known))}"
+
+
+def _disabled(name: str, paths: list[Path_]) -> str:
+    """Why defaults the user never wrote fail once ``name`` is disabled, and the fix."""
+    keys = [dotted(p) for p in paths]
+    listed = ", ".join(keys[:-1]) + " and " + keys[-1] if len(keys) > 1 else keys[0]
+    classes = sum(p[:3] == ("routing", "classifier", "classes") for p in paths)
+    fixes = []
+    if ("routing", "fallback") in paths:
+        fixes.append("set routing.fallback to another enabled worker that does not write code")
+    if classes:
+        those = (
+            "those classes to enabled workers" if classes > 1 else "that class to an enabled worker"
+        )
+        fixes.append(f"map {those} in routing.classifier.classes")
+    plural = len(keys) > 1
+    return (
+        f"worker '{name}' is disabled, but the default{'s' if plural else ''} {listed}"
+        f" use{'' if plural else 's'} it: {' and '.join(fixes)}, or keep '{name}' enabled"
+    )

@@ -12,7 +12,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-WorkerName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
+from foreman.config.patterns import nests_repeats
+
+WORKER_NAME = r"^[a-z][a-z0-9-]{0,39}$"
+WORKER_NAME_RULE = "a worker name is 1-40 lowercase letters, digits and '-', starting with a letter"
+WorkerName = Annotated[str, Field(pattern=WORKER_NAME)]
 ToolName = Literal["read", "list", "search", "write", "edit", "run"]
 EventName = Literal["issues", "pull_request", "issue_comment", "workflow_dispatch", "schedule"]
 Permission = Literal["admin", "maintain", "write", "triage", "read"]
@@ -45,8 +49,11 @@ class Strict(BaseModel):
     # Every key's documentation is its Field(description=...): pydantic's
     # use_attribute_docstrings would re-parse this file's source on every run (~25 ms of
     # each command). defer_build: schemas are built on first use, so a command pays only
-    # for the models it validates.
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, defer_build=True)
+    # for the models it validates. strict: a quoted YAML value is a string, never a number or
+    # boolean (the JSON Schema says so too); an int still passes as a float.
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, frozen=True, defer_build=True, strict=True
+    )
 
 
 def _check_regex(value: str | None) -> str | None:
@@ -55,31 +62,64 @@ def _check_regex(value: str | None) -> str | None:
             re.compile(value)
         except re.error as err:
             raise ValueError(f"invalid regular expression: {err}") from None
+        if nests_repeats(value):
+            raise ValueError(
+                "nested repetition: can take exponential time on hostile text; rewrite without"
+                " a repeated group that contains a repeat"
+            )
+    return value
+
+
+def _not_empty(value: object) -> object:
+    if value == []:
+        raise ValueError("an empty list never matches: remove the key or list values")
     return value
 
 
 class Match(Strict):
     """Conditions of one routing rule; all given conditions must hold."""
 
-    event: list[EventName] | None = Field(None, description="Event names the rule applies to.")
-    action: list[str] | None = Field(None, description="Event actions, e.g. opened, labeled.")
-    labels_any: list[str] | None = Field(None, description="At least one of these labels.")
-    labels_all: list[str] | None = Field(None, description="Every one of these labels.")
+    event: list[EventName] | None = Field(
+        None, min_length=1, description="Event names the rule applies to."
+    )
+    action: list[str] | None = Field(
+        None, min_length=1, description="Event actions, e.g. opened, labeled."
+    )
+    labels_any: list[str] | None = Field(
+        None, min_length=1, description="At least one of these labels."
+    )
+    labels_all: list[str] | None = Field(
+        None, min_length=1, description="Every one of these labels."
+    )
     title: str | None = Field(None, description="Regex searched in the title (case-insensitive).")
     body: str | None = Field(None, description="Regex searched in the body (case-insensitive).")
     paths_any: list[str] | None = Field(
-        None, description="PRs only: at least one changed file matches one of these globs."
+        None,
+        min_length=1,
+        description="PRs only: at least one changed file matches one of these globs.",
     )
     paths_all: list[str] | None = Field(
-        None, description="PRs only: every changed file matches one of these globs."
+        None, min_length=1, description="PRs only: every changed file matches one of these globs."
     )
     author_association: list[Association] | None = Field(
-        None, description="The author's association with the repository."
+        None, min_length=1, description="The author's association with the repository."
     )
-    authors: list[str] | None = Field(None, description="Author logins.")
+    authors: list[str] | None = Field(None, min_length=1, description="Author logins.")
     is_pull_request: bool | None = Field(None, description="Only PRs (true) or only issues.")
 
     _re_title = field_validator("title", "body")(_check_regex)
+    # Before min_length (which puts minItems in the schema), to say why an empty list is wrong.
+    _lists = field_validator(
+        "event",
+        "action",
+        "labels_any",
+        "labels_all",
+        "paths_any",
+        "paths_all",
+        "author_association",
+        "authors",
+        mode="before",
+    )(_not_empty)
 
 
 class Rule(Strict):
@@ -258,7 +298,7 @@ class ReviewersPolicy(Strict):
 class LabelsPolicy(Strict):
     allowed: list[str] = Field(
         default_factory=lambda: ["bug", "enhancement", "question", "documentation", "duplicate"],
-        description="The only labels the gate will apply.",
+        description="The only labels the gate will apply (besides gate.labels.handled).",
     )
     handled: str = Field("foreman:handled", description="Marks an item the foreman has handled.")
 

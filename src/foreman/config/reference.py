@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import types
 import typing
 from typing import Any
 
@@ -11,7 +12,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from foreman.config.models import Config
+from foreman.config.models import Config, WorkerName
 
 HEADER = """# Configuration reference: `.github/foreman.yml`
 
@@ -23,12 +24,22 @@ JSON Schema in `src/foreman/config/schema.json`
 (`# yaml-language-server: $schema=<url of that file>`).
 
 Beyond the types below, every command that reads the file (and `foreman
-validate`) refuses, naming the line and key: an unknown worker name, a fallback
-worker that writes code, a custom worker without a prompt or commands, and a
-rule that can never match: an `action` foreman never routes (`open` for
-`opened`; the message lists the routed ones), path or pull-request conditions
-on `issues` events or with `is_pull_request: false`, and a rule without
-conditions followed by others under `routing.mode: first`.
+validate`) refuses, naming the line and key: an unknown or disabled worker
+name (also one that a default, such as `routing.fallback: triage`, still
+uses), a fallback worker that writes code, a custom worker without a prompt or
+commands, and a rule that can never match: an empty condition list, an
+`action` foreman never routes (`open` for `opened`; the message lists the
+routed ones), path or pull-request conditions on `issues` events or with
+`is_pull_request: false`, `is_pull_request: false` on `pull_request` events,
+and a rule without conditions followed by others
+under `routing.mode: first`.
+
+Types are strict: a quoted `"20"` is a string, not a number, and `"true"` is
+not a boolean (an integer is fine where a number is wanted). A `title` or
+`body` regex must not nest repeats, as in `(a+)+` or `(\\w+\\s?)+`: on
+hostile text they take exponential time. A repeated group may contain one
+repeat only when each round starts or ends with a character nothing else in
+the group matches, as in `(\\.\\d+)+` or `(\\w+ )+`.
 
 """
 
@@ -44,6 +55,15 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 def _type_name(annotation: Any) -> str:
+    if annotation == WorkerName:
+        return "worker name"
+    if args := typing.get_args(annotation):
+        origin = typing.get_origin(annotation)
+        kept = [a for a in args if a is not type(None)]
+        if origin in (typing.Union, types.UnionType) and len(kept) == 1:
+            return _type_name(kept[0])  # "X | None": the default says it may be absent
+        if origin in (list, dict):
+            return f"{origin.__name__}[{', '.join(_type_name(a) for a in args)}]"
     text = repr(annotation) if not isinstance(annotation, type) else annotation.__name__
     for junk in ("typing.", "foreman.config.models.", "Annotated[", "NoneType"):
         text = text.replace(junk, "")

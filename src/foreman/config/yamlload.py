@@ -3,7 +3,7 @@
 ``load_yaml`` returns plain Python data plus a map from key paths
 (``("routing", "rules", 0, "worker")``) to 1-based line numbers, so config
 errors can name the file, the line and the key. It refuses oversized files,
-alias bombs and duplicate keys with a :class:`ConfigError`.
+alias bombs, deep nesting and duplicate keys with a :class:`ConfigError`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from foreman.errors import ConfigError, Location
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 20_000  # after alias expansion; a "billion laughs" file hits this at once
+MAX_DEPTH = 50  # foreman.yml needs 6; PyYAML's composer recurses and fails near 300-500
 
 Path_ = tuple[str | int, ...]
 
@@ -43,6 +44,9 @@ class _Builder:
                 node, f"document expands to more than {MAX_NODES} nodes (alias bomb?)", path
             )
         self.lines.setdefault(path, node.start_mark.line + 1)
+        is_container = isinstance(node, (yaml.MappingNode, yaml.SequenceNode))
+        if is_container and len(path) > MAX_DEPTH:
+            raise self.fail(node, f"nested too deeply (more than {MAX_DEPTH} levels)", path)
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -50,7 +54,9 @@ class _Builder:
                     raise self.fail(key_node, "YAML merge keys ('<<') are not supported", path)
                 key = self.build(key_node, (*path, "<key>"))
                 if not isinstance(key, str):
-                    key = str(key)
+                    # The text as written: `on:` is the key 'on', not 'True' (YAML 1.1 booleans).
+                    is_scalar = isinstance(key_node, yaml.ScalarNode)
+                    key = key_node.value if is_scalar else str(key)
                 if key in out:
                     raise self.fail(key_node, f"duplicate key '{key}'", (*path, key))
                 self.lines[(*path, key)] = key_node.start_mark.line + 1
@@ -90,8 +96,14 @@ def load_yaml(text: str | bytes, file: str) -> tuple[Any, dict[Path_, int]]:
     # repository without a config file does not need.
     import yaml
 
+    loader = yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
+    except RecursionError:
+        where = Location(file, loader.get_mark().line + 1)
+        raise ConfigError(
+            f"nested too deeply (more than {MAX_DEPTH} levels)", location=where
+        ) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
@@ -99,6 +111,8 @@ def load_yaml(text: str | bytes, file: str) -> tuple[Any, dict[Path_, int]]:
         raise ConfigError(f"invalid YAML: {reason}", location=Location(file, line)) from None
     except yaml.YAMLError as err:
         raise ConfigError(f"invalid YAML: {err}", location=Location(file)) from None
+    finally:
+        loader.dispose()
     if node is None:
         return None, {}
     builder = _Builder(file)
