@@ -8,7 +8,6 @@ bundle only says which task it answers, and must agree with it.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,7 +15,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from foreman.contracts import PATCH_FILE, RESULT_FILE, Plan, Result, Task
+from foreman import jsontext
+from foreman.contracts import PATCH_FILE, RESULT_FILE, SCHEMA_VERSION, Plan, Result, Task
 from foreman.errors import UsageError
 from foreman.gate.patch import decode
 
@@ -50,9 +50,10 @@ class Loaded:
 def load_plan(path: str | None, env: Mapping[str, str] | None = None) -> Plan:
     """The plan from ``path``, else from ``$FOREMAN_PLAN`` (JSON)."""
     env = os.environ if env is None else env
+    text: str | bytes
     if path:
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = Path(path).read_bytes()
         except OSError as err:
             raise UsageError(f"cannot read the plan {path}: {err.strerror}") from None
         where = path
@@ -61,9 +62,43 @@ def load_plan(path: str | None, env: Mapping[str, str] | None = None) -> Plan:
     else:
         raise UsageError("no plan: pass --plan FILE or set FOREMAN_PLAN to the plan JSON")
     try:
-        return Plan.model_validate_json(text)
+        data = jsontext.parse(text)
+    except ValueError as err:
+        raise UsageError(f"invalid plan in {where}: {err}") from None
+    if wrong := _wrong_version(data, "plan"):
+        raise UsageError(
+            f"invalid plan in {where}: {wrong} (plan and gate must come from the same foreman)"
+        )
+    try:
+        return Plan.model_validate(data)
     except ValidationError as err:
         raise UsageError(f"invalid plan in {where}: {_first_error(err)}") from None
+
+
+def _wrong_version(data: object, what: str) -> str | None:
+    """Why a plan's or result's ``version`` is not the one this gate reads (absent means it)."""
+    version = data.get("version", SCHEMA_VERSION) if isinstance(data, dict) else SCHEMA_VERSION
+    if type(version) is int and version == SCHEMA_VERSION:
+        return None
+    return f"key 'version' is {_shown(version)}; this gate reads {what} version {SCHEMA_VERSION}"
+
+
+def _shown(value: object) -> str:
+    """A version as the file has it, for a message: a short number, else only its JSON type."""
+    if type(value) in (int, float) and len(repr(value)) <= 20:
+        return repr(value)
+    names = {str: "a string", bool: "a boolean", list: "a list", dict: "an object"}
+    return "null" if value is None else names.get(type(value), "a long number")
+
+
+def check_bundles_dir(directory: str | Path) -> None:
+    """A ``--bundles`` path that exists must be a directory; a missing one means no bundles."""
+    path = Path(directory)
+    if (path.exists() or path.is_symlink()) and not path.is_dir():
+        raise UsageError(
+            f"--bundles {directory} is not a directory (give the directory the result "
+            "bundles were downloaded to)"
+        )
 
 
 def _first_error(err: ValidationError) -> str:
@@ -84,6 +119,8 @@ def _candidates(root: Path) -> list[Path]:
 
 
 def _read(path: Path, limit: int) -> bytes:
+    if not path.is_symlink() and not path.exists():
+        raise FileNotFoundError(path.name)
     if path.is_symlink() or not path.is_file():
         raise ValueError(f"{path.name} is not a regular file")
     if path.stat().st_size > limit:
@@ -91,17 +128,43 @@ def _read(path: Path, limit: int) -> bytes:
     return path.read_bytes()
 
 
-def _claimed_task(d: Path, tasks: Mapping[str, Task]) -> str | None:
-    """The planned task an invalid result.json names, so the report can say whose it was."""
+class _Invalid(Exception):
+    def __init__(self, reason: str, task_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.task_id = reason, task_id
+
+
+def _result(d: Path, tasks: Mapping[str, Task]) -> Result:
+    """The bundle's ``result.json``, else :class:`_Invalid` with the planned task it claims."""
     try:
-        data = json.loads(_read(d / RESULT_FILE, MAX_RESULT_BYTES))
-    except (ValueError, OSError):
-        return None
+        raw = _read(d / RESULT_FILE, MAX_RESULT_BYTES)
+    except FileNotFoundError:
+        raise _Invalid("no result.json") from None
+    except OSError as err:
+        raise _Invalid(f"cannot read result.json: {err.strerror}") from None
+    except ValueError as err:
+        raise _Invalid(str(err)) from None
+    try:
+        data = jsontext.parse(raw)
+    except ValueError as err:  # not JSON, not UTF-8, nested too deeply
+        raise _Invalid(f"invalid result.json: {err}") from None
     claimed = data.get("task_id") if isinstance(data, dict) else None
-    return claimed if isinstance(claimed, str) and claimed in tasks else None
+    task_id = claimed if isinstance(claimed, str) and claimed in tasks else None
+    if wrong := _wrong_version(data, "result"):
+        raise _Invalid(f"invalid result.json: {wrong}", task_id)
+    try:
+        return Result.model_validate(data)
+    except ValidationError as err:
+        raise _Invalid(f"invalid result.json: {_first_error(err)}", task_id) from None
+
+
+def _claims_files_without_patch(result: Result, patch: str) -> bool:
+    # The policy would read "proposed, no patch" as "no change": it is a broken bundle.
+    return result.verdict == "proposed" and bool(result.files_changed) and not patch.strip()
 
 
 def load_bundles(directory: str | Path, plan: Plan) -> Loaded:
+    check_bundles_dir(directory)
     root = Path(directory)
     tasks = {t.id: t for t in plan.tasks}
     out = Loaded()
@@ -110,17 +173,9 @@ def load_bundles(directory: str | Path, plan: Plan) -> Loaded:
     for d in _candidates(root)[:MAX_BUNDLES] if root.is_dir() else []:
         source = str(d.relative_to(root)) if d != root else "."
         try:
-            result = Result.model_validate_json(_read(d / RESULT_FILE, MAX_RESULT_BYTES))
-        except FileNotFoundError:
-            out.rejected.append(Rejected(source, None, "no result.json"))
-            continue
-        except ValueError as err:  # ValidationError is a ValueError
-            reason = (
-                f"invalid result.json: {_first_error(err)}"
-                if isinstance(err, ValidationError)
-                else str(err)
-            )
-            out.rejected.append(Rejected(source, _claimed_task(d, tasks), reason))
+            result = _result(d, tasks)
+        except _Invalid as bad:
+            out.rejected.append(Rejected(source, bad.task_id, bad.reason))
             continue
         task = tasks.get(result.task_id)
         problem = None
@@ -136,6 +191,11 @@ def load_bundles(directory: str | Path, plan: Plan) -> Loaded:
                 patch = decode(_read(d / PATCH_FILE, MAX_PATCH_BYTES))
             except ValueError as err:
                 problem = str(err)
+            except OSError as err:
+                problem = f"cannot read patch.diff: {err.strerror}"
+        if problem is None and _claims_files_without_patch(result, patch):
+            what = "an empty patch.diff" if (d / PATCH_FILE).exists() else "no patch.diff"
+            problem = f"it says it changed {len(result.files_changed)} file(s) but has {what}"
         if problem is not None or task is None:
             out.rejected.append(Rejected(source, result.task_id, problem or "unknown task"))
             continue
