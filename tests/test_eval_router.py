@@ -173,7 +173,6 @@ def test_usage_errors_are_reported_without_traceback(
 @pytest.mark.parametrize(
     ("data", "folds", "message"),
     [
-        ([("o/r", "crash", "boom", "bug")], "5", "fold 1 of 5 leaves no rows"),
         ([("o/r", f"crash {i}", "boom", "bug") for i in range(4)], "2", "leaves only 'bug' (2)"),
         (
             [("o/r", "crash", "boom", "bug"), ("o/r", "how?", "", "question")],
@@ -211,3 +210,69 @@ def test_a_single_group_is_a_usage_error() -> None:
     data = [(t, b, lab) for _, t, b, lab in rows(3)]
     with pytest.raises(Exception, match="at least two groups"):
         cross_validate(data, 0, groups=["same"] * len(data))
+
+
+def _no_training(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail fast if cross-validation gets as far as splitting or training (the old code made
+    the k fold lists first: ``--folds 999999999999`` ran out of memory)."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("split or trained despite impossible --folds")
+
+    monkeypatch.setattr("foreman.routing.evaluate.folds", refuse)
+    monkeypatch.setattr("foreman.routing.evaluate.train", refuse)
+
+
+@pytest.mark.parametrize(
+    ("n_per", "folds"), [(4, "1000"), (4, "999999999999"), (4, "13"), (None, "5")]
+)
+def test_more_folds_than_rows_is_a_usage_error_before_any_training(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    n_per: int | None,
+    folds: str,
+) -> None:
+    data = rows(n_per) if n_per else [("o/r", "crash", "boom", "bug")]
+    path = write(tmp_path / "d.csv", data, HEADER)
+    _no_training(monkeypatch)
+    assert main(["eval-router", "--data", str(path), "--folds", folds]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: --folds {folds} is more than the {len(data)} row(s)" in err
+    assert "use fewer folds" in err and "Traceback" not in err
+
+
+def test_as_many_folds_as_rows_is_leave_one_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "d.csv", rows(2), HEADER)
+    out = run_json(["eval-router", "--data", str(path), "--folds", "6"], capsys)
+    assert out["rows"] == 6 and out["folds"] == 6
+
+
+def test_a_byte_order_mark_is_dropped(
+    tmp_path: Path, model_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain = write(tmp_path / "plain.csv", rows(4, seed=8), ("title", "body", "label"))
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    argv = ["eval-router", "--data", str(path), "--model", str(model_file)]
+    with_bom = run_json(argv, capsys)
+    without = run_json(["eval-router", "--data", str(plain), "--model", str(model_file)], capsys)
+    assert with_bom["rows"] == 12
+    with_bom.pop("ms_per_issue"), without.pop("ms_per_issue")
+    assert with_bom == without
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_csv_that_is_not_utf8_names_the_line_and_byte(
+    tmp_path: Path, model_file: Path, capsys: pytest.CaptureFixture[str], bom: bytes
+) -> None:
+    head = b'title,body,label\r\nfine,"two\nlines",bug\r\n'
+    bad = b"caf\xe9 crashes,boom,bug\r\n"  # Latin-1, line 4 of the file
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(bom + head + bad + b"ok,x,bug\r\n")
+    assert main(["eval-router", "--data", str(path), "--model", str(model_file)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:4: CSV is not UTF-8 text: byte {len(bom + head) + 3} (0xe9)" in err
+    assert "Traceback" not in err

@@ -146,3 +146,137 @@ def test_plan_prefers_the_learned_model_and_survives_an_unusable_one(
     assert reason.startswith("classified as bug")
     assert "foreman-model.json.gz is not usable" in err and "model version 1" in err
     assert "foreman learn" in err and "Traceback" not in err
+
+
+def _seed(fake_github: FakeGitHub, n: int = 3) -> None:
+    for i in range(n):
+        fake_github.add_issue(REPO, f"crash {i}", "Traceback", labels=["bug"], state="closed")
+        fake_github.add_issue(REPO, f"add {i}", "please", labels=["enhancement"], state="closed")
+
+
+QUICK = ["--min-per-class", "3", "--folds", "0"]
+
+
+@pytest.mark.parametrize(
+    ("make", "out", "message"),
+    [
+        (lambda root: (root / "file").write_text("x"), "file/m.json.gz", "is not a directory"),
+        (lambda root: (root / "models").mkdir(), "models", "is a directory, not a file"),
+        (lambda root: None, "no/such/m.json.gz", "does not exist"),
+    ],
+)
+def test_a_bad_out_path_is_refused_before_any_api_call(
+    env: Path,
+    fake_github: FakeGitHub,
+    capsys: pytest.CaptureFixture[str],
+    make: object,
+    out: str,
+    message: str,
+) -> None:
+    _seed(fake_github)
+    assert callable(make)
+    make(env)
+    assert main(["learn", "--root", str(env), "--out", out, *QUICK]) == 2
+    err = capsys.readouterr().err
+    assert f"argument --out: {env / out}" in err and message in err
+    assert "Traceback" not in err
+    assert fake_github.count() == 0  # nothing fetched, nothing trained
+    assert not (env / "no").exists()
+
+
+def test_the_default_out_creates_github_in_the_checkout(
+    env: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed(fake_github)
+    assert not (env / ".github").exists()
+    assert main(["learn", "--root", str(env), *QUICK]) == 0
+    assert json.loads(capsys.readouterr().out)["model"] == str(
+        env / ".github/foreman-model.json.gz"
+    )
+    assert Classifier.load(env / ".github" / "foreman-model.json.gz").labels == ["bug", "feature"]
+
+
+def test_a_failed_write_is_a_usage_error_and_keeps_the_old_model(
+    env: Path,
+    fake_github: FakeGitHub,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+    import os
+
+    _seed(fake_github)
+    old = env / "m.json.gz"
+    old.write_bytes(b"the model learned yesterday")
+
+    def disk_full(_model: object, path: Path) -> None:
+        path.write_bytes(b"half a mod")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr("foreman.routing.classifier.save", disk_full)
+    assert main(["learn", "--root", str(env), "--out", "m.json.gz", *QUICK]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write {old}: No space left on device" in err and "Traceback" not in err
+    assert old.read_bytes() == b"the model learned yesterday"
+    assert sorted(p.name for p in env.iterdir()) == ["m.json.gz"]  # no temporary file left
+
+
+def test_a_missing_repository_is_named(
+    env: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed(fake_github)
+    assert main(["learn", "--root", str(env), "--repo", "octo/nonexistent"]) == 5
+    err = capsys.readouterr().err
+    assert "repository octo/nonexistent was not found, or this token cannot read it" in err
+    assert "404" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("/", "the owner '' is not a GitHub account name"),
+        ("../x", "the owner '..' is not a GitHub account name"),
+        ("octo/..", "the name '..' is not a GitHub repository name"),
+        ("octo/.", "the name '.' is not a GitHub repository name"),
+        ("octo/", "the name '' is not"),
+        ("-octo/demo", "the owner '-octo'"),
+        ("oct o/demo", "the owner 'oct o'"),
+        ("octo/dé", "the name 'dé'"),
+        ("octo/demo?x=1", "the name 'demo?x=1'"),
+        ("octo/demo/issues", "expected owner/name, got 'octo/demo/issues'"),
+        ("octo", "expected owner/name, got 'octo'"),
+        ("", "expected owner/name, got ''"),
+        ("a" * 40 + "/demo", "is not a GitHub account name"),
+    ],
+)
+def test_a_repository_github_cannot_have_is_an_argument_error(
+    env: Path,
+    fake_github: FakeGitHub,
+    capsys: pytest.CaptureFixture[str],
+    value: str,
+    message: str,
+) -> None:
+    assert main(["learn", "--root", str(env), f"--repo={value}"]) == 2
+    err = capsys.readouterr().err
+    assert "argument --repo: " in err and message in err and "Traceback" not in err
+    assert fake_github.count() == 0
+
+
+def test_a_bad_github_repository_variable_is_a_usage_error(
+    env: Path,
+    fake_github: FakeGitHub,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GITHUB_REPOSITORY", "../x")
+    assert main(["learn", "--root", str(env)]) == 2
+    err = capsys.readouterr().err
+    assert "GITHUB_REPOSITORY: '../x': the owner '..'" in err and "Traceback" not in err
+    assert fake_github.count() == 0
+
+
+@pytest.mark.parametrize("value", ["octo/demo", "my-org/repo_name.js", "A1/.github", "x/a..b"])
+def test_real_repository_names_are_accepted(value: str) -> None:
+    from foreman.commands.learn import repository
+
+    assert repository(value) == value

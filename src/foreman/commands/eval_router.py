@@ -39,17 +39,24 @@ def run(args: argparse.Namespace) -> int:
 
     clf = None if args.folds else Classifier.load(Path(args.model) if args.model else None)
     rows, repos = read_rows(Path(args.data), None if clf is None else clf.labels)
-    if clf is None:
-        out = cross_validate(rows, args.folds, seed=args.seed, threshold=args.min_confidence)
-    else:
-        out = score_model(clf.model, rows, args.min_confidence)
-    if args.group_by_repo:
-        if not all(repos):
-            raise UsageError(
-                "--group-by-repo needs a non-empty 'repo' column", location=Location(args.data)
-            )
-        out["grouped_by_repo"] = cross_validate(
-            rows, 0, seed=args.seed, threshold=args.min_confidence, groups=repos
+    if args.group_by_repo and not all(repos):
+        raise UsageError(
+            "--group-by-repo needs a non-empty 'repo' column", location=Location(args.data)
         )
+    try:
+        if clf is None:
+            out = cross_validate(rows, args.folds, seed=args.seed, threshold=args.min_confidence)
+        else:
+            out = score_model(clf.model, rows, args.min_confidence)
+        if args.group_by_repo:
+            out["grouped_by_repo"] = cross_validate(
+                rows, 0, seed=args.seed, threshold=args.min_confidence, groups=repos
+            )
+    except UsageError as err:
+        # cross_validate refuses data it cannot split (too few rows or labels for --folds):
+        # say which file that data came from.
+        if err.location == Location():
+            err.location = Location(args.data)
+        raise
     print(json.dumps(out, indent=2, sort_keys=True))
     return 0

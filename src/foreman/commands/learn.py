@@ -7,16 +7,53 @@ uses when ``routing.classifier.model`` names it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from foreman.commands import positive_int
+from foreman.commands import output_file, positive_int
+from foreman.errors import UsageError
+
+if TYPE_CHECKING:
+    from foreman.routing.train import Model
+
+DEFAULT_OUT = ".github/foreman-model.json.gz"
+# GitHub's rules: an owner (user or organisation) is 1-39 letters, digits and hyphens, not
+# starting with a hyphen; a repository name is 1-100 letters, digits, '.', '-', '_', but not
+# '.' or '..'. ASCII only (re's \w would let in any Unicode letter).
+_OWNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")
+_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
+
+
+def repository(text: str) -> str:
+    """``owner/name`` spelled as GitHub allows (so ``/`` or ``../x`` never reach the API)."""
+    owner, slash, name = text.partition("/")
+    if not slash or "/" in name:
+        raise argparse.ArgumentTypeError(f"expected owner/name, got {text!r}")
+    if not _OWNER.fullmatch(owner):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: the owner {owner!r} is not a GitHub account name (1-39 letters,"
+            " digits and hyphens, not starting with a hyphen)"
+        )
+    if not _NAME.fullmatch(name) or name in (".", ".."):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: the name {name!r} is not a GitHub repository name (1-100 letters,"
+            " digits, '.', '-' and '_', not '.' or '..')"
+        )
+    return text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--repo", help="owner/name (default: $GITHUB_REPOSITORY)")
-    parser.add_argument("--out", default=".github/foreman-model.json.gz", help="model file")
+    parser.add_argument("--repo", type=repository, help="owner/name (default: $GITHUB_REPOSITORY)")
+    parser.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        help="model file, relative to --root; its directory must exist, except that the"
+        f" default's .github is created (default: {DEFAULT_OUT})",
+    )
     parser.add_argument("--config", help="config file (default: .github/foreman.yml)")
     parser.add_argument("--root", default=".", help="repository checkout (default: .)")
     parser.add_argument(
@@ -40,8 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from foreman import actions
     from foreman.config import find_config, load_config
-    from foreman.errors import UsageError
-    from foreman.routing.classifier import Classifier, save
+    from foreman.routing.classifier import Classifier
     from foreman.routing.evaluate import cross_validate
     from foreman.routing.fetch import Reader
     from foreman.routing.learn import collect
@@ -50,10 +86,9 @@ def run(args: argparse.Namespace) -> int:
     if args.folds == 1 or args.folds < 0:
         raise UsageError("--folds must be 0 (no cross-validation) or at least 2")
     root = Path(args.root)
+    out = _output_path(root, args.out)  # before any API call or training
     config = load_config(find_config(root, args.config))
-    repo = args.repo or os.environ.get("GITHUB_REPOSITORY", "")
-    if repo.count("/") != 1:
-        raise UsageError("name the repository: --repo owner/name or GITHUB_REPOSITORY")
+    repo = args.repo or _env_repository()
     reader = Reader.from_env(repo)
     if not reader.available:
         raise UsageError("foreman learn needs a GitHub token (GITHUB_TOKEN)")
@@ -84,9 +119,7 @@ def run(args: argparse.Namespace) -> int:
         threshold = Classifier.load().threshold
     model = train(got.rows, threshold=threshold)
     model.meta.update({"trained_on": repo, "counts": counts, "cv": cv})
-    out = root / args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    save(model, out)
+    _write_model(model, out)
     print(
         json.dumps(
             {
@@ -104,3 +137,49 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _env_repository() -> str:
+    value = os.environ.get("GITHUB_REPOSITORY", "")
+    if not value:
+        raise UsageError("name the repository: --repo owner/name or GITHUB_REPOSITORY")
+    try:
+        return repository(value)
+    except argparse.ArgumentTypeError as err:
+        raise UsageError(f"GITHUB_REPOSITORY: {err} (or pass --repo owner/name)") from None
+
+
+def _output_path(root: Path, out: str) -> Path:
+    """``--out`` under ``--root``: a file (not a directory) in a writable directory that
+    exists; only the default's ``.github`` may be missing (it is created at the end)."""
+    path = root / out
+    try:
+        output_file(str(path))
+    except argparse.ArgumentTypeError as err:
+        missing_github = out == DEFAULT_OUT and not path.parent.exists()
+        if not (missing_github and path.parent.parent.is_dir()):
+            raise UsageError(f"argument --out: {err}") from None
+    existing = path.parent if path.parent.is_dir() else path.parent.parent
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(
+            f"argument --out: cannot write {path}: the directory {existing} is not writable"
+        )
+    return path
+
+
+def _write_model(model: Model, out: Path) -> None:
+    """Write through a temporary file renamed over ``out``: a failed write leaves any model
+    already there intact, and a failure is a usage error naming the file, not a traceback."""
+    from foreman.routing.classifier import save
+
+    # Same directory (so the rename is atomic) and same suffix (save() gzips a .gz name).
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp{out.suffix}")
+    try:
+        if not out.parent.is_dir():
+            out.parent.mkdir()  # the default's .github (checked by _output_path)
+        save(model, tmp)
+        tmp.replace(out)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {out}: {err.strerror or err}") from None

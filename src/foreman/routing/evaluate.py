@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import sys
 import time
 from collections import Counter
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from foreman.errors import Location, UsageError
+from foreman.jsontext import NotUTF8, decode
 from foreman.routing.train import EPOCHS, Model, Row, coverage_at, folds, macro_f1, train
 
 NEEDED = ("title", "body", "label")
@@ -21,35 +23,48 @@ CURVE = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 def read_rows(path: Path, labels: Collection[str] | None = None) -> tuple[list[Row], list[str]]:
     """(title, body, label) rows and each row's repo ('' when there is no repo column).
 
-    With ``labels``, a row whose label is not one of them is an error (file and line)."""
+    The file must be UTF-8 (a leading byte-order mark is dropped); a byte that is not is an
+    error naming the line it is on. With ``labels``, a row whose label is not one of them is
+    an error (file and line)."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:
-        with path.open(newline="", encoding="utf-8", errors="replace") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in NEEDED if c not in (reader.fieldnames or [])]
-            if missing:
-                raise UsageError(
-                    f"CSV lacks column(s) {', '.join(missing)}", location=Location(str(path), 1)
-                )
-            rows: list[Row] = []
-            repos: list[str] = []
-            end = reader.line_num  # a record may span lines: report the one it starts on
-            for rec in reader:
-                line, end = end + 1, reader.line_num
-                label = (rec.get("label") or "").strip()
-                if not label:
-                    raise UsageError("empty label", location=Location(str(path), line))
-                if labels is not None and label not in labels:
-                    raise UsageError(
-                        f"unknown label {label!r} (the model knows {', '.join(labels)})",
-                        location=Location(str(path), line),
-                    )
-                rows.append((rec.get("title") or "", rec.get("body") or "", label))
-                repos.append(rec.get("repo") or "")
+        raw = path.read_bytes()
     except OSError as err:
         raise UsageError(f"cannot read CSV: {err.strerror}", location=Location(str(path))) from None
+    try:
+        text = decode(raw)
+    except NotUTF8 as err:
+        offset = err.offset
+        raise UsageError(
+            f"CSV is not UTF-8 text: byte {offset} (0x{raw[offset]:02x}) is not valid UTF-8;"
+            " save the file as UTF-8",
+            location=Location(str(path), raw.count(b"\n", 0, offset) + 1),
+        ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        missing = [c for c in NEEDED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise UsageError(
+                f"CSV lacks column(s) {', '.join(missing)}", location=Location(str(path), 1)
+            )
+        rows: list[Row] = []
+        repos: list[str] = []
+        end = reader.line_num  # a record may span lines: report the one it starts on
+        for rec in reader:
+            line, end = end + 1, reader.line_num
+            label = (rec.get("label") or "").strip()
+            if not label:
+                raise UsageError("empty label", location=Location(str(path), line))
+            if labels is not None and label not in labels:
+                raise UsageError(
+                    f"unknown label {label!r} (the model knows {', '.join(labels)})",
+                    location=Location(str(path), line),
+                )
+            rows.append((rec.get("title") or "", rec.get("body") or "", label))
+            repos.append(rec.get("repo") or "")
     except csv.Error as err:
-        raise UsageError(f"malformed CSV: {err}", location=Location(str(path))) from None
+        where = Location(str(path), reader.line_num or None)
+        raise UsageError(f"malformed CSV: {err}", location=where) from None
     if not rows:
         raise UsageError("CSV has no rows", location=Location(str(path)))
     return rows, repos
@@ -159,6 +174,13 @@ def cross_validate(
     else:
         if k < 2:
             raise UsageError("--folds must be at least 2")
+        if k > len(rows):
+            # Checked before folds() makes k lists: a huge k would exhaust memory, and an
+            # empty fold would train a model on every row and test it on none.
+            raise UsageError(
+                f"--folds {k} is more than the {len(rows)} row(s) of data (every fold needs a"
+                " row to test on): use fewer folds or add rows"
+            )
         parts = folds([r[2] for r in rows], k, seed)
     _check_training_sets(rows, parts, "group" if groups is not None else "fold")
     gold: list[str] = []

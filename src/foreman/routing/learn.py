@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from foreman.config.models import ClassifierConfig
+from foreman.errors import NotFoundError
 from foreman.routing.fetch import Reader, is_pull_request
 
 RESERVE = 100  # leave this many requests for everything else
@@ -32,6 +33,18 @@ class Collected:
 
 
 def collect(reader: Reader, cfg: ClassifierConfig, *, max_issues: int) -> Collected:
+    """Closed issues, newest first; a 404 names the repository (missing, or not readable
+    with this token: GitHub answers 404 for a private repository it will not show)."""
+    try:
+        return _collect(reader, cfg, max_issues=max_issues)
+    except NotFoundError as err:
+        raise NotFoundError(
+            f"repository {reader.repo_name} was not found, or this token cannot read it"
+            f" ({err.message}): check --repo / GITHUB_REPOSITORY and the token's access"
+        ) from None
+
+
+def _collect(reader: Reader, cfg: ClassifierConfig, *, max_issues: int) -> Collected:
     from foreman.github.client import github_errors
 
     mapping = {k.lower(): v for k, v in cfg.learn_labels.items()}
