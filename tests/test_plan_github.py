@@ -250,3 +250,65 @@ def test_P02_command_on_fork_pr_learns_the_fork_and_refuses_code_workers(
     p = run_plan(env, capsys, event)
     assert workers(p) == ["triage"] and any("forks" in n["text"] for n in p["notes"])
     assert fake_github.count("pulls/get") == 1
+
+
+@pytest.mark.parametrize("label", ["foreman:handled", "Foreman:Skip"])
+def test_P07_a_marker_label_added_by_a_person_is_not_a_trigger(
+    env: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str], label: str
+) -> None:
+    """The gate's handled label (or the sweep's exclude label) added by hand, not by the bot:
+    nothing to do, not a refused request for a worker called 'handled'."""
+    event = example("issue-bug.json")
+    event["action"] = "labeled"
+    event["label"] = {"name": label}
+    event["sender"] = {"login": "writer", "type": "User"}
+    p = run_plan(env, capsys, event)
+    assert p["tasks"] == [] and p["notes"] == [] and fake_github.count() == 0
+    assert p["skipped"] == f"label {label!r} is a foreman marker, not a trigger"
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed", "starts"),
+    [
+        ("maintain", "[admin, maintain]", True),  # the legacy field says "write": not enough
+        ("write", "[admin, maintain]", False),
+        ("triage", "[triage]", True),  # legacy "read"
+        ("admin", "[admin, maintain]", True),
+        ("maintain", "[write]", True),  # legacy "write" still satisfies a list naming write
+        ("read", "[admin, maintain, write]", False),
+    ],
+)
+def test_code_permission_compares_the_role_not_only_the_legacy_level(
+    env: Path,
+    fake_github: FakeGitHub,
+    capsys: pytest.CaptureFixture[str],
+    role: str,
+    allowed: str,
+    starts: bool,
+) -> None:
+    (env / ".github" / "foreman.yml").write_text(
+        CONFIG + f"triggers:\n  code_permission: {allowed}\n"
+    )
+    fake_github.add_collaborator(REPO, "someone", role)
+    p = run_plan(env, capsys, comment_event("someone", "/foreman debug", "COLLABORATOR"))
+    assert workers(p) == (["debug"] if starts else ["triage"])
+    assert fake_github.count("repos/get-collaborator-permission-level") == 1
+
+
+def test_a_slow_rule_pattern_is_a_warning_in_the_log_and_the_plan_goes_on(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from foreman.routing import rules
+
+    monkeypatch.setattr(rules, "PATTERN_SECONDS", 0.05)
+    (env / ".github" / "foreman.yml").write_text(
+        "routing:\n  classifier: {enabled: false}\n  rules:\n"
+        '    - {if: {body: ".*a.*b"}, worker: debug}\n'
+    )
+    event = example("issue-bug.json")
+    event["issue"]["body"] = "x" * 20_000
+    path = _write(env, event)
+    assert main(["plan", "--event", str(path), "--root", str(env)]) == 0
+    out, err = capsys.readouterr()
+    assert workers(json.loads(out)) == ["triage"]
+    assert "warning: rule #1: its body pattern /.*a.*b/ ran longer than 0.05 s" in err

@@ -130,3 +130,51 @@ def test_a_hit_names_the_conditions_it_met_in_the_configs_words(
 def test_needs_paths() -> None:
     assert needs_paths(RULES)
     assert not needs_paths(RULES[:1])
+
+
+SLOW = parse_config(
+    """
+routing:
+  rules:
+    - name: greedy
+      if: {body: ".*a.*b"}
+      worker: debug
+    - if: {title: "crash"}
+      worker: docs
+""",
+    "slow.yml",
+).routing.rules
+
+
+def test_a_pattern_that_runs_out_of_time_does_not_match_and_is_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The body is the issue author's: ``.*a.*b`` on 20,000 x's would search for seconds."""
+    import signal
+
+    from foreman.routing import rules
+
+    monkeypatch.setattr(rules, "PATTERN_SECONDS", 0.05)
+    before = signal.getsignal(signal.SIGALRM)
+    slow: list[str] = []
+    hits = evaluate(SLOW, item(title="crash", body="x" * 20_000), slow=slow)
+    assert [h.rule.worker for h in hits] == ["docs"], "the next rule still decides"
+    assert slow == [
+        "rule 'greedy': its body pattern /.*a.*b/ ran longer than 0.05 s on this item's body"
+        " and was taken as not matching; make the pattern simpler"
+    ]
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    # The same pattern on ordinary text matches as before, and nothing is reported.
+    slow.clear()
+    hits = evaluate(SLOW, item(title="crash", body="a short body"), slow=slow)
+    assert [h.rule.worker for h in hits] == ["debug"] and slow == []
+
+
+def test_patterns_run_only_for_items_the_other_conditions_let_through() -> None:
+    rules = parse_config(
+        'routing:\n  rules:\n    - {if: {event: [pull_request], body: ".*a.*b"}, worker: debug}\n',
+        "f.yml",
+    ).routing.rules
+    slow: list[str] = []
+    assert evaluate(rules, item(body="x" * 200_000), slow=slow) == [] and slow == []

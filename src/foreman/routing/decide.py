@@ -54,6 +54,7 @@ class Routed:
     llm_calls: int = 0
     llm_tokens: int = 0
     undecided: list[str] = field(default_factory=list)  # why layers passed (fallback reason)
+    warnings: list[str] = field(default_factory=list)  # for the maintainer (the run's log)
     evidence: tuple[str, ...] = ()  # the classifier's, when it was asked (shown with fallbacks)
 
 
@@ -152,7 +153,10 @@ def _route_layers(
 ) -> None:
     routing = config.routing
     known = known_workers(config)
-    for hit in rules_layer.evaluate(routing.rules, item, paths=paths, mode=routing.mode):
+    hits = rules_layer.evaluate(
+        routing.rules, item, paths=paths, mode=routing.mode, slow=out.warnings
+    )
+    for hit in hits:
         if hit.rule.worker in known:
             out.proposals.append(
                 Proposal(

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from foreman.errors import NotFoundError
 from foreman.events.models import Actor, PullInfo, WorkItem
@@ -113,14 +114,21 @@ class Reader:
     def has_permission(self, login: str, allowed: Iterable[str]) -> bool:
         from foreman.github.client import github_errors
 
+        repo = self.repo()
+        url = f"{repo.url}/collaborators/{quote(login, safe='')}/permission"
         try:
             with github_errors():
-                level = self.repo().get_collaborator_permission(login)
+                _, data = repo.requester.requestJsonAndCheck("GET", url)
         except NotFoundError:
             return False
         finally:
             self.calls += 1
-        return level in set(allowed)
+        # ``role_name`` is the role (admin, maintain, write, triage, read or a custom role's
+        # name); ``permission`` the legacy level, which folds maintain into write and triage
+        # into read (PyGithub's get_collaborator_permission returns only that one, so
+        # ``code_permission: [maintain]`` could never match it). Either may satisfy the list.
+        levels = set(allowed)
+        return data.get("role_name") in levels or data.get("permission") in levels
 
 
 def association_of(issue: Any) -> str:

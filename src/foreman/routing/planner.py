@@ -38,7 +38,8 @@ def _skip(item: WorkItem | None, reason: str, *, dry_run: bool = False) -> Plan:
 
 
 def ignore_reason(item: WorkItem, config: Config) -> str | None:
-    """Events the foreman must not act on (its own, closed, locked, comments without a command)."""
+    """Events the foreman must not act on (its own, closed, locked, comments without a command,
+    its marker labels: the handled label and the sweep's exclude labels, whoever adds them)."""
     bots = {b.lower() for b in config.triggers.bot_logins}
     actor = item.comment.author if item.comment is not None else item.sender
     if actor.login.lower() in bots or item.sender.login.lower() in bots:
@@ -54,6 +55,10 @@ def ignore_reason(item: WorkItem, config: Config) -> str | None:
         return f"#{item.number} is locked"
     if item.pull is not None and item.pull.draft and item.action != "ready_for_review":
         return f"#{item.number} is a draft pull request"
+    if item.action == "labeled" and item.added_label:
+        markers = {config.gate.labels.handled, *config.inbox.exclude_labels}
+        if item.added_label.lower() in {m.lower() for m in markers}:
+            return f"label {item.added_label!r} is a foreman marker, not a trigger"
     return None
 
 
@@ -117,6 +122,8 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
         if reader.available
         else None,
     )
+    for warning in routed.warnings:
+        actions.annotate("warning", warning, title="foreman routing rules")
     tasks = [build_task(item, config, p, paths, dry_run=dry_run) for p in routed.proposals]
     notes += routed.notes
     return Plan(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import signal
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from foreman.config.models import Match, Rule
@@ -27,8 +29,56 @@ def needs_paths(rules: Sequence[Rule]) -> bool:
     return any(r.when.paths_any or r.when.paths_all for r in rules)
 
 
-def _search(pattern: str | None, text: str) -> bool:
-    return pattern is None or re.search(pattern, text, re.IGNORECASE) is not None
+# A title or body pattern gets this long per item. The text is the issue author's: a pattern
+# that backtracks (``.*a.*b`` on 60 KB of text takes ~30 s) must not stall the plan. Config
+# loading refuses nested repetition, whose time grows exponentially; this bounds the rest.
+PATTERN_SECONDS = 1.0
+
+
+class SlowPattern(Exception):
+    """A rule's pattern ran out of time on this item's text (the rule is taken as not met)."""
+
+    def __init__(self, key: str, pattern: str) -> None:
+        super().__init__(
+            f"its {key} pattern /{pattern}/ ran longer than {PATTERN_SECONDS:g} s on this item's"
+            f" {key} and was taken as not matching; make the pattern simpler"
+        )
+
+
+class _Expired(Exception):
+    pass
+
+
+def _expire(signum: int, frame: object) -> None:
+    raise _Expired
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (the regex engine checks for signals while it
+    runs). Off the main thread, or without SIGALRM, the block runs unbounded."""
+    try:
+        previous = signal.signal(signal.SIGALRM, _expire)
+    except (ValueError, AttributeError):  # not the main thread / no SIGALRM (Windows)
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _search(pattern: str | None, text: str, key: str) -> bool:
+    if pattern is None:
+        return True
+    regex = re.compile(pattern, re.IGNORECASE)
+    try:
+        with _time_limit(PATTERN_SECONDS):
+            return regex.search(text) is not None
+    except _Expired:
+        raise SlowPattern(key, pattern) from None
 
 
 def matches(cond: Match, item: WorkItem, paths: Sequence[str] | None) -> bool:
@@ -40,8 +90,6 @@ def matches(cond: Match, item: WorkItem, paths: Sequence[str] | None) -> bool:
         cond.action is None or (item.action or "") in cond.action,
         cond.labels_any is None or bool(labels & {x.lower() for x in cond.labels_any}),
         cond.labels_all is None or {x.lower() for x in cond.labels_all} <= labels,
-        _search(cond.title, item.title),
-        _search(cond.body, item.body),
         cond.author_association is None
         or (author is not None and author.association in cond.author_association),
         cond.authors is None
@@ -49,6 +97,9 @@ def matches(cond: Match, item: WorkItem, paths: Sequence[str] | None) -> bool:
         cond.is_pull_request is None or cond.is_pull_request == item.is_pull_request,
     )
     if not all(checks):
+        return False
+    # The patterns last: only for an item the cheap conditions let through.
+    if not (_search(cond.title, item.title, "title") and _search(cond.body, item.body, "body")):
         return False
     if cond.paths_any is not None or cond.paths_all is not None:
         if not item.is_pull_request or paths is None:
@@ -101,10 +152,19 @@ def evaluate(
     *,
     paths: Sequence[str] | None = None,
     mode: str = "first",
+    slow: list[str] | None = None,
 ) -> list[RuleHit]:
+    """The rules that match, in order (the first only under ``mode: first``). A rule whose
+    pattern ran out of time does not match; ``slow`` collects what to tell the maintainer."""
     hits: list[RuleHit] = []
     for i, rule in enumerate(rules):
-        if matches(rule.when, item, paths):
+        try:
+            hit = matches(rule.when, item, paths)
+        except SlowPattern as err:
+            if slow is not None:
+                slow.append(f"{RuleHit(i, rule).reason}: {err}")
+            continue
+        if hit:
             hits.append(RuleHit(i, rule, conditions_met(rule.when, item, paths)))
             if mode == "first":
                 break
