@@ -55,3 +55,13 @@ def test_question_falls_back_without_a_config_and_is_decided_with_the_example(
     assert task["layer"] == "classifier"
     stated = re.search(r"`issue-question.json` scores (0\.\d+)", README)
     assert stated and round(float(str(task["confidence"])), 2) == float(stated.group(1))
+
+
+def test_the_quick_start_workflow_is_minimal_yml_verbatim() -> None:
+    """The README says its step-1 workflow is workflows-examples/minimal.yml: keep it so."""
+    step = README.split("1. Add `.github/workflows/foreman.yml`", 1)[1]
+    block = re.search(r"```yaml\n(.*?)\n   ```", step, re.S)
+    assert block, "README's step 1 has no yaml block"
+    shown = "\n".join(line.removeprefix("   ") for line in block.group(1).splitlines())
+    minimal = (ROOT / "workflows-examples" / "minimal.yml").read_text(encoding="utf-8")
+    assert shown + "\n" == minimal
