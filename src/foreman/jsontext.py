@@ -13,9 +13,7 @@ import json
 import re
 from typing import Any
 
-# A JSON escape of a UTF-16 surrogate (a pair is joined by json.loads; a lone one is left).
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = "[\ud800-\udfff]"  # compiled on first use (re's cache): rarely needed
 
 
 class NotUTF8(ValueError):
@@ -42,14 +40,16 @@ def parse(text: str | bytes) -> Any:
         text = decode(text)
     try:
         data = json.loads(text)
-        return _scrub(data) if _SURROGATE_ESCAPE.search(text) else data
+        # Only a text with a \uDxxx escape can hold a surrogate (json.loads joins pairs; a
+        # lone one is left); \ud000-\ud7ff pass this test too, and _scrub leaves them be.
+        return _scrub(data) if "\\ud" in text or "\\uD" in text else data
     except RecursionError:
         raise ValueError("nested too deeply") from None
 
 
 def _scrub(value: Any) -> Any:
     if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
+        return re.sub(_LONE_SURROGATE, "\ufffd", value)
     if isinstance(value, list):
         return [_scrub(v) for v in value]
     if isinstance(value, dict):

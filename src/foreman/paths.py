@@ -13,7 +13,6 @@ expression would: time is O(len(pattern) * len(path)) however many stars a patte
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 # One step of a compiled pattern: ("lit", text) or one of the wildcards below.
@@ -46,15 +45,21 @@ def _compile(pattern: str) -> tuple[_Op, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
 class _Path:
-    text: str
-    end: int  # len(text): a match must reach this position
-    full: int  # every position 0..end
-    after_slash: int  # positions just after a "/"
-    # Kogge-Stone masks for "*": a step of k may go from position r-k to r only when
-    # text[r-k:r] holds no "/"; masks[0] is for k = 1, masks[1] for k = 2, then 4, 8, ...
-    masks: tuple[int, ...]
+    # A plain class, not a dataclass: this module is imported by every plan (rules), and
+    # making a dataclass costs more than the rest of the module.
+    __slots__ = ("after_slash", "end", "full", "masks", "text")
+
+    def __init__(
+        self, text: str, end: int, full: int, after_slash: int, masks: tuple[int, ...]
+    ) -> None:
+        self.text = text
+        self.end = end  # len(text): a match must reach this position
+        self.full = full  # every position 0..end
+        self.after_slash = after_slash  # positions just after a "/"
+        # Kogge-Stone masks for "*": a step of k may go from position r-k to r only when
+        # text[r-k:r] holds no "/"; masks[0] is for k = 1, masks[1] for k = 2, then 4, 8, ...
+        self.masks = masks
 
 
 @lru_cache(maxsize=1024)

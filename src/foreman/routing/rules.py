@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,6 +56,8 @@ def _expire(signum: int, frame: object) -> None:
 def _time_limit(seconds: float) -> Iterator[None]:
     """Interrupt the block after ``seconds`` (the regex engine checks for signals while it
     runs). Off the main thread, or without SIGALRM, the block runs unbounded."""
+    import signal  # here: the plan imports it only when a rule has a pattern to search
+
     try:
         previous = signal.signal(signal.SIGALRM, _expire)
     except (ValueError, AttributeError):  # not the main thread / no SIGALRM (Windows)
