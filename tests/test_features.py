@@ -147,6 +147,20 @@ def test_phrase_counts_equal_the_plain_regex(phrases: _Phrases, text: str) -> No
     assert phrases.count(text) == len(plain.findall(text))
 
 
+@pytest.mark.parametrize("phrases", [_ASK, _WISH, _BROKEN])
+def test_phrase_counts_equal_the_plain_regex_on_generated_text(phrases: _Phrases) -> None:
+    """Texts packed with the literals, run together and overlapping (counting starts only where
+    a literal occurs, and takes matches left to right as findall does)."""
+    import random
+
+    rng = random.Random(7)
+    pieces = [*phrases.literals, "x", " ", "\n", "_", "'", "s", "ing", "ed", "es", "how", "?"]
+    plain = re.compile(r"\b(?:" + "|".join(phrases.alternatives) + r")\b")
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "x"]) for _ in range(20))
+        assert phrases.count(text) == len(plain.findall(text)), text
+
+
 def test_phrases_need_a_leading_letter() -> None:
     with pytest.raises(ValueError, match="start with a letter"):
         _Phrases("(?:a|b)c")
