@@ -188,7 +188,7 @@ def test_a_closed_pipe_is_no_traceback() -> None:
     """``foreman schema | true``: the reader is gone before foreman writes (EPIPE)."""
     out = subprocess.run(
         f"{sys.executable} -m foreman schema | true",
-        shell=True,  # noqa: S602 - a fixed command line, no input in it
+        shell=True,  # a fixed command line, no input in it
         capture_output=True,
         text=True,
         timeout=60,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import time
 from pathlib import Path
 
 import pytest
@@ -102,13 +100,14 @@ def test_regexes_without_nested_repetition_are_accepted(pattern: str) -> None:
 
 
 @pytest.mark.parametrize("pattern", FAST)
-def test_accepted_regexes_stay_fast_on_hostile_text(pattern: str) -> None:
-    # Exponential patterns never finish on 300 characters; polynomial ones take microseconds.
+def test_accepted_regexes_stay_within_the_plans_time_limit_on_hostile_text(pattern: str) -> None:
+    # Exponential patterns never finish on 300 characters (the plan's per-search limit would
+    # stop them: SlowPattern); polynomial ones take microseconds.
+    from foreman.routing.rules import _search
+
     hostile = ["a" * 300 + "!", "1." * 150 + "!", "x1" * 150 + "!", "foo " * 75 + "!"]
-    start = time.perf_counter()
     for text in hostile:
-        re.search(pattern, text, re.IGNORECASE)
-    assert time.perf_counter() - start < 2.0
+        _search(pattern, text, "title")
 
 
 # --- 2. empty condition lists ---------------------------------------------------------------
