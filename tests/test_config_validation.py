@@ -319,3 +319,26 @@ def test_the_suggested_fix_validates() -> None:
         "  classifier:\n    classes: {bug: debug, feature: sorter, question: sorter}\n",
         FILE,
     )
+
+
+# --- 8. branch prefixes and non-finite numbers -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prefix", "says"),
+    [
+        ("../", "holds '..'"),
+        ("x.lock/..//", "holds '..'"),
+        ("a/.b/", "starts with '.' or ends with '.lock'"),
+        ("x" * 101 + "/", "at most 100 characters"),
+    ],
+)
+def test_a_branch_prefix_that_makes_invalid_branches_is_refused(prefix: str, says: str) -> None:
+    line, where, msg = one_problem(f"gate:\n  branch_prefix: '{prefix}'\n")
+    assert (line, where) == (2, "gate.branch_prefix") and says in msg
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_non_finite_numbers_are_refused(value: str) -> None:
+    line, where, msg = one_problem(f"routing:\n  classifier:\n    min_confidence: {value}\n")
+    assert (line, where) == (3, "routing.classifier.min_confidence") and "finite number" in msg

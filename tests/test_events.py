@@ -196,3 +196,28 @@ def test_H12_impossible_numbers_are_named(field: str, value: int) -> None:
     with pytest.raises(EventError, match=f"'{field}' must be a positive number below") as info:
         parse_event(data, source="ev.json")
     assert f"key '{field}'" in str(info.value) and "ev.json" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("event", "field", "value", "says"),
+    [
+        ("issue-bug.json", "repository.full_name", "../../x", "expected owner/name"),
+        ("issue-bug.json", "repository.full_name", "../x", "the owner '..' is not"),
+        ("issue-bug.json", "repository.full_name", "octo/..", "the name '..' is not"),
+        ("issue-bug.json", "repository.default_branch", "../../main", "holds '..'"),
+        ("pr-opened.json", "pull_request.head.ref", "fix; rm -rf /", "holds ' '"),
+        ("pr-opened.json", "pull_request.base.ref", "-main", "starts with '-'"),
+    ],
+)
+def test_H01_names_that_reach_git_or_the_api_must_be_valid(
+    event: str, field: str, value: str, says: str
+) -> None:
+    data = example(event)
+    *parents, last = field.split(".")
+    node = data
+    for part in parents:
+        node = node[part]
+    node[last] = value
+    with pytest.raises(EventError, match=f"'{field}'") as info:
+        parse_event(data, source="ev.json")
+    assert says in str(info.value) and f"key '{field}'" in str(info.value)

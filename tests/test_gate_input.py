@@ -158,7 +158,8 @@ def test_plan_of_this_version_or_none_is_read(tmp_path: Path) -> None:
     assert load_plan(_plan_file(tmp_path, b'{"version": 1, "repo": "o/r"}'), {}).repo == "o/r"
     assert load_plan(_plan_file(tmp_path, b'{"repo": "o/r"}'), {}).version == 1
     # A lone surrogate (valid JSON) cannot reach a comment or a step summary.
-    assert load_plan(_plan_file(tmp_path, b'{"repo": "o/\\ud800"}'), {}).repo == "o/\ufffd"
+    plan = load_plan(_plan_file(tmp_path, b'{"repo": "o/r", "skipped": "x\\ud800"}'), {})
+    assert plan.skipped == "x\ufffd"
 
 
 @pytest.mark.parametrize(
@@ -263,3 +264,28 @@ def test_proposed_with_files_and_a_patch_is_still_a_change(gate: Gate) -> None:
     gate.add(t, result(t, tests=PASSING, files_changed=["src/app.py"]), patch)
     assert gate.run("--dry-run") == 0
     assert decisions(gate.summary()) == {t.id: "pull request"}
+
+
+@pytest.mark.parametrize(
+    ("plan", "expected"),
+    [
+        ([], "the plan must be a JSON object"),
+        ({"items": [{"repo": "octo/demo", "number": -5}]}, "items.0.number: greater_than_equal"),
+        ({"repo": "../../x"}, "repo: value_error"),
+        ({"items": [{"repo": "octo/demo", "default_branch": "../../main"}]}, "default_branch"),
+        ({"items": [{"head_ref": "a b"}]}, "items.0.head_ref: value_error"),
+        (
+            {"tasks": [{"id": "t1", "worker": "docs", "brief": "b", "confidence": float("nan")}]},
+            "tasks.0.confidence: finite_number",
+        ),
+    ],
+)
+def test_a_plan_with_names_git_or_the_api_would_refuse_is_a_usage_error(
+    tmp_path: Path, plan: object, expected: str
+) -> None:
+    """The plan job's output is checked like any input: a number, repository or branch the
+    write steps would hand to GitHub or git must be valid before anything is written."""
+    path = _plan_file(tmp_path, json.dumps(plan).encode())
+    with pytest.raises(UsageError) as info:
+        load_plan(path, {})
+    assert str(info.value).startswith(f"invalid plan in {path}: ") and expected in str(info.value)

@@ -246,7 +246,8 @@ def test_a_missing_repository_is_named(
         ("octo/demo/issues", "expected owner/name, got 'octo/demo/issues'"),
         ("octo", "expected owner/name, got 'octo'"),
         ("", "expected owner/name, got ''"),
-        ("a" * 40 + "/demo", "is not a GitHub account name"),
+        ("a" * 101 + "/demo", "is not a GitHub account name"),
+        ("octo/" + "n" * 101, "is not a GitHub repository name"),
     ],
 )
 def test_a_repository_github_cannot_have_is_an_argument_error(

@@ -9,7 +9,9 @@ what it receives; an invalid task or bundle is reported, never trusted.
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from foreman.names import branch_problem, repo_problem
 
 SCHEMA_VERSION = 1
 
@@ -19,14 +21,27 @@ Outcome = Literal["pass", "fail", "error", "timeout", "not_run"]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    # allow_inf_nan: NaN would be written as the non-JSON token NaN (and compares false).
+    model_config = ConfigDict(extra="forbid", defer_build=True, allow_inf_nan=False)
+
+
+def _repo(value: str) -> str:
+    if value and (problem := repo_problem(value)):
+        raise ValueError(problem)
+    return value
+
+
+def _branch(value: str | None) -> str | None:
+    if value is not None and (problem := branch_problem(value)):
+        raise ValueError(f"not a branch name: it {problem}")
+    return value
 
 
 class ItemRef(Model):
     """Which issue/PR a task is about. Text here is untrusted (already sanitised)."""
 
     repo: str = ""
-    number: int | None = None
+    number: int | None = Field(None, ge=1)
     kind: Literal["issue", "pull_request"] | None = None
     title: str = ""
     url: str | None = None
@@ -38,6 +53,10 @@ class ItemRef(Model):
     base_ref: str | None = None
     is_fork: bool = False
     author: str | None = None
+
+    # The gate hands these to the API and git: the same rules as the event parser's.
+    _repo_ok = field_validator("repo")(_repo)
+    _branches_ok = field_validator("default_branch", "head_ref", "base_ref")(_branch)
 
 
 class Task(Model):
@@ -65,7 +84,7 @@ class Note(Model):
 
     kind: Literal["refused", "ask-human", "info"]
     text: str
-    item: int | None = None  # issue/PR number the note belongs to
+    item: int | None = Field(None, ge=1)  # issue/PR number the note belongs to
 
 
 class Plan(Model):
@@ -81,6 +100,8 @@ class Plan(Model):
     llm_calls: int = 0
     llm_tokens: int = 0
     rest_calls: int = 0
+
+    _repo_ok = field_validator("repo")(_repo)
 
     def matrix(self) -> dict[str, list[dict[str, object]]]:
         """The ``strategy.matrix`` value: one ``include`` entry per task."""

@@ -10,38 +10,24 @@ import argparse
 import contextlib
 import json
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from foreman.commands import output_file, positive_int
 from foreman.errors import UsageError
+from foreman.names import repo_problem
 
 if TYPE_CHECKING:
     from foreman.routing.train import Model
 
 DEFAULT_OUT = ".github/foreman-model.json.gz"
-# GitHub's rules: an owner (user or organisation) is 1-39 letters, digits and hyphens, not
-# starting with a hyphen; a repository name is 1-100 letters, digits, '.', '-', '_', but not
-# '.' or '..'. ASCII only (re's \w would let in any Unicode letter).
-_OWNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")
-_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
 
 
 def repository(text: str) -> str:
     """``owner/name`` spelled as GitHub allows (so ``/`` or ``../x`` never reach the API)."""
-    owner, slash, name = text.partition("/")
-    if not slash or "/" in name:
-        raise argparse.ArgumentTypeError(f"expected owner/name, got {text!r}")
-    if not _OWNER.fullmatch(owner):
+    if problem := repo_problem(text):
         raise argparse.ArgumentTypeError(
-            f"{text!r}: the owner {owner!r} is not a GitHub account name (1-39 letters,"
-            " digits and hyphens, not starting with a hyphen)"
-        )
-    if not _NAME.fullmatch(name) or name in (".", ".."):
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: the name {name!r} is not a GitHub repository name (1-100 letters,"
-            " digits, '.', '-' and '_', not '.' or '..')"
+            problem if problem.startswith("expected") else f"{text[:100]!r}: {problem}"
         )
     return text
 

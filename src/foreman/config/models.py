@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from foreman.config.patterns import nests_repeats
+from foreman.names import branch_problem
 
 WORKER_NAME = r"^[a-z][a-z0-9-]{0,39}$"
 WORKER_NAME_RULE = "a worker name is 1-40 lowercase letters, digits and '-', starting with a letter"
@@ -51,8 +52,14 @@ class Strict(BaseModel):
     # each command). defer_build: schemas are built on first use, so a command pays only
     # for the models it validates. strict: a quoted YAML value is a string, never a number or
     # boolean (the JSON Schema says so too); an int still passes as a float.
+    # allow_inf_nan: YAML's .nan would pass every range check (comparisons are false).
     model_config = ConfigDict(
-        extra="forbid", populate_by_name=True, frozen=True, defer_build=True, strict=True
+        extra="forbid",
+        populate_by_name=True,
+        frozen=True,
+        defer_build=True,
+        strict=True,
+        allow_inf_nan=False,
     )
 
 
@@ -331,8 +338,17 @@ class GateConfig(Strict):
     branch_prefix: str = Field(
         "foreman/",
         pattern=r"^[A-Za-z0-9._/-]+/$",
+        max_length=100,
         description="Prefix of the branches the gate creates.",
     )
+
+    @field_validator("branch_prefix")
+    @classmethod
+    def _a_branch_prefix(cls, value: str) -> str:
+        if problem := branch_problem(value + "issue-1-docs"):  # the shape of every branch
+            raise ValueError(f"branches would not be valid git branch names: the name {problem}")
+        return value
+
     merge: MergePolicy = Field(default_factory=MergePolicy, description="When the gate may merge.")
     reviewers: ReviewersPolicy = Field(
         default_factory=ReviewersPolicy, description="Who is asked to review."

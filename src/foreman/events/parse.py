@@ -15,6 +15,7 @@ from typing import Any
 from foreman import jsontext
 from foreman.errors import EventError, Location
 from foreman.events.models import Actor, Comment, Dispatch, PullInfo, WorkItem
+from foreman.names import branch_problem, repo_problem
 
 HANDLED: dict[str, set[str] | None] = {
     "issues": {"opened", "edited", "reopened", "labeled"},
@@ -65,6 +66,15 @@ class _Payload:
             raise EventError(
                 f"event field '{path}' must be a positive number below {limit}, got {value}",
                 location=Location(self.source, key=path),
+            )
+        return value
+
+    def branch(self, path: str, *, required: bool = True) -> str | None:
+        """A branch name git accepts (it reaches git and the API): ``../x`` is no branch."""
+        value: str | None = self.get(path, str, required=required)
+        if value is not None and (problem := branch_problem(value)):
+            raise EventError(
+                f"event field '{path}' {problem}", location=Location(self.source, key=path)
             )
         return value
 
@@ -157,16 +167,16 @@ def parse_event(
     env_repo = os.environ.get("GITHUB_REPOSITORY", "")
     fallback = name in ("schedule", "workflow_dispatch") and bool(env_repo)
     repo = p.get("repository.full_name", str, required=not fallback) or env_repo
-    if repo.count("/") != 1:
+    if problem := repo_problem(repo):
         raise EventError(
-            f"event field 'repository.full_name' is not owner/name: {repo!r}",
+            f"event field 'repository.full_name': {problem}",
             location=Location(source, key="repository.full_name"),
         )
     common: dict[str, Any] = {
         "event_name": name,
         "action": action,
         "repo": repo,
-        "default_branch": p.get("repository.default_branch", str, required=False) or "main",
+        "default_branch": p.branch("repository.default_branch", required=False) or "main",
         "sender": p.actor("sender") if not fallback or "sender" in data else Actor(login="unknown"),
     }
     if name == "workflow_dispatch":
@@ -205,10 +215,10 @@ def _comment(p: _Payload) -> Comment:
 def _pull(p: _Payload, repo: str) -> PullInfo:
     head_repo = p.get("pull_request.head.repo.full_name", str, required=False)
     return PullInfo(
-        head_ref=p.get("pull_request.head.ref", str),
+        head_ref=p.branch("pull_request.head.ref"),
         head_sha=p.get("pull_request.head.sha", str),
         head_repo=head_repo,
-        base_ref=p.get("pull_request.base.ref", str),
+        base_ref=p.branch("pull_request.base.ref"),
         base_sha=p.get("pull_request.base.sha", str),
         draft=bool(p.get("pull_request.draft", bool, required=False)),
         is_fork=head_repo != repo,

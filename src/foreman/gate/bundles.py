@@ -65,6 +65,8 @@ def load_plan(path: str | None, env: Mapping[str, str] | None = None) -> Plan:
         data = jsontext.parse(text)
     except ValueError as err:
         raise UsageError(f"invalid plan in {where}: {err}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"invalid plan in {where}: the plan must be a JSON object")
     if wrong := _wrong_version(data, "plan"):
         raise UsageError(
             f"invalid plan in {where}: {wrong} (plan and gate must come from the same foreman)"
