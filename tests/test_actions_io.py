@@ -72,3 +72,46 @@ def test_summary_appends_and_redacts(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_md_escape_neutralises_table_and_html() -> None:
     assert actions.md_escape("a|b\n<img>`x`") == "a\\|b \\<img\\>\\`x\\`"
+
+
+def test_H01_a_log_line_with_a_newline_cannot_start_a_workflow_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worker's reason or an input may hold a newline: in Actions the line stays one line."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    actions.info("worker docs: failed: done\n::error::injected\r\n::add-mask::x")
+    out = capsys.readouterr().out
+    assert out == "worker docs: failed: done\\n::error::injected\\r\\n::add-mask::x\n"
+    assert not any(line.startswith("::") for line in out.splitlines())
+
+
+def test_H01_a_traceback_is_fenced_from_workflow_commands(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    actions.log_block("Traceback (most recent call last):\nValueError: x\n::error::injected\n")
+    lines = capsys.readouterr().err.splitlines()
+    token = lines[0].removeprefix("::stop-commands::")
+    assert len(token) == 32 and lines[-1] == f"::{token}::"
+    assert lines[1:-1] == [
+        "Traceback (most recent call last):",
+        "ValueError: x",
+        "::error::injected",
+    ]
+
+
+def test_a_lone_surrogate_in_a_message_or_summary_is_written_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file name's undecodable byte (caf\\xe9.yml arrives as 'caf\\udce9.yml')."""
+    summary = tmp_path / "summary.md"
+    output = tmp_path / "output"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
+    actions.annotate("error", "caf\udce9.yml: config file not found")
+    assert actions.add_summary("`caf\udce9.yml`")
+    actions.set_output("plan", "caf\udce9")
+    assert "caf\\udce9.yml: config file not found" in capsys.readouterr().out
+    assert summary.read_text(encoding="utf-8") == "`caf\\udce9.yml`\n\n"
+    assert "caf\\udce9" in output.read_text(encoding="utf-8")

@@ -59,15 +59,27 @@ def test_invalid_task_still_writes_a_failed_bundle(tmp_path: Path, raw: str, tas
     assert "task" in result.reason
 
 
-@pytest.mark.parametrize("where", ["afile", "afile/bundle"])
+@pytest.mark.parametrize("where", ["afile", "afile/bundle", ""])
 def test_an_out_that_cannot_be_a_directory_is_refused_before_the_worker_runs(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], where: str
 ) -> None:
+    """'' would have meant the current directory (here the workspace itself)."""
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "afile").write_text("keep")
     task = json.dumps({"id": "t1", "worker": "triage", "brief": "x"})
-    assert run_work(task, tmp_path, tmp_path / where) == 2
+    assert main(["work", "--task", task, "--workspace", ".", "--out", where]) == 2
     assert "argument --out" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
     assert (tmp_path / "afile").read_text() == "keep"
+
+
+def test_a_task_file_that_is_not_utf8_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "task.json"
+    path.write_bytes(b'{"id": "t1", "worker": "triage", "brief": "caf\xe9"}')
+    assert run_work(f"@{path}", tmp_path, tmp_path / "out") == 2
+    assert f"task file {path} is not UTF-8 text (byte 46)" in capsys.readouterr().err
 
 
 def test_no_task_at_all_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

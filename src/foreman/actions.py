@@ -66,8 +66,14 @@ def redact(text: str, env: Mapping[str, str] | None = None) -> str:
 
 def _emit(line: str, stream: TextIO | None = None) -> None:
     out = stream or sys.stdout
-    out.write(line + "\n")
+    out.write(_writable(line) + "\n")
     out.flush()
+
+
+def _writable(text: str) -> str:
+    """``text`` with lone surrogates (an undecodable byte of a file name, say) spelled out as
+    ``\\udcxx``: UTF-8 cannot hold them, and a log line or summary must not fail for one."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _escape_data(value: str) -> str:
@@ -107,8 +113,27 @@ def annotate(
 
 
 def info(message: str) -> None:
-    """A plain log line (stderr outside Actions so stdout stays machine-readable)."""
-    _emit(redact(message), sys.stdout if in_actions() else sys.stderr)
+    """A plain log line (stderr outside Actions so stdout stays machine-readable). In Actions
+    it stays one line: a newline in it (from an input, a path) could start a line the runner
+    reads as a workflow command (``::error::…``)."""
+    if in_actions():
+        _emit(redact(message).replace("\r", "\\r").replace("\n", "\\n"))
+    else:
+        _emit(redact(message), sys.stderr)
+
+
+def log_block(text: str) -> None:
+    """Print text that may hold anything (a traceback quoting an issue or a model's words) to
+    stderr. In Actions it is fenced by ``::stop-commands::``, so no line of it runs as a
+    workflow command."""
+    text = redact(text).rstrip("\n")
+    if in_actions():
+        token = secrets.token_hex(16)
+        _emit(f"::stop-commands::{token}", sys.stderr)
+        _emit(text, sys.stderr)
+        _emit(f"::{token}::", sys.stderr)
+    else:
+        _emit(text, sys.stderr)
 
 
 @contextmanager
@@ -134,7 +159,7 @@ def set_output(name: str, value: str, env: Mapping[str, str] | None = None) -> N
     delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
     while delimiter in value:  # pragma: no cover - astronomically unlikely
         delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
-    with Path(path).open("a", encoding="utf-8") as fh:
+    with Path(path).open("a", encoding="utf-8", errors="backslashreplace") as fh:
         fh.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
 
 
@@ -144,7 +169,7 @@ def add_summary(markdown: str, env: Mapping[str, str] | None = None) -> bool:
     path = env.get("GITHUB_STEP_SUMMARY")
     if not path:
         return False
-    with Path(path).open("a", encoding="utf-8") as fh:
+    with Path(path).open("a", encoding="utf-8", errors="backslashreplace") as fh:
         fh.write(redact(markdown, env).rstrip("\n") + "\n\n")
     return True
 

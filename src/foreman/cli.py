@@ -118,6 +118,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 128 + 13  # what a shell reports for SIGPIPE
     except Exception:
         # A bug, not a user mistake: keep the traceback, but never leak a secret.
-        sys.stderr.write(actions.redact(traceback.format_exc()))
+        actions.log_block(traceback.format_exc())
         actions.annotate("error", "internal error in foreman (a bug); traceback above")
         return ExitCode.FAILURE

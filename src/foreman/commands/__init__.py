@@ -36,6 +36,8 @@ def positive_int(text: str) -> int:
 def output_file(text: str) -> str:
     """A file the command may create or replace: not a directory, in a directory that exists
     (checked before any work, so a typo does not cost a training run or an API sweep)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path")
     path = Path(text)
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{text} is a directory, not a file")
@@ -43,6 +45,13 @@ def output_file(text: str) -> str:
     if not parent.is_dir():
         what = "is not a directory" if parent.exists() else "does not exist"
         raise argparse.ArgumentTypeError(f"{text}: the directory {parent} {what}")
+    return text
+
+
+def some_path(text: str) -> str:
+    """A path that is not empty (an empty one would silently mean the current directory)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path")
     return text
 
 

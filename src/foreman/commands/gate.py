@@ -13,10 +13,16 @@ import json
 import os
 from pathlib import Path
 
+from foreman.commands import some_path
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--plan", help="the plan JSON file (default: $FOREMAN_PLAN as JSON)")
-    parser.add_argument("--bundles", required=True, help="directory holding the result bundles")
+    parser.add_argument(
+        "--plan", type=some_path, help="the plan JSON file (default: $FOREMAN_PLAN as JSON)"
+    )
+    parser.add_argument(
+        "--bundles", required=True, type=some_path, help="directory holding the result bundles"
+    )
     parser.add_argument("--config", help="config file (default: .github/foreman.yml in --root)")
     parser.add_argument("--root", default=".", help="checkout of the default branch (default: .)")
     parser.add_argument("--dry-run", action="store_true", help="write nothing; summarise instead")

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from foreman import actions, jsontext
+from foreman.commands import some_path
 from foreman.config import find_config, load_config
 from foreman.contracts import Result, Task
 from foreman.errors import ForemanError, UsageError
@@ -40,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def bundle_dir(text: str) -> str:
     """``--out``: a directory, or a path where one can be made (checked before the worker runs:
     a file there would fail only at the end)."""
-    path = Path(text)
+    path = Path(some_path(text))
     for part in (path, *path.parents):
         if part.exists():
             if not part.is_dir():
@@ -58,9 +59,11 @@ def _raw_task(arg: str | None) -> str:
         return text
     if arg.startswith("@"):
         try:
-            return Path(arg[1:]).read_text(encoding="utf-8")
+            return jsontext.decode(Path(arg[1:]).read_bytes())
         except OSError as err:
             raise UsageError(f"cannot read task file {arg[1:]}: {err.strerror}") from None
+        except jsontext.NotUTF8 as err:
+            raise UsageError(f"task file {arg[1:]} is {err}") from None
     return arg
 
 

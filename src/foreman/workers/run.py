@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import time
 import traceback
 from collections.abc import Mapping
@@ -64,7 +63,7 @@ def _guarded_run(ctx: WorkContext) -> Outcome:
     except ForemanError as err:
         return Outcome(verdict="failed", reason=f"{err.title}: {err.message}")
     except Exception as err:  # a bug in a worker: still a bundle
-        sys.stderr.write(actions.redact(traceback.format_exc()))
+        actions.log_block(traceback.format_exc())
         return Outcome(verdict="failed", reason=f"internal error: {type(err).__name__}: {err}")
 
 
