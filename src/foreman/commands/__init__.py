@@ -36,9 +36,7 @@ def positive_int(text: str) -> int:
 def output_file(text: str) -> str:
     """A file the command may create or replace: not a directory, in a directory that exists
     (checked before any work, so a typo does not cost a training run or an API sweep)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("an empty path")
-    path = Path(text)
+    path = Path(some_path(text))
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{text} is a directory, not a file")
     parent = path.parent
