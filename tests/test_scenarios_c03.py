@@ -69,6 +69,7 @@ def test_C03_one_run_at_a_time_per_issue_and_a_pending_edit_is_never_cancelled()
         "no body on 7": ("issue_comment", _issue("created", 7, comment={"id": 3})),
         "bug label on 7": ("issues", _issue("labeled", 7, label={"name": "bug"})),
         "handled on 7": ("issues", _issue("labeled", 7, label={"name": "foreman:handled"})),
+        "skip on 7": ("issues", _issue("labeled", 7, label={"name": "foreman:skip"})),
         "pr label 9": (
             "pull_request",
             {"action": "labeled", "pull_request": {"number": 9}, "label": {"name": "ci"}},
@@ -86,7 +87,9 @@ def test_C03_one_run_at_a_time_per_issue_and_a_pending_edit_is_never_cancelled()
     assert key["pr 9"] == key["command on pr 9"]
     assert key["opened 7"] == f"foreman-{REPO}-7"
     # A skipped event cannot replace issue 7's pending run: its group is its own run's.
-    skipped = ["chatter on 7", "no body on 7", "bug label on 7", "handled on 7", "pr label 9"]
+    skipped = [
+        "chatter on 7", "no body on 7", "bug label on 7", "handled on 7", "skip on 7", "pr label 9"
+    ]  # fmt: skip
     assert len({key[k] for k in skipped} | {key["opened 7"], key["pr 9"]}) == len(skipped) + 2
     assert all(key[k].startswith(f"foreman-{REPO}-skip-") for k in skipped)
 
