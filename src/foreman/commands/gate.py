@@ -31,11 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from foreman import actions
     from foreman.config import find_config, load_config
-    from foreman.gate.bundles import check_bundles_dir, load_plan
+    from foreman.gate.bundles import load_plan
     from foreman.gate.report import markdown
     from foreman.gate.run import GateOptions, run_gate
 
-    check_bundles_dir(args.bundles)  # a usage error before anything is read or written
     root = Path(args.root)
     config_path = find_config(root, args.config)
     config = load_config(config_path, display=_relative(config_path, root))
