@@ -2,7 +2,8 @@
 
 * the share of issues it decides (does not abstain on) at its default
   threshold, with no rules: those never reach the LLM;
-* ``foreman eval-router``: cross-validated macro-F1, coverage at 90 % precision;
+* ``foreman eval-router``: cross-validated macro-F1, coverage at 90 % precision, over all
+  issues and with one model per repository (``--per-repo``, the published baselines' way);
 * the time to import the classifier, load the shipped model and make the first prediction,
   in a fresh process;
 * CPU instructions per prediction under valgrind (when installed): unlike the times, the same
@@ -160,7 +161,8 @@ class EvalResult:
 
 
 def eval_router(csv_path: Path = CSV_PATH, folds: int = 5) -> EvalResult:
-    proc = foreman("eval-router", "--data", str(csv_path), "--folds", str(folds), env=clean_env())
+    argv = ["eval-router", "--data", str(csv_path), "--folds", str(folds), "--per-repo"]
+    proc = foreman(*argv, env=clean_env())
     proc.check()
     try:
         scores = proc.json()

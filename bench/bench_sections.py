@@ -230,7 +230,12 @@ def llm_section(ctx: Context) -> Section:
 def router_section(ctx: Context) -> Section:
     s = Section(f"router: `foreman eval-router --folds {ctx.folds}` on the train CSV")
     why = bench_router.missing(command="eval_router")
-    names = ("router macro-F1", "router coverage at 90% precision", "router ms per issue")
+    names = (
+        "router macro-F1",
+        "router coverage at 90% precision",
+        "router ms per issue",
+        "router, one model per repository: macro-F1 / coverage at 90%",
+    )
     if why:
         s.rows += [skipped(n, why) for n in names]
     else:
@@ -242,11 +247,18 @@ def router_section(ctx: Context) -> Section:
                 Row(names[1], f"{sc['coverage_at_90']:.1%}", value=sc["coverage_at_90"]),
                 count(names[2], sc["ms_per_issue"], ROUTER_MS_GOAL, f"{sc['ms_per_issue']:.3f}"),
             ]
+            per = sc["per_repo"]
+            shown = f"{per['macro_f1']:.3f} / {per['coverage_at_90']:.1%} (mean of {per['repos']})"
+            s.rows.append(Row(names[3], shown, value=per["macro_f1"]))
             s.notes.append(
                 f"Cross-validated, {ctx.folds} folds; eval-router took {ev.seconds:.1f} s."
                 f" Abstain threshold {sc['abstain_threshold']}. Per class: {sc['per_class']}."
-                " Published macro-F1 on the test split: fastText 0.718, RoBERTa 0.792,"
-                " SetFit 0.824."
+                " One model per repository: each project's issues alone, the same folds"
+                " within it, macro-F1 and coverage averaged over the projects, which is how"
+                " the published macro-F1 on the test split was computed: fastText 0.718,"
+                " RoBERTa 0.792, SetFit 0.824. Per project: "
+                + ", ".join(f"{r} {v['macro_f1']:.3f}" for r, v in per["by_repo"].items())
+                + "."
             )
     metric = "classifier import + model load + first prediction"
     if why_model := bench_router.classifier_missing():

@@ -137,6 +137,61 @@ def test_group_by_repo_adds_leave_one_repo_out_numbers(
     assert isinstance(grouped, dict) and grouped["folds"] == 2 and "macro_f1" in grouped
 
 
+def _without_time(result: object) -> dict[str, object]:
+    assert isinstance(result, dict)
+    return {k: v for k, v in result.items() if k != "ms_per_issue"}
+
+
+def test_per_repo_cv_fits_one_model_per_repository_and_averages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = rows(12)
+    path = str(write(tmp_path / "d.csv", data, HEADER))
+    out = run_json(["eval-router", "--data", path, "--folds", "2", "--per-repo"], capsys)
+    per = out["per_repo"]
+    assert isinstance(per, dict) and per["repos"] == 2
+    by_repo = per["by_repo"]
+    assert sorted(by_repo) == ["o/r0", "o/r1"]
+    for repo, result in by_repo.items():
+        alone = [(t, b, lab) for r, t, b, lab in data if r == repo]
+        assert result["rows"] == len(alone) == 18
+        assert _without_time(result) == _without_time(cross_validate(alone, 2, seed=0))
+    for key in ("macro_f1", "coverage_at_90"):
+        mean = sum(r[key] for r in by_repo.values()) / 2
+        assert per[key] == round(mean, 4)
+    # the pooled CV is still the top level, over every row
+    assert out["rows"] == 36 and out["folds"] == 2
+
+
+def test_per_repo_scores_the_model_on_each_repositorys_rows(
+    tmp_path: Path, model_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from foreman.routing.classifier import Classifier
+    from foreman.routing.evaluate import score_model
+
+    data = rows(6, seed=11)
+    path = str(write(tmp_path / "d.csv", data, HEADER))
+    argv = ["eval-router", "--data", path, "--model", str(model_file), "--per-repo"]
+    per = run_json(argv, capsys)["per_repo"]
+    assert isinstance(per, dict)
+    model = Classifier.load(model_file).model
+    for repo in ("o/r0", "o/r1"):
+        alone = [(t, b, lab) for r, t, b, lab in data if r == repo]
+        expected = _without_time(score_model(model, alone))
+        assert _without_time(per["by_repo"][repo]) == expected
+
+
+def test_per_repo_names_the_repository_whose_rows_are_too_few(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = [*rows(6), ("o/tiny", "crash in yaml", BODIES["bug"], "bug")]
+    path = write(tmp_path / "d.csv", data, HEADER)
+    assert main(["eval-router", "--data", str(path), "--folds", "2", "--per-repo"]) == 2
+    err = capsys.readouterr().err
+    assert "repository 'o/tiny' (1 row(s)): --folds 2 is more than the 1 row(s)" in err
+    assert str(path) in err and "Traceback" not in err
+
+
 def test_unknown_label_names_the_file_and_line(
     tmp_path: Path, model_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -155,6 +210,7 @@ def test_unknown_label_names_the_file_and_line(
     [
         (["--folds", "1"], HEADER, "--folds must be at least 2"),
         (["--folds", "2", "--group-by-repo"], ("title", "body", "label"), "'repo' column"),
+        (["--folds", "2", "--per-repo"], ("title", "body", "label"), "--per-repo needs"),
     ],
 )
 def test_usage_errors_are_reported_without_traceback(

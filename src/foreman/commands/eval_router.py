@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from foreman.commands import probability
+
+if TYPE_CHECKING:
+    from foreman.routing.train import Row
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also leave-one-repo-out CV (needs a repo column)",
     )
     parser.add_argument(
+        "--per-repo",
+        action="store_true",
+        help="also the same evaluation on each repository's rows alone (with --folds: one"
+        " model per repository, as the benchmark's published baselines), and the means over"
+        " repositories (needs a repo column)",
+    )
+    parser.add_argument(
         "--min-confidence", type=probability, help="abstain threshold to score (0 to 1)"
     )
     parser.add_argument("--model", help="model file to score (default: the shipped model)")
@@ -35,19 +46,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from foreman.errors import Location, UsageError
     from foreman.routing.classifier import Classifier
-    from foreman.routing.evaluate import cross_validate, read_rows, score_model
+    from foreman.routing.evaluate import cross_validate, per_repository, read_rows, score_model
 
     clf = None if args.folds else Classifier.load(Path(args.model) if args.model else None)
     rows, repos = read_rows(Path(args.data), None if clf is None else clf.labels)
-    if args.group_by_repo and not all(repos):
-        raise UsageError(
-            "--group-by-repo needs a non-empty 'repo' column", location=Location(args.data)
-        )
-    try:
+    for flag, wanted in (("--group-by-repo", args.group_by_repo), ("--per-repo", args.per_repo)):
+        if wanted and not all(repos):
+            raise UsageError(
+                f"{flag} needs a non-empty 'repo' column", location=Location(args.data)
+            )
+
+    def evaluate(data: list[Row]) -> dict[str, Any]:
         if clf is None:
-            out = cross_validate(rows, args.folds, seed=args.seed, threshold=args.min_confidence)
-        else:
-            out = score_model(clf.model, rows, args.min_confidence)
+            return cross_validate(data, args.folds, seed=args.seed, threshold=args.min_confidence)
+        return score_model(clf.model, data, args.min_confidence)
+
+    try:
+        out = evaluate(rows)
+        if args.per_repo:
+            out["per_repo"] = per_repository(rows, repos, evaluate)
         if args.group_by_repo:
             out["grouped_by_repo"] = cross_validate(
                 rows, 0, seed=args.seed, threshold=args.min_confidence, groups=repos

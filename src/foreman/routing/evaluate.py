@@ -7,7 +7,7 @@ import io
 import sys
 import time
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -205,4 +205,30 @@ def cross_validate(
         "folds": len(parts),
         **out,
         "ms_per_issue": round(ms_total / len(rows), 3),
+    }
+
+
+def per_repository(
+    rows: Sequence[Row], repos: Sequence[str], evaluate: Callable[[list[Row]], dict[str, Any]]
+) -> dict[str, Any]:
+    """``evaluate`` run on each repository's rows on their own, and the means over the
+    repositories of its ``macro_f1`` and ``coverage_at_90``: how the NLBSE'24 benchmark's
+    published baselines are scored (one classifier per repository, macro-F1 averaged). A
+    problem with one repository's rows (too few for the folds) names that repository."""
+    by_repo: dict[str, list[Row]] = {}
+    for row, repo in zip(rows, repos, strict=True):
+        by_repo.setdefault(repo, []).append(row)
+    results: dict[str, dict[str, Any]] = {}
+    for repo in sorted(by_repo):
+        try:
+            results[repo] = evaluate(by_repo[repo])
+        except UsageError as err:
+            err.message = f"repository {repo!r} ({len(by_repo[repo])} row(s)): {err.message}"
+            raise
+    n = len(results)
+    return {
+        "repos": n,
+        "macro_f1": round(sum(r["macro_f1"] for r in results.values()) / n, 4),
+        "coverage_at_90": round(sum(r["coverage_at_90"] for r in results.values()) / n, 4),
+        "by_repo": results,
     }
