@@ -56,4 +56,55 @@ SCENARIOS: dict[str, str] = {
     "P05": "a canary secret in env/files: never in comments, PRs, logs or bundles",
     "P06": "PR opened with GITHUB_TOKEN runs no CI: 'checks not passed' unless policy accepts",
     "P07": "the bot's own events: ignored, no loops",
+    # Containment: what a worker runs, and what the gate believes
+    "S01": "a worker's command reads /proc/*/environ or its own env: no key, token or secret",
+    "S02": "a worker's command opens a connection (loopback too): it fails, nothing sent",
+    "S03": "a command writes GITHUB_ENV/OUTPUT/PATH/STEP_SUMMARY or outside the workspace: no",
+    "S04": "a command forks, setsids, double-forks: every process gone when it returns",
+    "S05": "a job secret, encoded, in the patch or result text: bundle refused, never echoed",
+    "S06": "the repository's own test code is hostile: S01-S04 hold while it runs",
+    "S07": "the boundary cannot be set up: commands never run outside it, needs_human",
+    "S08": "forged passing tests and approving review: never merged on the bundle's word",
+    "S09": "extra files, another task's result, two bundles for one task: refused, reported",
+    "S10": "reproduce command with options from issue text: only the configured test command",
+    "S11": "mode change, new executable, .gitattributes, CI-executed file: needs a maintainer",
+    "S12": "the action's environment from an earlier job was modified: not trusted",
+    "S13": "the reusable workflow pinned to a commit: every action step from that commit",
+    "S14": "a catastrophic regex from the model (search tool): stopped within the time limit",
+    "S15": "hidden markdown ([//]: # (...), HTML comments, zero-width, bidi): removed, reported",
+    "S16": "someone without write access repeats /foreman: no LLM call beyond the allowance",
+    "S17": "Unicode line breaks never start a command line; the gate's own comments recognised",
+    "S18": "patch hunks expensive to place: bounded, roughly linear work, clear refusal",
+    "S19": "plan outputs past GitHub's 1 MB: kept small or a clear error; no endless re-pick",
+    "S20": "an outsider's comment or edit does not cancel a maintainer's pending run",
+    "S21": "a new file under an existing file's path: refused as policy before any write",
+    "S22": "a path that is not valid UTF-8 or not NFC: refused",
+    "S23": "the inbox sweep meets the foreman's own items: skipped",
+    # Feedback loops: CI failures and review comments
+    "F01": "CI fails on the default branch: one fix task; a re-delivered run makes nothing new",
+    "F02": "CI fails on the foreman's own PR: the same worker pushes a fix, max_rounds bound",
+    "F03": "CI fails on a person's PR: a diagnosis comment only, unless asked by a writer",
+    "F04": "changes requested on a foreman PR: same worker, one head-guarded commit, thread answered",
+    "F05": "review comments from someone without write access: no code worker, noted",
+    "F06": "a person pushed to the foreman's branch meanwhile: no push over it, reported",
+    "F07": "round limit reached: stop, label the PR as needing a human, say so",
+    "F08": "CI log with masked secrets, hostile text, megabytes: untrusted data, cut, kept failing part",
+    # What a person sees
+    "U01": "workers started: a reaction and the status comment before they finish; one comment",
+    "U02": "status comment, PR bodies, summaries render right: no stray backslashes, no pings",
+    "U03": "a routing layer could not be evaluated: a note in plan, summary and status comment",
 }
+
+# Catalogue IDs whose tests are still to be written, with the issue that delivers them.
+# The catalogue test allows exactly these to have no test; the scoreboard shows them as open.
+OPEN: dict[str, int] = {
+    **{f"S{n:02d}": 19 for n in (1, 2, 3, 4, 5, 6, 7, 10, 14, 15)},
+    **{f"S{n:02d}": 20 for n in (8, 9, 11, 12, 13, 16)},
+    **{f"S{n:02d}": 26 for n in range(17, 24)},
+    **{f"F{n:02d}": 22 for n in range(1, 9)},
+    **{f"U{n:02d}": 21 for n in range(1, 4)},
+}
+
+# The letters of the series, for the test-name patterns.
+SERIES = "GLHCPSFU"
+
