@@ -34,7 +34,14 @@ def find_config(root: Path, explicit: str | None = None) -> Path | None:
         path = Path(chosen)
         path = path if path.is_absolute() else root / path
         if not path.is_file():
-            raise ConfigError("config file not found", location=Location(str(chosen)))
+            tried = (
+                ""
+                if Path(chosen).is_absolute()
+                else f" (a relative path is read from --root {root})"
+            )
+            raise ConfigError(
+                f"config file not found: {path}{tried}", location=Location(str(chosen))
+            )
         return path
     for rel in DEFAULT_PATHS:
         if (root / rel).is_file():

@@ -105,10 +105,9 @@ def load_yaml(text: str | bytes, file: str) -> tuple[Any, dict[Path_, int]]:
             f"nested too deeply (more than {MAX_DEPTH} levels)", location=where
         ) from None
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else None
-        reason = err.problem or err.context or "invalid YAML"
-        raise ConfigError(f"invalid YAML: {reason}", location=Location(file, line)) from None
+        raise ConfigError(
+            _syntax_message(err), location=Location(file, _syntax_line(err))
+        ) from None
     except yaml.YAMLError as err:
         raise ConfigError(f"invalid YAML: {err}", location=Location(file)) from None
     finally:
@@ -118,3 +117,30 @@ def load_yaml(text: str | bytes, file: str) -> tuple[Any, dict[Path_, int]]:
     builder = _Builder(file)
     data = builder.build(node, ())
     return data, builder.lines
+
+
+def _syntax_line(err: yaml.MarkedYAMLError) -> int | None:
+    """The line to fix: where an unclosed ``{``/``[`` opened (the parser notices only at the
+    next token, often a line later), else where the parser stopped."""
+    opened = err.context_mark if _unclosed_flow(err) else None
+    mark = opened or err.problem_mark or err.context_mark
+    return mark.line + 1 if mark else None
+
+
+def _syntax_message(err: yaml.MarkedYAMLError) -> str:
+    reason = err.problem or err.context or "invalid YAML"
+    if _unclosed_flow(err) and err.context_mark and err.problem_mark:
+        kind = "mapping '{'" if "mapping" in (err.context or "") else "sequence '['"
+        found = err.problem_mark.line + 1
+        return (
+            f"invalid YAML: the flow {kind} opened on this line is not closed where expected"
+            f" ({reason} on line {found})"
+        )
+    return f"invalid YAML: {reason}"
+
+
+def _unclosed_flow(err: yaml.MarkedYAMLError) -> bool:
+    context = err.context or ""
+    return context.startswith("while parsing a flow") and bool(
+        err.context_mark and err.problem_mark and err.problem_mark.line > err.context_mark.line
+    )
