@@ -106,9 +106,13 @@ def test_learn_refuses_a_count_below_one_before_any_api_call(
     assert fake_github.count() == 0
 
 
-def test_learn_needs_a_token(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_learn_needs_a_token(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 5, as the guide's table says for a missing token (it said 5; the code gave 2)."""
     monkeypatch.delenv("GITHUB_TOKEN")
-    assert main(["learn", "--root", str(env)]) == 2
+    assert main(["learn", "--root", str(env)]) == 5
+    assert "needs a GitHub token (GITHUB_TOKEN)" in capsys.readouterr().err
 
 
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"

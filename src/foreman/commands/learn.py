@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from foreman.commands import output_file, positive_int
-from foreman.errors import UsageError
+from foreman.errors import AuthError, UsageError
 from foreman.names import repo_problem
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     repo = args.repo or _env_repository()
     reader = Reader.from_env(repo)
     if not reader.available:
-        raise UsageError("foreman learn needs a GitHub token (GITHUB_TOKEN)")
+        raise AuthError("foreman learn needs a GitHub token (GITHUB_TOKEN) to read the issues")
     got = collect(reader, config.routing.classifier, max_issues=args.max_issues)
     counts = got.counts()
     thin = [c for c, n in counts.items() if n < args.min_per_class]

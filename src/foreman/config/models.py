@@ -330,7 +330,11 @@ class GateConfig(Strict):
     require_review: bool = Field(
         True, description="Code-writing bundles need the reviewer's approval to leave draft."
     )
-    draft: bool = Field(True, description="Open PRs as drafts.")
+    draft: bool = Field(
+        True,
+        description="Open a PR as a draft when the gate will not merge it (merging is blocked by"
+        " policy or checks); a PR the gate may merge is opened ready for review.",
+    )
     fix_pr_branch: bool = Field(False, description="Push fixes onto same-repo PR branches.")
     max_prs_per_event: int = Field(
         3, ge=0, le=10, description="At most this many PRs per issue/PR."
