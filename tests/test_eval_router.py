@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -332,3 +334,31 @@ def test_a_csv_that_is_not_utf8_names_the_line_and_byte(
     err = capsys.readouterr().err
     assert f"{path}:4: CSV is not UTF-8 text: byte {len(bom + head) + 3} (0xe9)" in err
     assert "Traceback" not in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_folds_show_progress_on_a_terminal_and_stay_silent_otherwise(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = str(write(tmp_path / "d.csv", rows(12), HEADER))
+    argv = ["eval-router", "--data", path, "--folds", "2", "--per-repo", "--group-by-repo"]
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    shown = run_json(argv, capsys)
+    lines = [line for line in terminal.getvalue().split("\r\x1b[K") if line]
+    assert lines[:2] == ["all 36 rows: fold 1/2: training on 18 issues",
+                         "all 36 rows: fold 2/2: training on 18 issues"]  # fmt: skip
+    assert "repository 2/2: o/r1" in lines
+    assert "repository 2/2: o/r1: fold 2/2: training on 9 issues" in lines
+    assert "leave one repository out: fold 2/2: training on 18 issues" in lines
+    assert terminal.getvalue().endswith("\r\x1b[K")  # the line is cleared at the end
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: nothing
+    quiet = run_json(argv, capsys)
+    for key in ("macro_f1", "per_repo", "grouped_by_repo"):
+        assert json.dumps(quiet[key]).count("macro_f1") == json.dumps(shown[key]).count("macro_f1")
+    assert quiet["macro_f1"] == shown["macro_f1"]
+    assert sys.stderr.getvalue() == ""  # type: ignore[attr-defined]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -285,3 +287,30 @@ def test_real_repository_names_are_accepted(value: str) -> None:
     from foreman.commands.learn import repository
 
     assert repository(value) == value
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_learn_shows_progress_on_a_terminal(
+    env: Path,
+    fake_github: FakeGitHub,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for i in range(10):
+        fake_github.add_issue(REPO, f"crash {i}", "Traceback", labels=["bug"], state="closed")
+        fake_github.add_issue(REPO, f"add {i}", "feature", labels=["enhancement"], state="closed")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["learn", "--root", str(env), "--out", "m.json.gz", "--folds", "2"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 20
+    lines = [line for line in terminal.getvalue().split("\r\x1b[K") if line]
+    assert lines == [
+        "reading closed issues: 0 read, 0 labelled",
+        "fold 1/2: training on 10 issues",
+        "fold 2/2: training on 10 issues",
+        "training the model on 20 issues",
+    ]

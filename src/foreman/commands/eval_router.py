@@ -45,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from foreman.errors import Location, UsageError
+    from foreman.progress import Progress
     from foreman.routing.classifier import Classifier
     from foreman.routing.evaluate import cross_validate, per_repository, read_rows, score_model
 
@@ -56,24 +57,40 @@ def run(args: argparse.Namespace) -> int:
                 f"{flag} needs a non-empty 'repo' column", location=Location(args.data)
             )
 
+    bar = Progress()
+    stage = {"name": ""}  # what the fold messages belong to (all rows, one repository)
+
+    def folds(text: str) -> None:
+        bar(f"{stage['name']}: {text}")
+
+    def repository(text: str) -> None:
+        stage["name"] = text
+        bar(text)
+
     def evaluate(data: list[Row]) -> dict[str, Any]:
         if clf is None:
-            return cross_validate(data, args.folds, seed=args.seed, threshold=args.min_confidence)
+            return cross_validate(data, args.folds, seed=args.seed,
+                                  threshold=args.min_confidence, progress=folds)  # fmt: skip
         return score_model(clf.model, data, args.min_confidence)
 
     try:
+        stage["name"] = f"all {len(rows)} rows"
         out = evaluate(rows)
         if args.per_repo:
-            out["per_repo"] = per_repository(rows, repos, evaluate)
+            out["per_repo"] = per_repository(rows, repos, evaluate, progress=repository)
         if args.group_by_repo:
+            stage["name"] = "leave one repository out"
             out["grouped_by_repo"] = cross_validate(
-                rows, 0, seed=args.seed, threshold=args.min_confidence, groups=repos
-            )
+                rows, 0, seed=args.seed, threshold=args.min_confidence, groups=repos,
+                progress=folds,
+            )  # fmt: skip
     except UsageError as err:
         # cross_validate refuses data it cannot split (too few rows or labels for --folds):
         # say which file that data came from.
         if err.location == Location():
             err.location = Location(args.data)
         raise
+    finally:
+        bar.done()
     print(json.dumps(out, indent=2, sort_keys=True))
     return 0

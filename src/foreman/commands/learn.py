@@ -18,6 +18,8 @@ from foreman.errors import AuthError, UsageError
 from foreman.names import repo_problem
 
 if TYPE_CHECKING:
+    from foreman.progress import Report
+    from foreman.routing.learn import Collected
     from foreman.routing.train import Model
 
 DEFAULT_OUT = ".github/foreman-model.json.gz"
@@ -61,13 +63,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from foreman import actions
     from foreman.config import find_config, load_config
-    from foreman.routing.classifier import Classifier
-    from foreman.routing.evaluate import cross_validate
+    from foreman.progress import Progress
     from foreman.routing.fetch import Reader
     from foreman.routing.learn import collect
-    from foreman.routing.train import train
 
     if args.folds == 1 or args.folds < 0:
         raise UsageError("--folds must be 0 (no cross-validation) or at least 2")
@@ -78,7 +77,42 @@ def run(args: argparse.Namespace) -> int:
     reader = Reader.from_env(repo)
     if not reader.available:
         raise AuthError("foreman learn needs a GitHub token (GITHUB_TOKEN) to read the issues")
-    got = collect(reader, config.routing.classifier, max_issues=args.max_issues)
+    bar = Progress()
+    try:
+        got = collect(reader, config.routing.classifier, max_issues=args.max_issues, progress=bar)
+        model, threshold, cv = _fit(got, args, bar)
+    finally:
+        bar.done()
+    model.meta.update({"trained_on": repo, "counts": got.counts(), "cv": cv})
+    _write_model(model, out)
+    print(
+        json.dumps(
+            {
+                "model": str(out),
+                "rows": len(got.rows),
+                "classes": got.counts(),
+                "abstain_threshold": round(threshold, 4),
+                "cv": cv,
+                "skipped_ambiguous": got.skipped_ambiguous,
+                "skipped_unlabelled": got.skipped_unlabelled,
+                "stopped_early": got.stopped_early,
+                "rest_calls": reader.calls,
+            },
+            indent=2,
+        )
+    )
+    return 0
+
+
+def _fit(
+    got: Collected, args: argparse.Namespace, progress: Report
+) -> tuple[Model, float, dict[str, object] | None]:
+    """The model, its abstain threshold and the CV numbers (``None`` without ``--folds``)."""
+    from foreman import actions
+    from foreman.routing.classifier import Classifier
+    from foreman.routing.evaluate import cross_validate
+    from foreman.routing.train import train
+
     counts = got.counts()
     thin = [c for c, n in counts.items() if n < args.min_per_class]
     if len(counts) < 2 or thin:
@@ -91,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     if args.folds:
         # Same repository in training and use: k-fold CV is the right estimate here.
         folds = max(2, min(args.folds, *counts.values()))
-        result = cross_validate(got.rows, folds)
+        result = cross_validate(got.rows, folds, progress=progress)
         threshold = float(result["threshold_at_90"])
         cv = {k: result[k] for k in ("folds", "macro_f1", "coverage_at_90", "threshold_at_90")}
         if not result["coverage_at_90"]:
@@ -103,26 +137,8 @@ def run(args: argparse.Namespace) -> int:
             )
     else:
         threshold = Classifier.load().threshold
-    model = train(got.rows, threshold=threshold)
-    model.meta.update({"trained_on": repo, "counts": counts, "cv": cv})
-    _write_model(model, out)
-    print(
-        json.dumps(
-            {
-                "model": str(out),
-                "rows": len(got.rows),
-                "classes": counts,
-                "abstain_threshold": round(threshold, 4),
-                "cv": cv,
-                "skipped_ambiguous": got.skipped_ambiguous,
-                "skipped_unlabelled": got.skipped_unlabelled,
-                "stopped_early": got.stopped_early,
-                "rest_calls": reader.calls,
-            },
-            indent=2,
-        )
-    )
-    return 0
+    progress(f"training the model on {len(got.rows)} issues")
+    return train(got.rows, threshold=threshold), threshold, cv
 
 
 def _env_repository() -> str:

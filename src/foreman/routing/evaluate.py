@@ -13,6 +13,7 @@ from typing import Any
 
 from foreman.errors import Location, UsageError
 from foreman.jsontext import NotUTF8, decode
+from foreman.progress import Report, quiet
 from foreman.routing.train import EPOCHS, Model, Row, coverage_at, folds, macro_f1, train
 
 NEEDED = ("title", "body", "label")
@@ -164,6 +165,7 @@ def cross_validate(
     threshold: float | None = None,
     groups: list[str] | None = None,
     epochs: int = EPOCHS,
+    progress: Report = quiet,
 ) -> dict[str, Any]:
     """k-fold stratified CV (or leave-one-group-out when ``groups`` is given)."""
     if groups is not None:
@@ -188,8 +190,9 @@ def cross_validate(
     conf: list[float] = []
     labels: list[str] = sorted({r[2] for r in rows})
     ms_total = 0.0
-    for part in parts:
+    for number, part in enumerate(parts, 1):
         held = set(part)
+        progress(f"fold {number}/{len(parts)}: training on {len(rows) - len(part)} issues")
         model = train([r for i, r in enumerate(rows) if i not in held], seed=seed, epochs=epochs)
         test = [rows[i] for i in part]
         p, c, ms = _predict(model, test)
@@ -209,7 +212,10 @@ def cross_validate(
 
 
 def per_repository(
-    rows: Sequence[Row], repos: Sequence[str], evaluate: Callable[[list[Row]], dict[str, Any]]
+    rows: Sequence[Row],
+    repos: Sequence[str],
+    evaluate: Callable[[list[Row]], dict[str, Any]],
+    progress: Report = quiet,
 ) -> dict[str, Any]:
     """``evaluate`` run on each repository's rows on their own, and the means over the
     repositories of its ``macro_f1`` and ``coverage_at_90``: how the NLBSE'24 benchmark's
@@ -219,7 +225,8 @@ def per_repository(
     for row, repo in zip(rows, repos, strict=True):
         by_repo.setdefault(repo, []).append(row)
     results: dict[str, dict[str, Any]] = {}
-    for repo in sorted(by_repo):
+    for number, repo in enumerate(sorted(by_repo), 1):
+        progress(f"repository {number}/{len(by_repo)}: {repo}")
         try:
             results[repo] = evaluate(by_repo[repo])
         except UsageError as err:

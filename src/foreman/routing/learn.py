@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from foreman.config.models import ClassifierConfig
 from foreman.errors import NotFoundError
+from foreman.progress import Report, quiet
 from foreman.routing.fetch import Reader, is_pull_request
 
 RESERVE = 100  # leave this many requests for everything else
@@ -32,11 +33,13 @@ class Collected:
         return dict(sorted(out.items()))
 
 
-def collect(reader: Reader, cfg: ClassifierConfig, *, max_issues: int) -> Collected:
+def collect(
+    reader: Reader, cfg: ClassifierConfig, *, max_issues: int, progress: Report = quiet
+) -> Collected:
     """Closed issues, newest first; a 404 names the repository (missing, or not readable
     with this token: GitHub answers 404 for a private repository it will not show)."""
     try:
-        return _collect(reader, cfg, max_issues=max_issues)
+        return _collect(reader, cfg, max_issues=max_issues, progress=progress)
     except NotFoundError as err:
         raise NotFoundError(
             f"repository {reader.repo_name} was not found, or this token cannot read it"
@@ -44,7 +47,9 @@ def collect(reader: Reader, cfg: ClassifierConfig, *, max_issues: int) -> Collec
         ) from None
 
 
-def _collect(reader: Reader, cfg: ClassifierConfig, *, max_issues: int) -> Collected:
+def _collect(
+    reader: Reader, cfg: ClassifierConfig, *, max_issues: int, progress: Report = quiet
+) -> Collected:
     from foreman.github.client import github_errors
 
     mapping = {k.lower(): v for k, v in cfg.learn_labels.items()}
@@ -53,6 +58,7 @@ def _collect(reader: Reader, cfg: ClassifierConfig, *, max_issues: int) -> Colle
         listing = reader.repo().get_issues(state="closed", sort="created", direction="desc")
         for index, issue in enumerate(listing):
             if index % 100 == 0:
+                progress(f"reading closed issues: {index} read, {len(result.rows)} labelled")
                 reader.calls += 1
                 remaining = reader.rate_remaining()
                 if remaining is not None and remaining < RESERVE:
