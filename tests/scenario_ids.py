@@ -84,11 +84,11 @@ SCENARIOS: dict[str, str] = {
     "F01": "CI fails on the default branch: one fix task; a re-delivered run makes nothing new",
     "F02": "CI fails on the foreman's own PR: the same worker pushes a fix, max_rounds bound",
     "F03": "CI fails on a person's PR: a diagnosis comment only, unless asked by a writer",
-    "F04": "changes requested on a foreman PR: same worker, one head-guarded commit, thread answered",
+    "F04": "changes requested on a foreman PR: same worker, one guarded commit, thread answered",
     "F05": "review comments from someone without write access: no code worker, noted",
     "F06": "a person pushed to the foreman's branch meanwhile: no push over it, reported",
     "F07": "round limit reached: stop, label the PR as needing a human, say so",
-    "F08": "CI log with masked secrets, hostile text, megabytes: untrusted data, cut, kept failing part",
+    "F08": "CI log with masked secrets, hostile text, megabytes: untrusted, cut, failing part kept",
     # What a person sees
     "U01": "workers started: a reaction and the status comment before they finish; one comment",
     "U02": "status comment, PR bodies, summaries render right: no stray backslashes, no pings",
@@ -107,4 +107,3 @@ OPEN: dict[str, int] = {
 
 # The letters of the series, for the test-name patterns.
 SERIES = "GLHCPSFU"
-
