@@ -285,8 +285,18 @@ def test_deleted_and_transferred_issues(fake_github: FakeGitHub, gh: Github) -> 
 
 
 def test_authenticated_user_is_the_bot(fake_github: FakeGitHub, gh: Github) -> None:
-    assert gh.get_user().login == "github-actions[bot]"
+    """An installation token (GITHUB_TOKEN, an app's) is no user: /user answers 403, as on
+    GitHub; GraphQL's viewer names its bot account. A person's token is a user."""
+    with pytest.raises(GithubException) as exc:
+        gh.get_user().login  # noqa: B018  (the lazy user is fetched here)
+    assert exc.value.status == 403
+    assert "Resource not accessible by integration" in str(exc.value.data)
+    _, answer = gh.requester.graphql_query("query { viewer { login } }", {})
+    assert answer == {"data": {"viewer": {"login": "github-actions[bot]"}}}
     assert gh.get_rate_limit().resources.core.limit == 5000
+    person = fake_github.add_token("ghp_personToken", "write", login="maint")
+    assert fake_github.client(person).get_user().login == "maint"
+    assert fake_github.writes == []  # a GraphQL query is a read
 
 
 def _urls(node: object, key: str = "") -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from foreman.gate.pulls import add_labels
 from foreman.gate.run import GateOptions, GateReport, ItemWork
 from foreman.gate.status import upsert
 from foreman.github.client import connect, github_errors
+from foreman.github.identity import Identities, cache_key, own_login
 
 if TYPE_CHECKING:
     from github.Repository import Repository
@@ -41,6 +42,7 @@ class Session:
     name: str  # "owner/repo"
     opts: GateOptions
     checkout: Checkout
+    identities: Identities  # bot_logins + the login the token writes as (looked up once)
     bases: dict[str, Base] = field(default_factory=dict)
 
     @property
@@ -89,7 +91,9 @@ def execute(report: GateReport, opts: GateOptions) -> None:
         return
     lazy = gh.withLazy(True)
     try:
-        session = Session(lazy.get_repo(report.repo), report.repo, opts, Checkout(opts.root))
+        key = cache_key(opts.token, opts.api_url)
+        ours = Identities(opts.config.triggers.bot_logins, lambda: own_login(gh, key))
+        session = Session(lazy.get_repo(report.repo), report.repo, opts, Checkout(opts.root), ours)
         for n, work in enumerate(report.items):
             try:
                 write_item(session, work, report)
@@ -141,7 +145,7 @@ def write_item(s: Session, work: ItemWork, report: GateReport) -> None:
             s.repo,
             number,
             work.render(list(cfg.gate.ask)),
-            cfg.triggers.bot_logins,
+            s.identities,
             s.opts.wait,
             known_absent=now.comments == 0,  # an item without comments has no status comment
         )

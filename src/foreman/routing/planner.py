@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from foreman import actions
 from foreman.config import Config
 from foreman.config.workers import known_workers, worker_spec
-from foreman.contracts import Note, Plan
+from foreman.contracts import STATUS_MARKER, Note, Plan
 from foreman.events import Unsupported, WorkItem
 from foreman.routing.brief import build_task, item_ref
 from foreman.routing.decide import AskLLM, Classify, Prediction, route
@@ -46,6 +46,10 @@ def ignore_reason(item: WorkItem, config: Config) -> str | None:
         return f"event by the foreman's own identity @{actor.login}"
     if item.comment is not None and actor.is_bot:
         return f"comment by a bot (@{actor.login})"
+    if item.comment is not None and STATUS_MARKER in item.comment.body:
+        # The gate's status comment (it quotes worker text), whoever's token posted it: with a
+        # person's token as gate-token its author is that person, so the login cannot tell.
+        return "comment carries the foreman's status marker: never a command"
     ignored = {a.lower() for a in config.triggers.ignore_authors}
     if actor.login.lower() in ignored or (item.author and item.author.login.lower() in ignored):
         return "author is in triggers.ignore_authors"
