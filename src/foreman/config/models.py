@@ -186,6 +186,15 @@ class LLMRouterConfig(Strict):
             "and briefs."
         ),
     )
+    outsiders: Literal["none", "opened"] = Field(
+        "none",
+        description=(
+            "LLM routing on behalf of people without write access. none: their events and "
+            "commands are routed by rules, the classifier and the fallback only. opened: also "
+            "by the LLM for the one event that opens their issue or PR (or its inbox sweep), "
+            "never for their comments, commands or edits, which anyone can repeat."
+        ),
+    )
 
 
 class RoutingConfig(Strict):

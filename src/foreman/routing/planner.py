@@ -13,8 +13,9 @@ from foreman.config.workers import known_workers, worker_spec
 from foreman.contracts import STATUS_MARKER, Note, Plan
 from foreman.events import Unsupported, WorkItem
 from foreman.routing.brief import build_task, item_ref
-from foreman.routing.decide import AskLLM, Classify, Prediction, route
+from foreman.routing.decide import AskLLM, Classify, IsTrusted, Prediction, route
 from foreman.routing.fetch import Reader
+from foreman.routing.outsiders import llm_refusal
 from foreman.routing.rules import needs_paths
 from foreman.routing.triggers import request_from
 
@@ -114,7 +115,7 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
     paths: Sequence[str] | None = None
     if item.is_pull_request and item.number and needs_paths(config.routing.rules):
         paths = reader.changed_files(item.number) if reader.available else None
-    perms = config.triggers.code_permission
+    is_trusted = _trust(reader, config) if reader.available else None
     routed = route(
         item,
         config,
@@ -122,9 +123,8 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
         request=request,
         classify=_classifier(config, root),
         ask_llm=_llm(config),
-        is_trusted=(lambda login: reader.has_permission(login, perms))
-        if reader.available
-        else None,
+        is_trusted=is_trusted,
+        llm_refusal=lambda: llm_refusal(item, config, is_trusted),
     )
     for warning in routed.warnings:
         actions.annotate("warning", warning, title="foreman routing rules")
@@ -141,6 +141,20 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
         llm_calls=routed.llm_calls,
         llm_tokens=routed.llm_tokens,
     )
+
+
+def _trust(reader: Reader, config: Config) -> IsTrusted:
+    """Whether a login has write access: one API call per login and plan, however often asked
+    (the code-worker check and the LLM check share it)."""
+    perms = config.triggers.code_permission
+    known: dict[str, bool] = {}
+
+    def is_trusted(login: str) -> bool:
+        if login not in known:
+            known[login] = reader.has_permission(login, perms)
+        return known[login]
+
+    return is_trusted
 
 
 def _classifier(config: Config, root: Path) -> Classify | None:
