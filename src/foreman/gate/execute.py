@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from foreman import actions
-from foreman.errors import AuthError, ForemanError, GitHubError, NotFoundError, RateLimitedError
+from foreman.errors import (
+    AuthError,
+    ForemanError,
+    GitHubError,
+    MovedError,
+    NotFoundError,
+    RateLimitedError,
+)
 from foreman.gate.base import Checkout
 from foreman.gate.execute_pr import PRWriter
 from foreman.gate.git_writes import Base, resolve_base
@@ -21,6 +28,7 @@ from foreman.gate.run import GateOptions, GateReport, ItemWork
 from foreman.gate.status import upsert
 from foreman.github.client import connect, github_errors
 from foreman.github.identity import Identities, cache_key, own_login
+from foreman.github.moved import check_same_item
 
 if TYPE_CHECKING:
     from github.Repository import Repository
@@ -55,9 +63,10 @@ class Session:
         return self.bases[branch]
 
 
-def read_item(repo: Repository, number: int) -> ItemNow:
+def read_item(repo: Repository, number: int, name: str) -> ItemNow:
     with github_errors():
         raw = repo.get_issue(number).raw_data  # the lazy issue is fetched here
+    check_same_item(raw, name, number)  # a 301 (transferred) was followed: not ours now
     labels = [str(x["name"]) for x in raw.get("labels") or []]
     count = raw.get("comments")
     return ItemNow(
@@ -112,13 +121,16 @@ def write_item(s: Session, work: ItemWork, report: GateReport) -> None:
     cfg = s.opts.config
     if number is not None:
         try:
-            now = read_item(s.repo, number)
+            now = read_item(s.repo, number, s.name)
         except NotFoundError as err:
-            actions.info(f"#{number} is gone ({err.message}); the gate writes nothing for it")
+            moved = isinstance(err, MovedError)
+            what = err.message if moved else f"#{number} is gone ({err.message})"
+            actions.info(f"{what}; the gate writes nothing for it")
+            why = err.message if moved else f"#{number} no longer exists (deleted or transferred)"
             for o in work.outcomes:
                 if o.decision not in ("rejected", "missing"):
-                    o.set("skipped", f"#{number} no longer exists (deleted or transferred)")
-            work.comment_state = "skipped: item gone"
+                    o.set("skipped", why)
+            work.comment_state = "skipped: item transferred" if moved else "skipped: item gone"
             return
         if now.state != "open":
             actions.info(f"#{number} is {now.state}; the gate writes nothing for it")
