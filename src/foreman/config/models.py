@@ -235,7 +235,11 @@ class TriggerConfig(Strict):
     )
     bot_logins: list[str] = Field(
         default_factory=lambda: ["github-actions[bot]"],
-        description="Our own identities; their events are ignored.",
+        description=(
+            "Our own identities; their events are ignored. Add the bot login of a GitHub App "
+            "or the login of a machine account used as gate-token (never a person's: their "
+            "own commands would be ignored). The gate also knows the login its token writes as."
+        ),
     )
     ignore_authors: list[str] = Field(
         default=[], description="Logins whose issues, PRs and comments are ignored."
