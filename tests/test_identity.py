@@ -175,3 +175,19 @@ def test_S17_validate_refuses_a_trigger_label_the_gate_may_apply(
     assert "allowed[2]" not in out.out + out.err  # the handled marker is no trigger
     config.write_text("gate:\n  labels:\n    allowed: [bug, foreman:handled]\n")
     assert main(["validate"]) == 0
+
+
+def test_P07_the_gates_pull_request_opened_with_a_persons_token_is_not_routed(
+    gate: Gate, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a person's token the PR event's sender is that person; the gate's branch (in
+    this repository) still says whose PR it is. A fork's branch of that name does not."""
+    event = json.loads((EVENTS / "pr-opened.json").read_text())
+    maint = {"login": "maint", "id": 7, "type": "User"}
+    event["sender"] = event["pull_request"]["user"] = maint
+    event["pull_request"]["head"]["ref"] = "foreman/issue-3-debug"
+    p = plan(gate.tmp, gate.fake, event, capsys)
+    assert p["tasks"] == [] and "the foreman's own pull request" in p["skipped"]
+    event["pull_request"]["head"]["ref"] = "add-retries"
+    p = plan(gate.tmp, gate.fake, event, capsys)
+    assert [t["worker"] for t in p["tasks"]] == ["triage"]

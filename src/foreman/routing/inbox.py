@@ -22,6 +22,7 @@ from foreman.contracts import STATUS_MARKER, Note, Plan
 from foreman.events.models import Actor, WorkItem
 from foreman.routing.brief import item_ref
 from foreman.routing.fetch import Reader, association_of, is_pull_request
+from foreman.routing.outsiders import from_the_gate
 
 RESERVE = 50  # never spend the repository's last requests on a sweep
 
@@ -34,16 +35,6 @@ def _is_handled(issue: Any, config: Config, bots: set[str], reader: Reader) -> b
         if STATUS_MARKER in (comment.body or "") and comment.user.login.lower() in bots:
             return True
     return False
-
-
-def _from_the_gate(item: WorkItem, config: Config) -> bool:
-    """A PR from one of the gate's branches in this repository: the foreman's own (S23)."""
-    pull = item.pull
-    return (
-        pull is not None
-        and not pull.is_fork
-        and pull.head_ref.startswith(config.gate.branch_prefix)
-    )
 
 
 def _to_item(issue: Any, sweep: WorkItem, reader: Reader) -> WorkItem:
@@ -102,7 +93,7 @@ def select(config: Config, reader: Reader, sweep: WorkItem) -> tuple[list[WorkIt
         if _is_handled(issue, config, bots, reader):
             continue
         item = _to_item(issue, sweep, reader)
-        if _from_the_gate(item, config):
+        if from_the_gate(item, config):
             continue
         picked.append(item)
     return picked, notices

@@ -6,6 +6,9 @@ only on behalf of people with write access (checked through the API, as for code
 workers), unless ``routing.llm.outsiders: opened`` allows the one event that opens an
 outsider's issue or PR. The refusal is a note with the same text every time, so the
 item's one status comment shows it once however often it is repeated.
+
+Also here: whether an item is the foreman's own pull request, which no login can tell
+when the gate writes with a person's token (S17, S23).
 """
 
 from __future__ import annotations
@@ -31,6 +34,18 @@ def requester(item: WorkItem) -> Actor:
     if item.action == "opened" and item.author is not None:
         return item.author
     return item.sender
+
+
+def from_the_gate(item: WorkItem, config: Config) -> bool:
+    """A PR from one of the gate's branches in this repository: the foreman's own, whoever's
+    token opened it (only the gate and people with write access push such branches)."""
+    pull = item.pull
+    return (
+        item.event_name != "issue_comment"
+        and pull is not None
+        and not pull.is_fork
+        and pull.head_ref.startswith(config.gate.branch_prefix)
+    )
 
 
 def llm_refusal(item: WorkItem, config: Config, is_trusted: IsTrusted | None) -> str | None:

@@ -15,7 +15,7 @@ from foreman.events import Unsupported, WorkItem
 from foreman.routing.brief import build_task, item_ref
 from foreman.routing.decide import AskLLM, Classify, IsTrusted, Prediction, route
 from foreman.routing.fetch import Reader
-from foreman.routing.outsiders import llm_refusal
+from foreman.routing.outsiders import from_the_gate, llm_refusal
 from foreman.routing.rules import needs_paths
 from foreman.routing.triggers import request_from
 
@@ -58,6 +58,9 @@ def ignore_reason(item: WorkItem, config: Config) -> str | None:
         return f"#{item.number} is {item.state}"
     if item.locked:
         return f"#{item.number} is locked"
+    if item.pull is not None and from_the_gate(item, config):
+        # The gate's own PR (whatever token opened it: with a person's, the sender is them).
+        return f"#{item.number} is the foreman's own pull request (branch {item.pull.head_ref})"
     if item.pull is not None and item.pull.draft and item.action != "ready_for_review":
         return f"#{item.number} is a draft pull request"
     if item.action == "labeled" and item.added_label:
