@@ -188,6 +188,10 @@ def test_P07_the_gates_pull_request_opened_with_a_persons_token_is_not_routed(
     event["pull_request"]["head"]["ref"] = "foreman/issue-3-debug"
     p = plan(gate.tmp, gate.fake, event, capsys)
     assert p["tasks"] == [] and "the foreman's own pull request" in p["skipped"]
+    # A maintainer's trigger label on the gate's PR is still a request.
+    labeled = {**event, "action": "labeled", "label": {"name": "foreman:docs"}}
+    p = plan(gate.tmp, gate.fake, labeled, capsys)
+    assert [(t["worker"], t["layer"]) for t in p["tasks"]] == [("docs", "label")]
     event["pull_request"]["head"]["ref"] = "add-retries"
     p = plan(gate.tmp, gate.fake, event, capsys)
     assert [t["worker"] for t in p["tasks"]] == ["triage"]

@@ -58,8 +58,9 @@ def ignore_reason(item: WorkItem, config: Config) -> str | None:
         return f"#{item.number} is {item.state}"
     if item.locked:
         return f"#{item.number} is locked"
-    if item.pull is not None and from_the_gate(item, config):
+    if item.pull is not None and item.action != "labeled" and from_the_gate(item, config):
         # The gate's own PR (whatever token opened it: with a person's, the sender is them).
+        # A trigger label on it is a person's request (the gate never applies one).
         return f"#{item.number} is the foreman's own pull request (branch {item.pull.head_ref})"
     if item.pull is not None and item.pull.draft and item.action != "ready_for_review":
         return f"#{item.number} is a draft pull request"
