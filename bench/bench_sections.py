@@ -10,6 +10,7 @@ from typing import Any
 
 import bench_action
 import bench_jobs
+import bench_patch
 import bench_plan
 import bench_router
 from act_e2e import measure_act, time_install
@@ -357,4 +358,5 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
     install_section,
     act_section,
     memory_section,
+    bench_patch.section,
 )

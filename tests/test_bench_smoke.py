@@ -148,3 +148,12 @@ def test_table_and_json(bench: ModuleType) -> None:
     assert "0.200 s (min 0.100, max 0.300, n=3)" in text
     data = json.loads(json.dumps(as_json([section])))
     assert data[0]["rows"][1]["value"] == 12 and data[0]["notes"] == ["a note"]
+
+
+def test_patch_placement_section_reports_the_bound(bench: ModuleType) -> None:
+    import bench_patch
+
+    section = bench_patch.patch_section(1)
+    assert "1,000,000 compared lines per patch" in section.title
+    assert len(section.rows) == 3 * len(bench_patch.LINES)
+    assert all("lines compared" in row.display for row in section.rows)

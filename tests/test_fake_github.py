@@ -284,9 +284,37 @@ def test_deleted_and_transferred_issues(fake_github: FakeGitHub, gh: Github) -> 
     assert statuses == [410, 404]
 
 
+def test_an_issue_transferred_to_a_readable_repository_answers_301(
+    fake_github: FakeGitHub, gh: Github
+) -> None:
+    """As GitHub documents for ``issues/get``: 301 with the new location (PyGithub follows)."""
+    fake_github.add_repo("octo/elsewhere")
+    number = fake_github.add_issue(REPO, "to move", "body")
+    new = fake_github.transfer_issue(REPO, number, to="octo/elsewhere")
+    auth = {"Authorization": f"token {fake_github.write_token}"}
+    url = f"{fake_github.url}/repos/{REPO}/issues/{number}"
+    answer = requests.get(url, headers=auth, allow_redirects=False, timeout=5)
+    assert answer.status_code == 301 and answer.json()["message"] == "Moved Permanently"
+    assert answer.headers["Location"].endswith(f"/issues/{new}")
+    followed = gh.get_repo(REPO).get_issue(number)
+    assert followed.number == new and followed.raw_data["repository_url"].endswith("/elsewhere")
+    comments = requests.get(f"{url}/comments", headers=auth, allow_redirects=False, timeout=5)
+    assert comments.status_code == 404
+
+
 def test_authenticated_user_is_the_bot(fake_github: FakeGitHub, gh: Github) -> None:
-    assert gh.get_user().login == "github-actions[bot]"
+    """An installation token (GITHUB_TOKEN, an app's) is no user: /user answers 403, as on
+    GitHub; GraphQL's viewer names its bot account. A person's token is a user."""
+    with pytest.raises(GithubException) as exc:
+        gh.get_user().login  # noqa: B018  (the lazy user is fetched here)
+    assert exc.value.status == 403
+    assert "Resource not accessible by integration" in str(exc.value.data)
+    _, answer = gh.requester.graphql_query("query { viewer { login } }", {})
+    assert answer == {"data": {"viewer": {"login": "github-actions[bot]"}}}
     assert gh.get_rate_limit().resources.core.limit == 5000
+    person = fake_github.add_token("ghp_personToken", "write", login="maint")
+    assert fake_github.client(person).get_user().login == "maint"
+    assert fake_github.writes == []  # a GraphQL query is a read
 
 
 def _urls(node: object, key: str = "") -> list[tuple[str, str]]:

@@ -116,6 +116,24 @@ def test_G07_deleted_or_transferred_item_is_a_clean_no_op(
     assert set(ds.values()) == {"skipped"}
 
 
+def test_G07_an_issue_transferred_to_a_repository_we_can_read_is_reported_as_moved(
+    gate: Gate, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitHub answers 301 there (the fake too); PyGithub follows it to the issue's new home.
+    The gate writes nothing, neither here nor in the other repository, and says where it went."""
+    gate.fake.add_repo("octo/elsewhere")
+    moved = debug_bundle(gate)
+    new = gate.fake.transfer_issue(REPO, moved, to="octo/elsewhere")
+    assert gate.run() == 0
+    assert gate.fake.writes == []
+    [redirect] = [r for r in gate.fake.calls("issues/get") if r.status == 301]
+    assert redirect.path == f"/repos/{REPO}/issues/{moved}"
+    err = capsys.readouterr().err
+    assert f"#{moved} was transferred to octo/elsewhere#{new} (GitHub answered 301" in err
+    assert set(decisions(gate.summary()).values()) == {"skipped"}
+    assert f"transferred to octo/elsewhere#{new}" in gate.summary()
+
+
 def test_G08_bad_or_missing_token_fails_fast(
     gate: Gate, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -145,3 +145,28 @@ def test_sweep_without_token_is_a_clean_skip(
     monkeypatch.delenv("GITHUB_TOKEN")
     plan = sweep(root, capsys)
     assert "needs a GitHub token" in plan["skipped"]
+
+
+def test_S23_the_sweep_skips_the_foremans_own_items(
+    root: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A PR the gate opened with GITHUB_TOKEN (author github-actions[bot]), one it opened
+    with a person's token (author maint, head on a foreman/ branch here), an issue by the
+    bot: all skipped. A person's PR, a fork's foreman/ branch and a person's issue: routed."""
+    fake_github.add_collaborator(REPO, "maint", "maintain")
+    own = fake_github.add_pull(REPO, "debug: fix #1", "Refs #1", head="foreman/issue-1-debug",
+                               user=BOT)  # fmt: skip
+    by_pat = fake_github.add_pull(REPO, "docs: fix #2", "Refs #2", head="foreman/issue-2-docs",
+                                  user="maint")  # fmt: skip
+    bot_issue = fake_github.add_issue(REPO, "Dependency dashboard", "", user=BOT)
+    person_pr = fake_github.add_pull(REPO, "Add a feature", "", head="feature", user="maint")
+    fork_pr = fake_github.add_pull(REPO, "From a fork", "", head="foreman/x", fork=True)
+    issue = fake_github.add_issue(REPO, "Crash on save", "it crashes", user="alice")
+    (root / ".github" / "foreman.yml").write_text(
+        "routing:\n  classifier: {enabled: false}\ninbox: {max_per_run: 10, "
+        "include_pull_requests: true}\n"
+    )
+    plan = sweep(root, capsys)
+    swept = {i["number"] for i in plan["items"]}
+    assert swept == {person_pr, fork_pr, issue}
+    assert not swept & {own, by_pat, bot_issue}

@@ -142,6 +142,19 @@ def test_dispatch_missing_issue_is_clean_error(
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_G07_dispatch_on_a_transferred_issue_says_where_it_went(
+    env: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_github.add_repo("octo/elsewhere")
+    number = fake_github.add_issue(REPO, "moving", "", user="octo")
+    new = fake_github.transfer_issue(REPO, number, to="octo/elsewhere")
+    event = example("dispatch.json")
+    event["inputs"]["number"] = str(number)
+    assert main(["plan", "--event", str(_write(env, event)), "--root", str(env)]) == 5
+    err = capsys.readouterr().err
+    assert f"#{number} was transferred to octo/elsewhere#{new}" in err and "Traceback" not in err
+
+
 def _write(root: Path, event: Any) -> Path:
     path = root / "event.json"
     path.write_text(json.dumps(event))

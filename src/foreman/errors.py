@@ -110,6 +110,12 @@ class NotFoundError(GitHubError):
     title = "not found"
 
 
+class MovedError(NotFoundError):
+    """301: the issue was transferred to another repository (GitHub redirects a read of it)."""
+
+    title = "transferred"
+
+
 class LLMError(ForemanError):
     exit_code = ExitCode.LLM
     title = "Anthropic API error"

@@ -225,6 +225,7 @@ def _cross_check(config: Config, lines: dict[Path_, int], file: str) -> list[tup
                     )
                 )
                 break
+    problems += _trigger_labels(config, lines, file)
     fallback = config.routing.fallback
     if fallback in known and worker_spec(config, fallback).writes_code:
         problems.append(
@@ -248,6 +249,27 @@ def _cross_check(config: Config, lines: dict[Path_, int], file: str) -> list[tup
                 (
                     Location(file, _line_for(path, lines), dotted(path)),
                     f"command worker '{name}' needs 'commands'",
+                )
+            )
+    return problems
+
+
+def _trigger_labels(
+    config: Config, lines: dict[Path_, int], file: str
+) -> list[tuple[Location, str]]:
+    """A label the gate may apply must not start a worker: a triage worker proposing
+    ``foreman:debug`` would otherwise start ``debug`` in the gate's name (S17)."""
+    prefix = config.triggers.label_prefix.lower()
+    markers = {x.lower() for x in (config.gate.labels.handled, *config.inbox.exclude_labels)}
+    problems: list[tuple[Location, str]] = []
+    for i, label in enumerate(config.gate.labels.allowed):
+        if label.lower().startswith(prefix) and label.lower() not in markers:
+            path: Path_ = ("gate", "labels", "allowed", i)
+            problems.append(
+                (
+                    Location(file, _line_for(path, lines), dotted(path)),
+                    f"'{label}' is a trigger label (triggers.label_prefix '{prefix}'): if the"
+                    " gate applied it, a worker would start in the gate's name; remove it",
                 )
             )
     return problems

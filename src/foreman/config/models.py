@@ -186,6 +186,15 @@ class LLMRouterConfig(Strict):
             "and briefs."
         ),
     )
+    outsiders: Literal["none", "opened"] = Field(
+        "none",
+        description=(
+            "LLM routing on behalf of people without write access. none: their events and "
+            "commands are routed by rules, the classifier and the fallback only. opened: also "
+            "by the LLM for the one event that opens their issue or PR (or its inbox sweep), "
+            "never for their comments, commands or edits, which anyone can repeat."
+        ),
+    )
 
 
 class RoutingConfig(Strict):
@@ -226,7 +235,11 @@ class TriggerConfig(Strict):
     )
     bot_logins: list[str] = Field(
         default_factory=lambda: ["github-actions[bot]"],
-        description="Our own identities; their events are ignored.",
+        description=(
+            "Our own identities; their events are ignored. Add the bot login of a GitHub App "
+            "or the login of a machine account used as gate-token (never a person's: their "
+            "own commands would be ignored). The gate also knows the login its token writes as."
+        ),
     )
     ignore_authors: list[str] = Field(
         default=[], description="Logins whose issues, PRs and comments are ignored."

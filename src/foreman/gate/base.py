@@ -17,6 +17,7 @@ from typing import Protocol
 
 from foreman.gate.model import FileChange
 from foreman.gate.patch import FilePatch, PatchError, apply, decode
+from foreman.gate.patch_limits import Work
 
 SUPPORTED_MODES = ("100644", "100755")
 _GIT_SAFE = (
@@ -93,6 +94,7 @@ def materialize(
             return None if change.content is None else (change.mode, change.content)
         return reader.read(path)
 
+    work = Work()  # one placement budget for the whole patch (S18)
     for fp in patches:
         src = fp.old_path
         base = current(src) if src else None
@@ -100,7 +102,7 @@ def materialize(
             raise PatchError(f"{src}: not a regular file (mode {base[0]})")
         if fp.new_path and fp.new_path != src and current(fp.new_path) is not None:
             raise PatchError(f"{fp.new_path}: already exists")
-        text = apply(base[1] if base else None, fp)
+        text = apply(base[1] if base else None, fp, work=work)
         if src and fp.new_path != src:
             out[src] = FileChange(src, None)
         if fp.new_path and text is not None:
@@ -113,6 +115,7 @@ def materialize(
 
 def already_applied(patches: list[FilePatch], reader: Reader) -> bool:
     """True when every patch can be undone at the base: the change is already there."""
+    work = Work()  # one placement budget for the whole patch (S18)
     try:
         for fp in patches:
             if fp.old_path and fp.old_path != fp.new_path and reader.read(fp.old_path):
@@ -122,7 +125,7 @@ def already_applied(patches: list[FilePatch], reader: Reader) -> bool:
             base = reader.read(fp.new_path)
             if base is None:
                 return False
-            apply(base[1], fp, reverse=True)
+            apply(base[1], fp, reverse=True, work=work)
     except PatchError:
         return False
     return True

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from foreman import actions
-from foreman.errors import AuthError, ForemanError, GitHubError, NotFoundError, RateLimitedError
+from foreman.errors import (
+    AuthError,
+    ForemanError,
+    GitHubError,
+    MovedError,
+    NotFoundError,
+    RateLimitedError,
+)
 from foreman.gate.base import Checkout
 from foreman.gate.execute_pr import PRWriter
 from foreman.gate.git_writes import Base, resolve_base
@@ -20,6 +27,8 @@ from foreman.gate.pulls import add_labels
 from foreman.gate.run import GateOptions, GateReport, ItemWork
 from foreman.gate.status import upsert
 from foreman.github.client import connect, github_errors
+from foreman.github.identity import Identities, cache_key, own_login
+from foreman.github.moved import check_same_item
 
 if TYPE_CHECKING:
     from github.Repository import Repository
@@ -41,6 +50,7 @@ class Session:
     name: str  # "owner/repo"
     opts: GateOptions
     checkout: Checkout
+    identities: Identities  # bot_logins + the login the token writes as (looked up once)
     bases: dict[str, Base] = field(default_factory=dict)
 
     @property
@@ -53,9 +63,10 @@ class Session:
         return self.bases[branch]
 
 
-def read_item(repo: Repository, number: int) -> ItemNow:
+def read_item(repo: Repository, number: int, name: str) -> ItemNow:
     with github_errors():
         raw = repo.get_issue(number).raw_data  # the lazy issue is fetched here
+    check_same_item(raw, name, number)  # a 301 (transferred) was followed: not ours now
     labels = [str(x["name"]) for x in raw.get("labels") or []]
     count = raw.get("comments")
     return ItemNow(
@@ -89,7 +100,9 @@ def execute(report: GateReport, opts: GateOptions) -> None:
         return
     lazy = gh.withLazy(True)
     try:
-        session = Session(lazy.get_repo(report.repo), report.repo, opts, Checkout(opts.root))
+        key = cache_key(opts.token, opts.api_url)
+        ours = Identities(opts.config.triggers.bot_logins, lambda: own_login(gh, key))
+        session = Session(lazy.get_repo(report.repo), report.repo, opts, Checkout(opts.root), ours)
         for n, work in enumerate(report.items):
             try:
                 write_item(session, work, report)
@@ -108,13 +121,16 @@ def write_item(s: Session, work: ItemWork, report: GateReport) -> None:
     cfg = s.opts.config
     if number is not None:
         try:
-            now = read_item(s.repo, number)
+            now = read_item(s.repo, number, s.name)
         except NotFoundError as err:
-            actions.info(f"#{number} is gone ({err.message}); the gate writes nothing for it")
+            moved = isinstance(err, MovedError)
+            what = err.message if moved else f"#{number} is gone ({err.message})"
+            actions.info(f"{what}; the gate writes nothing for it")
+            why = err.message if moved else f"#{number} no longer exists (deleted or transferred)"
             for o in work.outcomes:
                 if o.decision not in ("rejected", "missing"):
-                    o.set("skipped", f"#{number} no longer exists (deleted or transferred)")
-            work.comment_state = "skipped: item gone"
+                    o.set("skipped", why)
+            work.comment_state = "skipped: item transferred" if moved else "skipped: item gone"
             return
         if now.state != "open":
             actions.info(f"#{number} is {now.state}; the gate writes nothing for it")
@@ -141,7 +157,7 @@ def write_item(s: Session, work: ItemWork, report: GateReport) -> None:
             s.repo,
             number,
             work.render(list(cfg.gate.ask)),
-            cfg.triggers.bot_logins,
+            s.identities,
             s.opts.wait,
             known_absent=now.comments == 0,  # an item without comments has no status comment
         )

@@ -5,6 +5,11 @@ patch. Text is handled as ``str`` decoded with ``surrogateescape`` so any byte
 survives a round trip. Hunks must match their context exactly (an offset is
 allowed, fuzz is not), like ``git apply``. Binary patches, symlinks and
 submodules are reported as unsupported rather than guessed at.
+
+Placing hunks is bounded (S18, :mod:`.patch_limits`): a hunk is looked for at
+most ``MAX_OFFSET`` lines from where its header (and the hunks before it) put
+it, and one file's hunks compare at most ``MAX_SEARCH`` lines in all; past
+either, the patch is refused with the reason.
 """
 
 from __future__ import annotations
@@ -13,16 +18,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from foreman.gate.patch_limits import MAX_OFFSET, Work
+from foreman.gate.patch_limits import PatchError as PatchError  # where callers import it
+
 Status = Literal["added", "deleted", "modified", "renamed"]
 ENCODING = "utf-8"
 ERRORS = "surrogateescape"
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _ESCAPES = {"a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
             '"': '"', "\\": "\\"}  # fmt: skip
-
-
-class PatchError(ValueError):
-    """The patch cannot be parsed, or does not apply."""
 
 
 @dataclass
@@ -239,8 +243,12 @@ def _unquote(raw: str) -> str:
     return decode(bytes(out))
 
 
-def apply(original: str | None, fp: FilePatch, *, reverse: bool = False) -> str | None:
-    """The file after ``fp`` (``None``: deleted); ``reverse`` undoes the patch instead."""
+def apply(
+    original: str | None, fp: FilePatch, *, reverse: bool = False, work: Work | None = None
+) -> str | None:
+    """The file after ``fp`` (``None``: deleted); ``reverse`` undoes the patch instead.
+
+    ``work`` counts the lines compared (a fresh budget if None)."""
     if fp.binary:
         raise PatchError(f"{fp.path}: binary patches are not supported")
     creates = fp.status == ("deleted" if reverse else "added")
@@ -249,15 +257,19 @@ def apply(original: str | None, fp: FilePatch, *, reverse: bool = False) -> str 
         raise PatchError(f"{fp.path}: already exists")
     if not creates and original is None:
         raise PatchError(f"{fp.path}: does not exist")
+    work = work if work is not None else Work()
     lines = split_lines(original or "")
     floor = 0
     delta = 0
     for n, hunk in enumerate(fp.hunks, 1):
         before, after = hunk.image(new=reverse), hunk.image(new=not reverse)
         start = (hunk.new_start if reverse else hunk.old_start) - (1 if before else 0)
-        at = _find(lines, before, max(start + delta, floor), floor)
+        at = _find(lines, before, start + delta, floor, work, fp.path)
         if at is None:
-            raise PatchError(f"{fp.path}: hunk {n} does not apply")
+            raise PatchError(
+                f"{fp.path}: hunk {n} does not apply (looked within {MAX_OFFSET} lines of "
+                f"line {start + delta + 1}, where its header puts it)"
+            )
         lines[at : at + len(before)] = after
         floor = at + len(after)
         delta = at - start + len(after) - len(before)
@@ -269,15 +281,33 @@ def apply(original: str | None, fp: FilePatch, *, reverse: bool = False) -> str 
     return result
 
 
-def _find(lines: list[str], block: list[str], guess: int, floor: int) -> int | None:
-    """Exact match of ``block`` nearest to ``guess`` (never before ``floor``)."""
+def _find(
+    lines: list[str], block: list[str], expected: int, floor: int, work: Work, path: str
+) -> int | None:
+    """Exact match of ``block`` nearest to ``expected``, at most ``MAX_OFFSET`` lines away
+    and never before ``floor``. Each position tried costs ``work`` one compared line (its
+    first), a position whose first line matches the block's length."""
     size = len(block)
-    limit = len(lines) - size
-    if limit < floor:
-        return None
-    guess = min(max(guess, floor), limit)
-    for distance in range(0, max(guess - floor, limit - guess) + 1):
-        for at in (guess - distance, guess + distance):
-            if floor <= at <= limit and lines[at : at + size] == block:
-                return at
+    low = max(floor, expected - MAX_OFFSET)
+    high = min(len(lines) - size, expected + MAX_OFFSET)
+    if high < low:
+        return None  # e.g. a header far past the end of the file: nothing to walk
+    if not block:
+        return min(max(expected, low), high)
+    guess = min(max(expected, low), high)
+    first = block[0]
+    left = work.budget - work.compared
+    tried = 0
+    for distance in range(0, max(guess - low, high - guess) + 1):
+        for at in (guess - distance, guess + distance) if distance else (guess,):
+            if low <= at <= high:
+                tried += 1
+                if lines[at] == first:
+                    tried += size - 1
+                    if lines[at : at + size] == block:
+                        work.spend(tried, path)
+                        return at
+        if tried > left:
+            break
+    work.spend(tried, path)  # raises when the budget is spent
     return None

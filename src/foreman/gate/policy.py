@@ -18,6 +18,7 @@ from foreman.gate.base import Reader, materialize
 from foreman.gate.bundles import Bundle
 from foreman.gate.model import Assessment, Check
 from foreman.gate.patch import PatchError, parse
+from foreman.gate.patch_limits import size_problem
 from foreman.gate.secrets import SecretHit, scan_fields, scan_patch, scan_text
 from foreman.paths import matches_any, normalize
 
@@ -162,7 +163,9 @@ def _assess_change(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
         a.checks.append(Check("allowed paths", True))
 
     lines = sum(fp.additions + fp.deletions for fp in patches)
-    if len(paths) > cfg.max_files or lines > cfg.max_changed_lines:
+    if heavy := size_problem(patches, cfg.max_changed_lines):  # context lines count (S18)
+        block("size", heavy)
+    elif len(paths) > cfg.max_files or lines > cfg.max_changed_lines:
         block(
             "size",
             f"{len(paths)} file(s), {lines} changed line(s); limits are {cfg.max_files} "

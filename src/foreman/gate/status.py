@@ -1,8 +1,9 @@
 """The one sticky status comment per item: rendered (pure), then found and upserted.
 
 The comment is found by the hidden :data:`STATUS_MARKER` *and* an author in
-``triggers.bot_logins`` — a copy of the marker posted by anyone else is
-ignored (H09) — across every page of comments (G09). It renders states, not
+``triggers.bot_logins`` or the login the gate's token writes as (S17: a person's
+token, an app) — a copy of the marker posted by anyone else is ignored (H09) —
+across every page of comments (G09). It renders states, not
 events, so a re-run with the same inputs produces the same text and writes
 nothing.
 """
@@ -106,7 +107,7 @@ def upsert(
     """Create or update the status comment; ``known_absent`` skips the look-up (no comments)."""
     from foreman.github.reconcile import write_with_reconcile
 
-    bots = list(bot_logins)
+    bots = bot_logins  # iterated only when a look-up is needed (it may cost a request)
     existing = None if known_absent else find(repo, number, bots)
     if existing is not None:
         if existing.body == body:

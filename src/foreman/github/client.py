@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import math
 import os
 import time
@@ -64,6 +65,10 @@ def connect(
             "no GitHub token: pass the `github-token` input (or set GITHUB_TOKEN) "
             "so foreman can call the GitHub API"
         )
+    # PyGithub logs INFO lines to stderr through a handler made at its import (retries, and
+    # "Following Github server redirection" for a transferred issue): the foreman reports
+    # what matters itself, in its own words.
+    github.set_log_level(logging.WARNING)
     url = (base_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
     pacing: dict[str, Any] = {}
     if not throttle:

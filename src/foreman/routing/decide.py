@@ -35,6 +35,7 @@ class Prediction(Protocol):
 Classify = Callable[[str, str], Prediction]
 AskLLM = Callable[[WorkItem, Sequence[str] | None], "LLMAnswer"]
 IsTrusted = Callable[[str], bool]
+Refusal = Callable[[], str | None]  # why the LLM may not be asked (None: it may), S16
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def route(
     classify: Classify | None = None,
     ask_llm: AskLLM | None = None,
     is_trusted: IsTrusted | None = None,
+    llm_refusal: Refusal | None = None,
 ) -> Routed:
     out = Routed()
     known = known_workers(config)
@@ -92,7 +94,7 @@ def route(
             )
         )
     else:
-        _route_layers(item, config, paths, classify, ask_llm, out)
+        _route_layers(item, config, paths, classify, ask_llm, out, llm_refusal)
         if not out.proposals:
             reason = "; ".join(out.undecided) or "no layer decided"
             out.proposals.append(Proposal(fallback, "fallback", reason, evidence=out.evidence))
@@ -150,6 +152,7 @@ def _route_layers(
     classify: Classify | None,
     ask_llm: AskLLM | None,
     out: Routed,
+    llm_refusal: Refusal | None = None,
 ) -> None:
     routing = config.routing
     known = known_workers(config)
@@ -189,6 +192,13 @@ def _route_layers(
     if ask_llm is None or not routing.llm.enabled or config.budgets.router_llm_calls < 1:
         off = not routing.llm.enabled or config.budgets.router_llm_calls < 1
         out.undecided.append("LLM routing off" if off else "no LLM (ANTHROPIC_API_KEY not set)")
+        return
+    why = llm_refusal() if llm_refusal is not None else None
+    if why is not None:
+        from foreman.routing.outsiders import NOTE
+
+        out.undecided.append(f"LLM not asked: {why}")
+        out.notes.append(Note(kind="info", item=item.number, text=NOTE))
         return
     out.llm_calls += 1
     try:

@@ -78,10 +78,12 @@ class Reader:
     def fetch_item(self, item: WorkItem, number: int) -> WorkItem:
         """Fill a dispatch item with the current state of issue/PR ``number``."""
         from foreman.github.client import github_errors
+        from foreman.github.moved import check_same_item
 
         with github_errors():
             issue = self.repo().get_issue(number)
             self.calls += 1
+            check_same_item(issue.raw_data, self.repo_name, number)  # 301: transferred
             pull = self.pull_info(number) if issue.pull_request is not None else None
         user = issue.user
         return item.model_copy(

@@ -2,9 +2,13 @@
 
 Runs on ``schedule`` and on ``workflow_dispatch`` with ``mode: inbox``. An item
 counts as handled when it carries the handled label (set by the gate) or has
-the gate's status comment written by the bot. Listing costs one call per 100
-open items; per candidate the sweep spends at most one call (its comments,
-only when it has any) plus one for a PR's refs.
+the gate's status comment written by the bot. The foreman's own items are
+skipped (S23), as their live events are: those authored by a login in
+``triggers.bot_logins``, and PRs from one of the gate's branches in this
+repository (whatever token opened them: only the gate and people with write
+access push such branches). Listing costs one call per 100 open items; per
+candidate the sweep spends at most one call (its comments, only when it has
+any) plus one for a PR's refs.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from foreman.contracts import STATUS_MARKER, Note, Plan
 from foreman.events.models import Actor, WorkItem
 from foreman.routing.brief import item_ref
 from foreman.routing.fetch import Reader, association_of, is_pull_request
+from foreman.routing.outsiders import from_the_gate
 
 RESERVE = 50  # never spend the repository's last requests on a sweep
 
@@ -83,9 +88,14 @@ def select(config: Config, reader: Reader, sweep: WorkItem) -> tuple[list[WorkIt
             continue
         if is_pull_request(issue) and (not inbox.include_pull_requests or issue.draft):
             continue
+        if issue.user is not None and issue.user.login.lower() in bots:
+            continue  # the foreman's own item (S23)
         if _is_handled(issue, config, bots, reader):
             continue
-        picked.append(_to_item(issue, sweep, reader))
+        item = _to_item(issue, sweep, reader)
+        if from_the_gate(item, config):
+            continue
+        picked.append(item)
     return picked, notices
 
 

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 from foreman import actions
 from foreman.config import Config
 from foreman.config.workers import known_workers, worker_spec
-from foreman.contracts import Note, Plan
+from foreman.contracts import STATUS_MARKER, Note, Plan
 from foreman.events import Unsupported, WorkItem
 from foreman.routing.brief import build_task, item_ref
-from foreman.routing.decide import AskLLM, Classify, Prediction, route
+from foreman.routing.decide import AskLLM, Classify, IsTrusted, Prediction, route
 from foreman.routing.fetch import Reader
+from foreman.routing.outsiders import from_the_gate, llm_refusal
 from foreman.routing.rules import needs_paths
 from foreman.routing.triggers import request_from
 
@@ -46,6 +47,10 @@ def ignore_reason(item: WorkItem, config: Config) -> str | None:
         return f"event by the foreman's own identity @{actor.login}"
     if item.comment is not None and actor.is_bot:
         return f"comment by a bot (@{actor.login})"
+    if item.comment is not None and STATUS_MARKER in item.comment.body:
+        # The gate's status comment (it quotes worker text), whoever's token posted it: with a
+        # person's token as gate-token its author is that person, so the login cannot tell.
+        return "comment carries the foreman's status marker: never a command"
     ignored = {a.lower() for a in config.triggers.ignore_authors}
     if actor.login.lower() in ignored or (item.author and item.author.login.lower() in ignored):
         return "author is in triggers.ignore_authors"
@@ -53,6 +58,10 @@ def ignore_reason(item: WorkItem, config: Config) -> str | None:
         return f"#{item.number} is {item.state}"
     if item.locked:
         return f"#{item.number} is locked"
+    if item.pull is not None and item.action != "labeled" and from_the_gate(item, config):
+        # The gate's own PR (whatever token opened it: with a person's, the sender is them).
+        # A trigger label on it is a person's request (the gate never applies one).
+        return f"#{item.number} is the foreman's own pull request (branch {item.pull.head_ref})"
     if item.pull is not None and item.pull.draft and item.action != "ready_for_review":
         return f"#{item.number} is a draft pull request"
     if item.action == "labeled" and item.added_label:
@@ -110,7 +119,7 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
     paths: Sequence[str] | None = None
     if item.is_pull_request and item.number and needs_paths(config.routing.rules):
         paths = reader.changed_files(item.number) if reader.available else None
-    perms = config.triggers.code_permission
+    is_trusted = _trust(reader, config) if reader.available else None
     routed = route(
         item,
         config,
@@ -118,9 +127,8 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
         request=request,
         classify=_classifier(config, root),
         ask_llm=_llm(config),
-        is_trusted=(lambda login: reader.has_permission(login, perms))
-        if reader.available
-        else None,
+        is_trusted=is_trusted,
+        llm_refusal=lambda: llm_refusal(item, config, is_trusted),
     )
     for warning in routed.warnings:
         actions.annotate("warning", warning, title="foreman routing rules")
@@ -137,6 +145,20 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
         llm_calls=routed.llm_calls,
         llm_tokens=routed.llm_tokens,
     )
+
+
+def _trust(reader: Reader, config: Config) -> IsTrusted:
+    """Whether a login has write access: one API call per login and plan, however often asked
+    (the code-worker check and the LLM check share it)."""
+    perms = config.triggers.code_permission
+    known: dict[str, bool] = {}
+
+    def is_trusted(login: str) -> bool:
+        if login not in known:
+            known[login] = reader.has_permission(login, perms)
+        return known[login]
+
+    return is_trusted
 
 
 def _classifier(config: Config, root: Path) -> Classify | None:

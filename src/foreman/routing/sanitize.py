@@ -23,6 +23,10 @@ _INVISIBLE = re.compile(
     "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Line breaks for str.splitlines() and some renderers, but not for markdown: \v, \f, \x1c-\x1e,
+# NEL and the other C1 controls, the Unicode line and paragraph separators. Each becomes a
+# space, so words stay apart and nothing starts a new line where commands are parsed (S17).
+_UNICODE_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x80-\x9f\u2028\u2029]")
 _BLANK_RUNS = re.compile(r"\n{4,}")
 
 
@@ -39,6 +43,9 @@ def sanitize(text: str | None, *, max_chars: int = 8000) -> Clean:
     original = len(raw)
     removed: list[str] = []
     out = raw.replace("\r\n", "\n").replace("\r", "\n")
+    out, n = unicode_breaks(out)
+    if n:
+        removed.append("unicode line breaks")
     for name, pattern, repl in (
         ("html comments", _HTML_COMMENT, ""),
         ("hidden html", _HTML_HIDDEN, ""),
@@ -62,6 +69,11 @@ def sanitize(text: str | None, *, max_chars: int = 8000) -> Clean:
             f"{cut}\n\n[... truncated by foreman: {len(out) - len(cut)} more characters not shown]"
         )
     return Clean(out, truncated, original, tuple(removed))
+
+
+def unicode_breaks(text: str) -> tuple[str, int]:
+    """``text`` with every invisible line break other than ``\\n`` made a space, and how many."""
+    return _UNICODE_BREAKS.subn(" ", text)
 
 
 def one_line(text: str | None, *, max_chars: int = 200) -> str:

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from foreman.events.models import WorkItem
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
+# Where a line ends for a reader of the rendered comment (CommonMark: LF, CRLF or a lone CR).
+# Not str.splitlines(): it also breaks on U+2028, U+2029, U+0085, \v, \f and \x1c-\x1e, which
+# render inside a line, so a command could hide mid-line in text the gate quotes (S17).
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class Request:
 def parse_command(body: str, prefix: str) -> tuple[str | None, str] | None:
     """Find ``/foreman [worker] [text]`` at the start of a line outside code fences."""
     in_fence = False
-    for line in body.splitlines():
+    for line in _LINE_END.split(body):
         if _FENCE.match(line):
             in_fence = not in_fence
             continue

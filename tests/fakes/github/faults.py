@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
+READ_POSTS = frozenset({"graphql"})  # POSTs that only read (a GraphQL query)
+
 PRIMARY_MESSAGE = "API rate limit exceeded for installation ID 4242."
 SECONDARY_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
@@ -116,7 +118,7 @@ class LoggedRequest:
 
     @property
     def is_write(self) -> bool:
-        return self.method != "GET"
+        return self.method != "GET" and self.route not in READ_POSTS
 
 
 class RequestLog:

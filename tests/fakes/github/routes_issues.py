@@ -94,6 +94,23 @@ def create_issue(req: Request) -> Response:
 @route("GET", R + "/issues/{issue_number}", "issues/get")
 def get_issue(req: Request) -> Response:
     repo = req.repo()
+    number = req.int_param("issue_number")
+    if number in repo.moved:  # transferred to a repository we can read: 301, as on GitHub
+        repo_id, new = repo.moved[number]
+        location = f"{req.base}/repositories/{repo_id}/issues/{new}"
+        body = {"message": "Moved Permanently", "url": location,
+                "documentation_url": "https://docs.github.com/rest"}  # fmt: skip
+        return Response(301, body, {"Location": location})
+    return _issue(req, repo, find_issue(req, repo))
+
+
+@route("GET", "/repositories/{repo_id}/issues/{issue_number}", "issues/get")
+def get_issue_by_repository_id(req: Request) -> Response:
+    """Where a 301 for a transferred issue points (GitHub serves both forms)."""
+    wanted = req.int_param("repo_id")
+    repo = next((r for r in req.state.repos.values() if r.id == wanted), None)
+    if repo is None:
+        raise ApiError(404, "Not Found")
     return _issue(req, repo, find_issue(req, repo))
 
 

@@ -77,14 +77,19 @@ class Route:
 ROUTES: list[Route] = []
 
 
-def route(method: str, template: str, name: str) -> Callable[[Handler], Handler]:
-    """Register a handler; ``{x}`` matches one segment, ``{x+}`` the rest of the path."""
+def route(
+    method: str, template: str, name: str, *, write: bool | None = None
+) -> Callable[[Handler], Handler]:
+    """Register a handler; ``{x}`` matches one segment, ``{x+}`` the rest of the path.
+
+    ``write``: whether a read-only token is refused (default: any method but GET)."""
     regex = re.sub(r"\{(\w+)\+\}", r"(?P<\1>.+)", template)
     regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", regex)
     pattern = re.compile(f"^{regex}$")
 
     def register(handler: Handler) -> Handler:
-        ROUTES.append(Route(method, pattern, name, handler, write=method != "GET"))
+        writes = method != "GET" if write is None else write
+        ROUTES.append(Route(method, pattern, name, handler, write=writes))
         return handler
 
     return register

@@ -263,10 +263,20 @@ class SeedMixin:
         with self._lock:
             self._repo(repo).gone[number] = (410, "This issue was deleted")
 
-    def transfer_issue(self, repo: str, number: int) -> None:
-        """Later reads answer 404, as for an issue moved to a repo we cannot see."""
+    def transfer_issue(self, repo: str, number: int, to: str | None = None) -> int | None:
+        """Move the issue. Without ``to`` (a repository we cannot see) reads answer 404; with
+        it, the issue is re-created there and ``GET`` of the old one answers 301 Moved
+        Permanently, as GitHub documents, pointing to the new one (whose number it returns).
+        The old issue's comments and labels answer 404 either way."""
         with self._lock:
-            self._repo(repo).gone[number] = (404, "Not Found")
+            old = self._repo(repo)
+            target = None
+            if to is not None:
+                moved = old.issues[number]
+                target = self.add_issue(to, moved.title, moved.body, user=moved.user)
+                old.moved[number] = (self._repo(to).id, target)
+            old.gone[number] = (404, "Not Found")
+            return target
 
     def set_check_runs(
         self, repo: str, ref: str, runs: Iterable[tuple[str, str, str | None] | dict[str, Any]]

@@ -168,6 +168,7 @@ class Repo:
     issues: dict[int, Issue] = field(default_factory=dict)
     comments: dict[int, Comment] = field(default_factory=dict)
     gone: dict[int, tuple[int, str]] = field(default_factory=dict)  # number -> (status, message)
+    moved: dict[int, tuple[int, int]] = field(default_factory=dict)  # number -> (repo id, number)
     refs: dict[str, str] = field(default_factory=dict)  # "refs/heads/main" -> sha
     git: GitStore = field(default_factory=GitStore)
     collaborators: dict[str, str] = field(default_factory=dict)  # login -> permission
