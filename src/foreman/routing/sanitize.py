@@ -24,6 +24,15 @@ _INVISIBLE = re.compile(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_RUNS = re.compile(r"\n{4,}")
+# A link reference definition (``[label]: destination "title"``) is never rendered, so it is
+# the markdown way to hide a line: ``[//]: # (…)``, ``[x]: <> (…)``, ``[comment]: # "…"``.
+# The title may sit on the next line; a blank line ends it.
+_MD_DEFINITION = re.compile(
+    r"^[ ]{0,3}\[(?P<label>[^\]\n]{1,999})\]:[ \t]*(?:\n[ \t]*)?(?P<dest><[^<>\n]*>|\S+)"
+    r"(?P<title>(?:[ \t]+|[ \t]*\n[ \t]*)(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*$",
+    re.MULTILINE,
+)
+_URL = re.compile(r"<?(?:https?://|mailto:)[^\s<>]+>?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,8 @@ def sanitize(text: str | None, *, max_chars: int = 8000) -> Clean:
     original = len(raw)
     removed: list[str] = []
     out = raw.replace("\r\n", "\n").replace("\r", "\n")
+    out, md_removed = strip_markdown_comments(out)
+    removed += md_removed
     for name, pattern, repl in (
         ("html comments", _HTML_COMMENT, ""),
         ("hidden html", _HTML_HIDDEN, ""),
@@ -62,6 +73,26 @@ def sanitize(text: str | None, *, max_chars: int = 8000) -> Clean:
             f"{cut}\n\n[... truncated by foreman: {len(out) - len(cut)} more characters not shown]"
         )
     return Clean(out, truncated, original, tuple(removed))
+
+
+def strip_markdown_comments(text: str) -> tuple[str, list[str]]:
+    """``text`` without markdown's hidden lines: a link reference definition whose destination
+    is not a web or mail address (``[//]: # (…)``, ``[x]: <> (…)``) goes whole; one that
+    names an address keeps ``[label]: address`` and loses its title. Returns what was removed."""
+    counts = {"markdown comments": 0, "link titles": 0}
+
+    def replace(m: re.Match[str]) -> str:
+        dest = m.group("dest")
+        if _URL.fullmatch(dest):
+            if not m.group("title"):
+                return m.group(0)
+            counts["link titles"] += 1
+            return f"[{m.group('label')}]: {dest}"
+        counts["markdown comments"] += 1
+        return ""
+
+    out = _MD_DEFINITION.sub(replace, text)
+    return out, [name for name, n in counts.items() if n]
 
 
 def one_line(text: str | None, *, max_chars: int = 200) -> str:
