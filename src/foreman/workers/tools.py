@@ -18,6 +18,7 @@ from typing import Concatenate, ParamSpec
 
 from foreman.actions import redact
 from foreman.timelimit import TimeLimitExceeded
+from foreman.workers.arguments import ArgumentRefused, check_extras, describe_allowed
 from foreman.workers.fence import Fence, PathRefused
 from foreman.workers.sandbox import (
     CommandRefused,
@@ -185,21 +186,30 @@ class Toolbox:
     # -- running ---------------------------------------------------------------------------
 
     def allowed_argv(self, command: str) -> list[str]:
-        """The argv of ``command`` if the allow-list permits it, else :class:`Refused`."""
+        """The argv of ``command`` if the allow-list permits it, else :class:`Refused`: an
+        allowed prefix, then only what :mod:`foreman.workers.arguments` lets follow it."""
         argv = split_command(command)
+        why = ""
         for allowed in self.commands:
             try:
                 prefixes = split_sequence(allowed)  # each step of an `a && b` entry
             except CommandRefused:
                 continue
             for prefix in prefixes:
-                extra = argv[len(prefix) :]
-                if argv[: len(prefix)] == prefix and all(_safe_arg(a) for a in extra):
-                    return argv
+                if argv[: len(prefix)] != prefix:
+                    continue
+                try:
+                    check_extras(argv[len(prefix) :], self.fence)
+                except ArgumentRefused as err:
+                    why = why or str(err)
+                    continue
+                return argv
+        if why:
+            raise Refused(f"'{command}': {why}")
         shown = "; ".join(self.commands) or "(none)"
         raise Refused(
-            f"'{command}' is not an allowed command. Allowed (extra path/option arguments may"
-            f" follow): {shown}"
+            f"'{command}' is not an allowed command. Allowed: {shown}; after one of them: "
+            + describe_allowed()
         )
 
     @_guarded
@@ -216,13 +226,3 @@ class Toolbox:
         )
         self.runs.append(result)
         return result.describe()
-
-
-def _safe_arg(arg: str) -> bool:
-    """Extra arguments may name paths and options, but not absolute paths or ``..`` escapes."""
-    for piece in arg.split("="):
-        if piece.startswith(("/", "~")):
-            return False
-        if ".." in piece.replace("\\", "/").split("/"):
-            return False
-    return True
