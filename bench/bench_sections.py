@@ -12,6 +12,7 @@ import bench_action
 import bench_jobs
 import bench_plan
 import bench_router
+import bench_secrets
 from act_e2e import measure_act, time_install
 from bench_proc import Stats
 from bench_table import Row, Section, count, failed, megabytes, skipped, timed
@@ -357,4 +358,5 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
     install_section,
     act_section,
     memory_section,
+    bench_secrets.secrets_section,
 )

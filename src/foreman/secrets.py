@@ -134,6 +134,8 @@ class Spellings:
 
     def find(self, text: str) -> str | None:
         """How a secret is spelled in ``text`` (or in it with whitespace removed), else None."""
+        if not self.forms:
+            return None
         squeezed = "".join(text.split())
         for haystack, note in ((text, ""), (squeezed, ", split over lines")):
             folded = {"": haystack, "lower": haystack.lower(), "upper": haystack.upper()}

@@ -47,7 +47,8 @@ def entropy(text: str) -> float:
 def scan_text(text: str, where: str, job_secrets: Iterable[str] = ()) -> list[SecretHit]:
     """Every secret-looking thing in ``text``, at most one hit per kind."""
     kinds: list[str] = []
-    spelled = spellings_of(tuple(job_secrets)).find(text)
+    job_secrets = tuple(job_secrets)
+    spelled = spellings_of(job_secrets).find(text) if job_secrets else None
     if spelled:
         kinds.append(_job_kind(spelled))
     for kind, pattern in SHAPES:
