@@ -14,7 +14,16 @@ from foreman.routing.sanitize import sanitize, strip_markdown_comments
 
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 CONFIG = "routing:\n  classifier: {enabled: false}\n  llm: {max_retries: 0}\n"
-PAYLOADS = ("PAYLOAD-ONE", "PAYLOAD-TWO", "PAYLOAD-THREE", "PAYLOAD-FOUR", "PAYLOAD-FIVE")
+PAYLOADS = (
+    "PAYLOAD-ONE",
+    "PAYLOAD-TWO",
+    "PAYLOAD-THREE",
+    "PAYLOAD-FOUR",
+    "PAYLOAD-FIVE",
+    "PAYLOAD-SIX",
+    "\u200b",
+    "\u202e",
+)
 BODY = (
     "add(2, 3) returns -1 instead of 5.\n"
     "\n"
@@ -26,6 +35,7 @@ BODY = (
     "[ref]: https://example.com/calc (PAYLOAD-FIVE in a link title)\n"
     "\n"
     "See [the docs][ref]. Steps: run `python run_tests.py`.\n"
+    "<!-- PAYLOAD-SIX in an HTML comment -->Zero\u200bwidth \u202ebidi\u202c too.\n"
 )
 
 
@@ -50,17 +60,20 @@ def test_S15_hidden_markdown_never_reaches_the_prompt_or_the_brief(
     )
     assert main(["plan", "--event", str(path), "--root", str(tmp_path)]) == 0
     plan = json.loads(capsys.readouterr().out)
-    prompt = json.dumps(fake_anthropic.message_requests[0].body["messages"])
+    prompt = json.dumps(fake_anthropic.message_requests[0].body["messages"], ensure_ascii=False)
     (task,) = plan["tasks"]
     for payload in PAYLOADS:
         assert payload not in prompt, payload
-        assert payload not in json.dumps(plan), payload
+        assert payload not in json.dumps(plan, ensure_ascii=False), payload
     # The honest text stays, the link keeps its address, and the brief says what went.
     assert "add(2, 3) returns -1 instead of 5." in task["brief"]
     assert "add(2, 3) returns -1 instead of 5." in prompt
     assert "[ref]: https://example.com/calc" in task["brief"]
     assert "python run_tests.py" in task["brief"]
-    assert "Hidden content removed: markdown comments, link titles" in task["brief"]
+    assert (
+        "Hidden content removed: markdown comments, link titles, html comments,"
+        " invisible characters" in task["brief"]
+    )
 
 
 def test_markdown_comment_forms() -> None:
