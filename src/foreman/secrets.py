@@ -131,6 +131,7 @@ class Spellings:
     def __init__(self, secrets: Iterable[str]) -> None:
         self.secrets = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
         self.forms = [s for secret in self.secrets for s in spellings(secret)]
+        self._longest_first = sorted(self.forms, key=lambda f: len(f.text), reverse=True)
 
     def find(self, text: str) -> str | None:
         """How a secret is spelled in ``text`` (or in it with whitespace removed), else None."""
@@ -148,7 +149,7 @@ class Spellings:
 
     def redact(self, text: str, mask: str = "***") -> str:
         """``text`` with every spelling written exactly as known (case included) masked."""
-        for form in sorted(self.forms, key=lambda f: len(f.text), reverse=True):
+        for form in self._longest_first:
             if form.text in text:
                 text = text.replace(form.text, mask)
             if form.fold == "lower" and form.text.upper() in text:
