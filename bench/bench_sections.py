@@ -13,6 +13,7 @@ import bench_jobs
 import bench_patch
 import bench_plan
 import bench_router
+import bench_secrets
 from act_e2e import measure_act, time_install
 from bench_proc import Stats
 from bench_table import Row, Section, count, failed, megabytes, skipped, timed
@@ -359,4 +360,5 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
     act_section,
     memory_section,
     bench_patch.section,
+    bench_secrets.secrets_section,
 )

@@ -60,7 +60,7 @@ def test_reproduction_is_narrowed_to_the_tests_the_brief_names(tmp_path: Path) -
     )
     assert pick_reproduction(ctx, ctx.toolbox()) == "pytest -q tests/test_calc.py::test_add"
     quoted = _ctx(root, "Run `pytest -q -k add` to see it; `rm -rf /` is not allowed")
-    assert pick_reproduction(quoted, quoted.toolbox()) == "pytest -q -k add"
+    assert pick_reproduction(quoted, quoted.toolbox()) == "pytest -q"  # quoted: never run (S10)
     plain = _ctx(root, "something is broken")
     assert pick_reproduction(plain, plain.toolbox()) == "pytest -q"
     for each in (ctx, quoted, plain):

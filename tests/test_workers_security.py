@@ -181,8 +181,9 @@ def test_P05_canary_secret_never_reaches_bundle_patch_logs_or_model(
     )
     assert run_work({"id": "p5", "worker": "debug", "brief": BRIEF}, repo, tmp_path / "out") == 0
     result, patch = bundle(tmp_path / "out")
-    assert result.verdict == "proposed" and "settings.ini" in result.files_changed
-    assert "+name = calculator" in patch and "password = ***" in patch
+    # The model put the canary in its summary: the worker's own check (S05) refuses the output.
+    assert result.verdict == "failed" and patch == "" and result.body == ""
+    assert "a secret of this job (as written) in the result's body" in result.reason
     logs = capfd.readouterr()
     sent = json.dumps([r.body for r in fake_anthropic.message_requests])
     raw_bundle = (tmp_path / "out/result.json").read_text() + (

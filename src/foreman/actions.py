@@ -8,7 +8,6 @@ on a laptop. Every string that leaves the process passes :func:`redact`.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import sys
 from collections.abc import Iterator, Mapping
@@ -16,24 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal, TextIO
 
+from foreman.secrets import ANY_TOKEN, SECRET_ENV_NAMES, spellings_of
+
 Level = Literal["error", "warning", "notice"]
 
-# Names whose values are secrets wherever they appear.
-SECRET_ENV_NAMES = (
-    "GITHUB_TOKEN",
-    "GH_TOKEN",
-    "INPUT_GITHUB-TOKEN",
-    "INPUT_TOKEN",
-    "FOREMAN_GITHUB_TOKEN",
-    "ANTHROPIC_API_KEY",
-    "FOREMAN_ANTHROPIC_API_KEY",
-    "ACTIONS_RUNTIME_TOKEN",
-    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-)
-# Token shapes redacted even when we were not told the value.
-_TOKEN_SHAPES = re.compile(
-    r"(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sk-ant-[A-Za-z0-9_\-]{16,})"
-)
 _extra_secrets: set[str] = set()
 
 
@@ -59,9 +44,10 @@ def known_secrets(env: Mapping[str, str] | None = None) -> list[str]:
 
 
 def redact(text: str, env: Mapping[str, str] | None = None) -> str:
-    for value in known_secrets(env):
-        text = text.replace(value, "***")
-    return _TOKEN_SHAPES.sub("***", text)
+    """``text`` with every known secret masked, as written and in the encodings
+    :mod:`foreman.secrets` knows, and anything shaped like a token."""
+    text = spellings_of(tuple(known_secrets(env))).redact(text)
+    return ANY_TOKEN.sub("***", text)
 
 
 def _emit(line: str, stream: TextIO | None = None) -> None:

@@ -13,20 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from foreman import actions
+from foreman.secrets import MIN_ENCODED, SHAPES, spellings_of
 
-# (kind, pattern). Shapes published by the issuers; lengths kept loose on purpose.
-_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern))
-    for kind, pattern in (
-        ("GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{30,}"),
-        ("GitHub fine-grained token", r"\bgithub_pat_[A-Za-z0-9_]{40,}"),
-        ("AWS access key id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b"),
-        ("Anthropic API key", r"\bsk-ant-[A-Za-z0-9_\-]{20,}"),
-        ("Slack token", r"\bxox[abposr]-[A-Za-z0-9\-]{10,}"),
-        ("Slack webhook", r"https://hooks\.slack\.com/services/[A-Za-z0-9/_\-]{20,}"),
-        ("private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
-    )
-)
 _ASSIGNMENT = re.compile(
     r"""(?ix)
     (?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth|credential)s?
@@ -39,7 +27,7 @@ _PLACEHOLDER = re.compile(
     r"|(?:example|changeme|dummy|fake|test|secret|password)\w*)$"
 )
 MIN_ENTROPY = 3.5  # bits per character; random keys sit above 4, words well below
-MIN_JOB_SECRET = 8  # shorter env values match too much to be meaningful
+MIN_JOB_SECRET = MIN_ENCODED  # shorter env values match too much to be meaningful
 
 
 @dataclass(frozen=True)
@@ -59,11 +47,11 @@ def entropy(text: str) -> float:
 def scan_text(text: str, where: str, job_secrets: Iterable[str] = ()) -> list[SecretHit]:
     """Every secret-looking thing in ``text``, at most one hit per kind."""
     kinds: list[str] = []
-    for secret in job_secrets:
-        if secret in text:
-            kinds.append("a secret of this job")
-            break
-    for kind, pattern in _SHAPES:
+    job_secrets = tuple(job_secrets)
+    spelled = spellings_of(job_secrets).find(text) if job_secrets else None
+    if spelled:
+        kinds.append(_job_kind(spelled))
+    for kind, pattern in SHAPES:
         if pattern.search(text):
             kinds.append(kind)
     for m in _ASSIGNMENT.finditer(text) if not kinds else ():
@@ -72,6 +60,10 @@ def scan_text(text: str, where: str, job_secrets: Iterable[str] = ()) -> list[Se
             kinds.append("hard-coded credential")
             break
     return [SecretHit(where, k) for k in dict.fromkeys(kinds)]
+
+
+def _job_kind(spelled: str) -> str:
+    return "a secret of this job" + ("" if spelled == "as written" else f" ({spelled})")
 
 
 def job_secrets(env: Mapping[str, str] | None = None) -> list[str]:
@@ -83,20 +75,26 @@ def scan_patch(
     added: Mapping[str, list[tuple[int, str]]], job: Iterable[str] = ()
 ) -> list[SecretHit]:
     """``added``: path -> ``(line, text)`` of added lines. Paths are scanned too, and a
-    path that holds a secret is then named by its position only."""
-    job = list(job)
+    path that holds a secret is then named by its position only. The job's secrets are
+    looked for in each file's added lines taken together (a secret split over lines is found
+    too), and only in a file where they are found, line by line, to say where."""
+    job = tuple(job)
     hits: list[SecretHit] = []
     for index, (path, lines) in enumerate(added.items(), 1):
         name_hits = scan_text(path, f"the name of file {index}", job)
         shown = f"file {index}" if name_hits else path
         hits += name_hits
-        for number, text in lines:
-            hits += scan_text(text, f"{shown}:{number}", job)
+        spelled = spellings_of(job).find("\n".join(text for _n, text in lines))
+        per_line = job if spelled else ()
+        found = [h for n, text in lines for h in scan_text(text, f"{shown}:{n}", per_line)]
+        if spelled and not any(h.kind.startswith("a secret of this job") for h in found):
+            found.append(SecretHit(f"{shown} (split over its added lines)", _job_kind(spelled)))
+        hits += found
     return hits
 
 
 def scan_fields(fields: Mapping[str, str], job: Iterable[str] = ()) -> list[SecretHit]:
-    job = list(job)
+    job = tuple(job)
     hits: list[SecretHit] = []
     for name, text in fields.items():
         if text:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from foreman.config.models import Match, Rule
 from foreman.events.models import WorkItem
 from foreman.paths import matches_any
+from foreman.timelimit import TimeLimitExceeded, time_limit
 
 
 @dataclass(frozen=True)
@@ -44,41 +44,14 @@ class SlowPattern(Exception):
         )
 
 
-class _Expired(Exception):
-    pass
-
-
-def _expire(signum: int, frame: object) -> None:
-    raise _Expired
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (the regex engine checks for signals while it
-    runs). Off the main thread, or without SIGALRM, the block runs unbounded."""
-    import signal  # here: the plan imports it only when a rule has a pattern to search
-
-    try:
-        previous = signal.signal(signal.SIGALRM, _expire)
-    except (ValueError, AttributeError):  # not the main thread / no SIGALRM (Windows)
-        yield
-        return
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _search(pattern: str | None, text: str, key: str) -> bool:
     if pattern is None:
         return True
     regex = re.compile(pattern, re.IGNORECASE)
     try:
-        with _time_limit(PATTERN_SECONDS):
+        with time_limit(PATTERN_SECONDS):
             return regex.search(text) is not None
-    except _Expired:
+    except TimeLimitExceeded:
         raise SlowPattern(key, pattern) from None
 
 

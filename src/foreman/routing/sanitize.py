@@ -28,6 +28,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # space, so words stay apart and nothing starts a new line where commands are parsed (S17).
 _UNICODE_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x80-\x9f\u2028\u2029]")
 _BLANK_RUNS = re.compile(r"\n{4,}")
+# A link reference definition (``[label]: destination "title"``) is never rendered, so it is
+# the markdown way to hide a line: ``[//]: # (…)``, ``[x]: <> (…)``, ``[comment]: # "…"``.
+# The title may sit on the next line; a blank line ends it.
+_MD_DEFINITION = re.compile(
+    r"^[ ]{0,3}\[(?P<label>[^\]\n]{1,999})\]:[ \t]*(?:\n[ \t]*)?(?P<dest><[^<>\n]*>|\S+)"
+    r"(?P<title>(?:[ \t]+|[ \t]*\n[ \t]*)(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*$",
+    re.MULTILINE,
+)
+_URL = re.compile(r"<?(?:https?://|mailto:)[^\s<>]+>?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,8 @@ def sanitize(text: str | None, *, max_chars: int = 8000) -> Clean:
     out, n = unicode_breaks(out)
     if n:
         removed.append("unicode line breaks")
+    out, md_removed = strip_markdown_comments(out)
+    removed += md_removed
     for name, pattern, repl in (
         ("html comments", _HTML_COMMENT, ""),
         ("hidden html", _HTML_HIDDEN, ""),
@@ -74,6 +85,26 @@ def sanitize(text: str | None, *, max_chars: int = 8000) -> Clean:
 def unicode_breaks(text: str) -> tuple[str, int]:
     """``text`` with every invisible line break other than ``\\n`` made a space, and how many."""
     return _UNICODE_BREAKS.subn(" ", text)
+
+
+def strip_markdown_comments(text: str) -> tuple[str, list[str]]:
+    """``text`` without markdown's hidden lines: a link reference definition whose destination
+    is not a web or mail address (``[//]: # (…)``, ``[x]: <> (…)``) goes whole; one that
+    names an address keeps ``[label]: address`` and loses its title. Returns what was removed."""
+    counts = {"markdown comments": 0, "link titles": 0}
+
+    def replace(m: re.Match[str]) -> str:
+        dest = m.group("dest")
+        if _URL.fullmatch(dest):
+            if not m.group("title"):
+                return m.group(0)
+            counts["link titles"] += 1
+            return f"[{m.group('label')}]: {dest}"
+        counts["markdown comments"] += 1
+        return ""
+
+    out = _MD_DEFINITION.sub(replace, text)
+    return out, [name for name, n in counts.items() if n]
 
 
 def one_line(text: str | None, *, max_chars: int = 200) -> str:

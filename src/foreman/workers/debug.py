@@ -1,8 +1,8 @@
 """``debug``: reproduce first, then patch, then show red → green.
 
-1. Pick the reproduction: an allowed command quoted in the brief (`` `…` ``),
-   else the repo's test command narrowed to the test files/node ids the brief
-   names, else the whole test command.
+1. Pick the reproduction: the repo's test command (``test.command``), narrowed
+   to the test files/node ids the brief names that exist in the checkout. A
+   command quoted in the brief is never run: its options come from issue text.
 2. Run it. If it passes, the failure does not reproduce: ``needs_human`` with
    the evidence, and no model call is made.
 3. Otherwise the agent patches; the worker re-runs the reproduction (and the
@@ -17,46 +17,35 @@ from dataclasses import dataclass
 from foreman.contracts import TestRun
 from foreman.workers.agent import run_agent
 from foreman.workers.agentic import make_test_run
+from foreman.workers.arguments import existing_target
 from foreman.workers.base import Outcome, WorkContext, outcome_of
-from foreman.workers.fence import PathRefused
 from foreman.workers.prompts import system_prompt, user_message
-from foreman.workers.sandbox import CommandRefused
-from foreman.workers.tools import Refused, Toolbox
+from foreman.workers.tools import Toolbox
 
-_QUOTED = re.compile(r"`([^`\n]{1,300})`")
 _NODE_ID = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.py(?:::[\w\[\].-]+)*)")
-
-
-def _allowed(box: Toolbox, command: str) -> bool:
-    try:
-        box.allowed_argv(command)
-    except (Refused, CommandRefused):
-        return False
-    return True
+_TEST_FILE = re.compile(r"(?:^|/)(?:tests?/.*|test_[^/]*|[^/]*_test\.py)$")
+MAX_TARGETS = 5
 
 
 def pick_reproduction(ctx: WorkContext, box: Toolbox) -> str | None:
-    text = "\n".join([ctx.task.brief, *ctx.task.acceptance])
-    quoted: str
-    for quoted in _QUOTED.findall(text):
-        if _allowed(box, quoted.strip()):
-            return quoted.strip()
+    """The configured test command, narrowed to the test files and ids the brief names that
+    exist in the checkout. Nothing else of the brief (issue text) reaches the command line: a
+    command quoted there is ignored, options and all."""
     command = ctx.test_command
     if not command:
         return None
+    if "&&" in command:
+        return command  # narrowing a sequence would narrow only its last step
+    text = "\n".join([ctx.task.brief, *ctx.task.acceptance])
+    words = set(command.split())
     targets: list[str] = []
     for node in _NODE_ID.findall(text):
-        try:
-            _rel, path = box.fence.resolve(node.split("::")[0])
-        except PathRefused:
+        path = node.partition("::")[0]
+        if node in targets or path in words or not _TEST_FILE.search(path):
             continue
-        if path.is_file() and node not in targets:
+        if existing_target(node, box.fence):
             targets.append(node)
-    if targets:
-        narrowed = " ".join([command, *targets[:5]])
-        if _allowed(box, narrowed):
-            return narrowed
-    return command
+    return " ".join([command, *targets[:MAX_TARGETS]])
 
 
 @dataclass(frozen=True)
@@ -69,8 +58,7 @@ class Debug:
         if repro is None:
             return Outcome(
                 verdict="needs_human",
-                reason="cannot reproduce: no test command is configured (test.command) and the"
-                " brief quotes no allowed command",
+                reason="cannot reproduce: no test command is configured (test.command)",
             )
         before = ctx.run(repro)
         red = outcome_of(before)

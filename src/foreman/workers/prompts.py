@@ -8,6 +8,7 @@ task brief is the only task context the model gets.
 from __future__ import annotations
 
 from foreman.config import WorkerSpec
+from foreman.workers.arguments import describe_allowed
 from foreman.workers.tools import Toolbox
 
 MAX_BRIEF_CHARS = 20_000
@@ -58,7 +59,8 @@ def system_prompt(spec: WorkerSpec, box: Toolbox | None = None) -> str:
             "- You work in a checkout of the repository through your tools only. Paths are"
             " repository-relative; nothing outside the checkout, nothing under .git.\n"
             f"- You may change only these paths: {allowed}. Writes elsewhere are refused.\n"
-            f"- Commands you may run (no shell, one command per call): {commands}.\n"
+            f"- Commands you may run (no shell, one command per call): {commands}. After one"
+            f" of them you may add only {describe_allowed()}.\n"
             f"- Limits: {spec.max_turns} turns, {spec.max_tokens} tokens,"
             f" {spec.max_seconds} seconds. Work efficiently; stop when the job is done.\n"
             "- You cannot push, open pull requests or talk to GitHub; a separate gate reviews"

@@ -19,11 +19,12 @@ from foreman import actions
 from foreman.config import Config, WorkerSpec, known_workers, worker_spec
 from foreman.contracts import Result, Task, Usage
 from foreman.errors import ForemanError, LimitExceeded
+from foreman.secrets import env_secrets
 from foreman.workers.base import Outcome, WorkContext
+from foreman.workers.own_secrets import check_own_output, held_secrets
 from foreman.workers.prompts import clip
 from foreman.workers.registry import resolve
 from foreman.workers.review import review_patch
-from foreman.workers.sandbox import looks_secret
 from foreman.workers.snapshot import Snapshot
 
 TITLE_PREFIX = {
@@ -50,9 +51,8 @@ def draft_title(task: Task, worker: str) -> str:
 
 def register_env_secrets(env: Mapping[str, str]) -> None:
     """Treat every secret-looking environment value as a secret for redaction."""
-    for name, value in env.items():
-        if looks_secret(name) and len(value) >= 8:
-            actions.register_secret(value)
+    for value in sorted(env_secrets(env)):
+        actions.register_secret(value)
 
 
 def _guarded_run(ctx: WorkContext) -> Outcome:
@@ -82,7 +82,8 @@ def run_task(
     env: Mapping[str, str] | None = None,
     spec: WorkerSpec | None = None,
 ) -> tuple[Result, str]:
-    """Run ``task`` in ``workspace``; returns the result and the patch (not yet redacted)."""
+    """Run ``task`` in ``workspace``; returns the result and the patch (not yet redacted), or
+    a ``failed`` result and no patch when they hold a secret of this process."""
     started = time.monotonic()
     environ = dict(os.environ if env is None else env)
     register_env_secrets(environ)
@@ -109,7 +110,7 @@ def run_task(
         output_tokens=ctx.meter.llm.output_tokens,
         seconds=round(time.monotonic() - started, 3),
     )
-    return result, patch
+    return check_own_output(result, patch, held_secrets(environ))
 
 
 def _finish(ctx: WorkContext, outcome: Outcome, result: Result) -> str:

@@ -50,7 +50,8 @@ def sdk_tools(box: Toolbox, enabled: Sequence[str]) -> list[BetaFunctionTool[Cal
         return answer(box.list_dir(path))
 
     def search(pattern: str, path: str = ".") -> str:
-        """Search text files for a regular expression; answers 'path:line: text' lines.
+        """Search text files for a regular expression; answers 'path:line: text' lines. One
+        search may take 5 seconds; a pattern that backtracks past that is stopped.
 
         Args:
             pattern: A Python regular expression.
@@ -79,7 +80,9 @@ def sdk_tools(box: Toolbox, enabled: Sequence[str]) -> list[BetaFunctionTool[Cal
         return answer(box.edit_file(path, old_text, new_text, replace_all))
 
     def run_command(command: str) -> str:
-        """Run one allowed command (no shell: no pipes, ';', '&&' or redirections).
+        """Run one allowed command (no shell: no pipes, ';', '&&' or redirections). After an
+        allowed command only existing paths or test ids (path::name) and the options -q -v -x
+        -s --lf --ff --tb=short -k EXPR may follow.
 
         Args:
             command: The command line, e.g. 'pytest -q tests/test_app.py'.

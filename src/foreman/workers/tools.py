@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec
 
 from foreman.actions import redact
+from foreman.timelimit import TimeLimitExceeded
+from foreman.workers.arguments import ArgumentRefused, check_extras, describe_allowed
 from foreman.workers.fence import Fence, PathRefused
 from foreman.workers.sandbox import (
     CommandRefused,
@@ -25,15 +27,15 @@ from foreman.workers.sandbox import (
     split_command,
     split_sequence,
 )
+from foreman.workers.search import MAX_MATCHES, limited_scan
 
 ERROR = "error: "
 MAX_READ_CHARS = 60_000
 MAX_WRITE_BYTES = 1_000_000
 MAX_LIST = 400
-MAX_MATCHES = 200
-MAX_SCAN_BYTES = 1_000_000
 MAX_SCAN_FILES = 20_000
 MAX_READ_BYTES = 5_000_000
+SEARCH_SECONDS = 5.0  # one search call, all files; a backtracking pattern is stopped there
 P = ParamSpec("P")
 
 
@@ -112,24 +114,24 @@ class Toolbox:
 
     @_guarded
     def search(self, pattern: str, path: str = ".") -> str:
-        regex = re.compile(pattern)
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            raise Refused(f"invalid regular expression {pattern!r}: {err}") from None
         rel, target = self.fence.resolve(path)
-        hits: list[str] = []
-        for file_rel, file_path in self._walk(rel, target):
-            try:
-                if file_path.stat().st_size > MAX_SCAN_BYTES:
-                    continue
-                data = file_path.read_bytes()
-            except OSError:
-                continue
-            if b"\x00" in data[:8192]:
-                continue
-            for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
-                if regex.search(line[:1000]):
-                    hits.append(f"{file_rel}:{number}: {line[:300]}")
-                    if len(hits) >= MAX_MATCHES:
-                        return "\n".join(hits) + f"\n(stopped at {MAX_MATCHES} matches)"
-        return "\n".join(hits) if hits else f"no match for {pattern!r} under {rel}"
+        files = [(shown, str(real)) for shown, real in self._walk(rel, target)]
+        seconds = max(0.1, min(SEARCH_SECONDS, self.deadline - time.monotonic()))
+        try:
+            hits, more = limited_scan(pattern, files, seconds)
+        except TimeLimitExceeded:
+            raise Refused(
+                f"search stopped: the pattern {pattern!r} ran longer than the search tool's"
+                f" time limit ({seconds:g} s); use a simpler pattern (no nested repetition"
+                " such as (a+)+, and a literal prefix helps)"
+            ) from None
+        if not hits:
+            return f"no match for {pattern!r} under {rel}"
+        return "\n".join(hits) + (f"\n(stopped at {MAX_MATCHES} matches)" if more else "")
 
     def _walk(self, rel: str, target: Path) -> list[tuple[str, Path]]:
         if target.is_file():
@@ -184,21 +186,30 @@ class Toolbox:
     # -- running ---------------------------------------------------------------------------
 
     def allowed_argv(self, command: str) -> list[str]:
-        """The argv of ``command`` if the allow-list permits it, else :class:`Refused`."""
+        """The argv of ``command`` if the allow-list permits it, else :class:`Refused`: an
+        allowed prefix, then only what :mod:`foreman.workers.arguments` lets follow it."""
         argv = split_command(command)
+        why = ""
         for allowed in self.commands:
             try:
                 prefixes = split_sequence(allowed)  # each step of an `a && b` entry
             except CommandRefused:
                 continue
             for prefix in prefixes:
-                extra = argv[len(prefix) :]
-                if argv[: len(prefix)] == prefix and all(_safe_arg(a) for a in extra):
-                    return argv
+                if argv[: len(prefix)] != prefix:
+                    continue
+                try:
+                    check_extras(argv[len(prefix) :], self.fence)
+                except ArgumentRefused as err:
+                    why = why or str(err)
+                    continue
+                return argv
+        if why:
+            raise Refused(f"'{command}': {why}")
         shown = "; ".join(self.commands) or "(none)"
         raise Refused(
-            f"'{command}' is not an allowed command. Allowed (extra path/option arguments may"
-            f" follow): {shown}"
+            f"'{command}' is not an allowed command. Allowed: {shown}; after one of them: "
+            + describe_allowed()
         )
 
     @_guarded
@@ -215,13 +226,3 @@ class Toolbox:
         )
         self.runs.append(result)
         return result.describe()
-
-
-def _safe_arg(arg: str) -> bool:
-    """Extra arguments may name paths and options, but not absolute paths or ``..`` escapes."""
-    for piece in arg.split("="):
-        if piece.startswith(("/", "~")):
-            return False
-        if ".." in piece.replace("\\", "/").split("/"):
-            return False
-    return True
