@@ -13,7 +13,7 @@ from foreman.contracts import TestRun as Run
 from foreman.errors import UsageError
 from foreman.gate import codeowners
 from foreman.gate.bundles import Bundle, load_bundles, load_plan
-from foreman.gate.policy import PolicyContext, assess
+from foreman.gate.checks import PolicyContext, assess
 from foreman.gate.proposals import plan_item
 from foreman.gate.secrets import scan_text
 from gate_support import PASSING, item, result, task

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import foreman.gate.execute_pr as execute_pr
+import foreman.gate.writes.pull_request as execute_pr
 from fakes.github import FakeGitHub, primary_rate_limit
 from foreman.contracts import ReviewVerdict
 from gate_support import PASSING, REPO, Gate, decisions, item, result, task

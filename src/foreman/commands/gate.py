@@ -32,8 +32,9 @@ def run(args: argparse.Namespace) -> int:
     from foreman import actions
     from foreman.config import find_config, load_config
     from foreman.gate.bundles import load_plan
+    from foreman.gate.model import GateOptions
     from foreman.gate.report import markdown
-    from foreman.gate.run import GateOptions, run_gate
+    from foreman.gate.run import run_gate
 
     root = Path(args.root)
     config_path = find_config(root, args.config)

@@ -5,14 +5,13 @@ a write that fails half-way is reported as exactly that.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from foreman.errors import GitHubError
 from foreman.gate.base import Reader, already_applied, materialize
-from foreman.gate.git_writes import Base, RemoteTree, push_fix, read_head, sync_branch
-from foreman.gate.model import Decision, FileChange, Outcome, Proposal
+from foreman.gate.model import Decision, FileChange, ItemWork, Outcome, Proposal
 from foreman.gate.patch import FilePatch, PatchError
-from foreman.gate.pulls import (
+from foreman.gate.texts import pr_body, trailer
+from foreman.gate.writes.git_data import Base, RemoteTree, push_fix, read_head, sync_branch
+from foreman.gate.writes.pulls import (
     Pull,
     add_labels,
     checks,
@@ -22,12 +21,8 @@ from foreman.gate.pulls import (
     request_reviewers,
     update_pull,
 )
-from foreman.gate.texts import pr_body, trailer
+from foreman.gate.writes.session import Session
 from foreman.github.client import github_errors
-
-if TYPE_CHECKING:
-    from foreman.gate.execute import Session
-    from foreman.gate.run import ItemWork
 
 
 class PRWriter:

@@ -1,0 +1,168 @@
+"""The checks of a proposed change, in the order they run.
+
+Each check records itself on the :class:`Assessment` (``passed`` or
+``block``). Secrets come first: once one is found, no other check may quote a
+path or a line. An unsafe path stops everything after it.
+"""
+
+from __future__ import annotations
+
+from foreman.config.workers import worker_spec
+from foreman.gate.base import materialize
+from foreman.gate.bundles import Bundle
+from foreman.gate.checks.context import PolicyContext, secret_detail, tests_state
+from foreman.gate.checks.merge import merge_block
+from foreman.gate.checks.paths import protected, unsafe
+from foreman.gate.model import Assessment, Check
+from foreman.gate.patch import FilePatch, PatchError, parse
+from foreman.gate.secrets import scan_patch, scan_text
+from foreman.paths import matches_any
+
+
+def assess_change(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
+    patches = patch_parses(a, b.patch)
+    if patches is None:
+        return
+    a.patches = patches
+    if not no_secrets(a, patches, ctx) or not safe_paths(a, patches):
+        return
+    paths = sorted({p for fp in patches for p in fp.paths})
+    allowed_paths(a, b, paths, ctx)
+    size(a, patches, paths, ctx)
+    test_evidence(a, b, ctx)
+    review(a, b, ctx)
+    applies(a, patches, ctx)
+    if a.blocked:
+        return
+    a.action, a.reason = "change", b.result.reason
+    if not protected_paths(a, b, paths, ctx):
+        return
+    a.merge_block = a.merge_block or merge_block(a, ctx.config, a.changed_lines)
+
+
+def patch_parses(a: Assessment, text: str) -> list[FilePatch] | None:
+    try:
+        patches = parse(text)
+    except PatchError as err:
+        a.block("patch parses", str(err))
+        return None
+    if not patches:
+        a.block("patch parses", "no file in the patch")
+        return None
+    a.passed("patch parses", f"{len(patches)} file(s)")
+    return patches
+
+
+def no_secrets(a: Assessment, patches: list[FilePatch], ctx: PolicyContext) -> bool:
+    hits = scan_patch({fp.path: fp.added_lines() for fp in patches}, ctx.job_secrets)
+    old = [fp.old_path for fp in patches if fp.old_path and fp.old_path != fp.new_path]
+    hits += [h for path in old for h in scan_text(path, "an old file name", ctx.job_secrets)]
+    if hits:
+        a.block("secrets", secret_detail(hits))
+        return False
+    a.passed("secrets", "no secret in added lines")
+    return True
+
+
+def safe_paths(a: Assessment, patches: list[FilePatch]) -> bool:
+    """False when a path is unsafe: nothing after this check may touch it."""
+    paths = sorted({p for fp in patches for p in fp.paths})
+    bad = [p for p in paths if unsafe(p)]
+    if bad:
+        a.block("safe paths", f"unsafe path(s): {', '.join(bad[:5])}")
+        return False
+    binary = [fp.path for fp in patches if fp.binary]
+    if binary:
+        a.block("safe paths", f"binary change(s) are not supported: {', '.join(binary[:5])}")
+    else:
+        a.passed("safe paths")
+    return True
+
+
+def allowed_paths(a: Assessment, b: Bundle, paths: list[str], ctx: PolicyContext) -> None:
+    allowed = list(worker_spec(ctx.config, b.task.worker).allowed_paths)
+    task_allowed = b.task.allowed_paths
+    outside = [
+        p
+        for p in paths
+        if not matches_any(p, allowed)
+        or (task_allowed is not None and not matches_any(p, task_allowed))
+    ]
+    if outside:
+        a.block("allowed paths", f"outside the worker's allowed paths: {', '.join(outside[:5])}")
+    else:
+        a.passed("allowed paths")
+
+
+def size(a: Assessment, patches: list[FilePatch], paths: list[str], ctx: PolicyContext) -> None:
+    cfg = ctx.config.gate
+    lines = sum(fp.additions + fp.deletions for fp in patches)
+    if len(paths) > cfg.max_files or lines > cfg.max_changed_lines:
+        a.block(
+            "size",
+            f"{len(paths)} file(s), {lines} changed line(s); limits are {cfg.max_files} "
+            f"files and {cfg.max_changed_lines} lines",
+        )
+    else:
+        a.passed("size", f"{len(paths)} file(s), {lines} line(s)")
+
+
+def test_evidence(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
+    spec = worker_spec(ctx.config, b.task.worker)
+    state = tests_state(b.result.tests)
+    if not (ctx.config.gate.require_tests and spec.writes_code):
+        a.passed("tests", f"not required ({state})")
+    elif state == "fail":
+        a.block("tests", "the bundle's tests do not pass after the change")
+    elif state == "none":
+        a.passed("tests", "no test ran: the PR stays a draft")
+        a.draft_reasons.append("no test evidence")
+    else:
+        a.passed("tests", "passed")
+
+
+def review(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
+    need = ctx.config.gate.require_review and b.task.review
+    verdict = b.result.review
+    if need and verdict is None:
+        a.passed("review", "no reviewer verdict: the PR stays a draft")
+        a.draft_reasons.append("no reviewer verdict")
+    elif verdict is not None and verdict.verdict == "request_changes":
+        a.block("review", "the reviewer requested changes")
+    else:
+        a.passed("review", verdict.verdict if verdict else "not required")
+
+
+def applies(a: Assessment, patches: list[FilePatch], ctx: PolicyContext) -> None:
+    if a.blocked:
+        return
+    if ctx.checkout is None:
+        a.passed("applies", "checked against the PR head when written")
+        return
+    try:
+        a.files = materialize(patches, ctx.checkout)
+        a.passed("applies", "applies cleanly to the default branch")
+    except PatchError as err:
+        a.block("applies", str(err))
+
+
+def protected_paths(a: Assessment, b: Bundle, paths: list[str], ctx: PolicyContext) -> bool:
+    """False when a maintainer has to decide (the change is not written)."""
+    cfg = ctx.config.gate
+    a.protected = protected(paths, ctx.protected)
+    if not a.protected:
+        a.passed("protected paths", "none touched")
+        return True
+    names = ", ".join(a.protected[:5])
+    if b.task.worker in cfg.allow_protected:
+        a.passed("protected paths", f"{names}: PR only, never merged")
+        a.draft_reasons.append("it edits protected paths")
+        a.merge_block = f"it edits protected paths ({names})"
+        return True
+    a.checks.append(Check("protected paths", False, names))
+    a.action = "ask-human"
+    a.reason = (
+        f"it edits protected paths ({names}) and worker '{b.task.worker}' "
+        "is not in gate.allow_protected"
+    )
+    return False

@@ -1,0 +1,45 @@
+"""What every check reads: the context of one gate run, and small shared helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from foreman.config.models import Config
+from foreman.contracts import Result, TestRun
+from foreman.gate.base import Reader
+from foreman.gate.secrets import SecretHit
+
+
+@dataclass(frozen=True)
+class PolicyContext:
+    config: Config
+    protected: tuple[str, ...]  # gate.protected_paths + the config file itself
+    job_secrets: tuple[str, ...]
+    checkout: Reader | None  # None: the patch is checked against its real base when written
+
+
+def tests_state(tests: Sequence[TestRun]) -> str:
+    """``pass`` (all that ran passed), ``fail``, or ``none`` (nothing ran)."""
+    ran = [t for t in tests if t.after != "not_run"]
+    if not ran:
+        return "none"
+    return "pass" if all(t.after == "pass" for t in ran) else "fail"
+
+
+def secret_detail(hits: list[SecretHit]) -> str:
+    shown = ", ".join(str(h) for h in hits[:5])
+    return shown + (f" and {len(hits) - 5} more" if len(hits) > 5 else "")
+
+
+def text_fields(r: Result) -> dict[str, str]:
+    review = " ".join(r.review.reasons) if r.review else ""
+    return {
+        "test commands": " ".join(t.command for t in r.tests),
+        "result title": r.title,
+        "result body": r.body,
+        "result comment": r.comment or "",
+        "result reason": r.reason,
+        "result labels": " ".join(r.labels),
+        "review reasons": review,
+    }
