@@ -223,8 +223,8 @@ def test_rejected_and_missing_bundles_are_reported_not_fatal(gate: Gate) -> None
     _debug(gate, n)
     gate.add(task("docs", item(n)))  # planned, no bundle
     bad = gate.add(task("refactor", item(n)))
-    (gate.bundles / "foreman-bundle-bad").mkdir()
-    (gate.bundles / "foreman-bundle-bad" / "result.json").write_text(
+    (gate.bundles / f"foreman-bundle-{bad.id}").mkdir()
+    (gate.bundles / f"foreman-bundle-{bad.id}" / "result.json").write_text(
         json.dumps({"task_id": bad.id, "worker": "refactor", "verdict": "maybe"})
     )
     assert gate.run() == 0
