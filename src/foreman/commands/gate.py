@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from foreman.commands import some_path
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         api_url=env.get("GITHUB_API_URL") or None,
         repo=plan.repo or env.get("GITHUB_REPOSITORY", ""),
         throttle=env.get("FOREMAN_GITHUB_THROTTLE", "1") != "0",
+        prs_run_ci=not _is_job_token(env),
     )
     report = run_gate(options)
     text = markdown(report)
@@ -71,6 +73,12 @@ def run(args: argparse.Namespace) -> int:
     if report.error is not None:
         actions.annotate("error", report.error.message, title=report.error.title)
     return report.exit_code
+
+
+def _is_job_token(env: Mapping[str, str]) -> bool:
+    """True when the action says the gate writes with the job's own GITHUB_TOKEN: its PRs
+    then run no CI. Anything else (a gate-token, or unknown) means they may run CI."""
+    return env.get("FOREMAN_TOKEN_IS_JOB_TOKEN", "").strip().lower() == "true"
 
 
 def _relative(path: Path | None, root: Path) -> str | None:

@@ -180,6 +180,7 @@ class GateOptions:
     timeout: float = 15.0
     sleep: Sleep | None = None  # None: time.sleep (run_gate sets its own)
     env: Mapping[str, str] | None = None
+    prs_run_ci: bool = True  # False only when the gate writes with the job's own GITHUB_TOKEN
 
     def wait(self, seconds: float) -> None:
         (self.sleep or time.sleep)(seconds)

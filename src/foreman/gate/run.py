@@ -84,6 +84,7 @@ def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
         protected=_protected(opts.config, opts.config_file),
         job_secrets=tuple(job_secrets(opts.env)),
         checkout=checkout,
+        ci_files=tuple(opts.config.gate.ci_files) if opts.prs_run_ci else (),
     )
     rules = codeowners.load(opts.root)
     works: list[ItemWork] = []

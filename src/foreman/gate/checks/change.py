@@ -35,7 +35,7 @@ def assess_change(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
     if a.blocked:
         return
     a.action, a.reason = "change", b.result.reason
-    if not protected_paths(a, b, paths, ctx):
+    if not needs_maintainer(a, b, patches, paths, ctx):
         return
     a.merge_block = a.merge_block or merge_block(a, ctx.config, a.changed_lines)
 
@@ -146,23 +146,48 @@ def applies(a: Assessment, patches: list[FilePatch], ctx: PolicyContext) -> None
         a.block("applies", str(err))
 
 
-def protected_paths(a: Assessment, b: Bundle, paths: list[str], ctx: PolicyContext) -> bool:
-    """False when a maintainer has to decide (the change is not written)."""
+def needs_maintainer(
+    a: Assessment, b: Bundle, patches: list[FilePatch], paths: list[str], ctx: PolicyContext
+) -> bool:
+    """Protected paths, files CI executes (when the gate's PRs run CI), mode changes and new
+    executables: a maintainer decides. False when the change is not written (asked instead);
+    a worker in gate.allow_protected gets a PR that is never merged."""
     cfg = ctx.config.gate
-    a.protected = protected(paths, ctx.protected)
-    if not a.protected:
-        a.passed("protected paths", "none touched")
+    found: list[tuple[str, str, list[str]]] = [  # (check, what it edits, paths)
+        ("protected paths", "protected paths", protected(paths, ctx.protected)),
+        ("file modes", "file modes or executables", mode_changes(patches, cfg.executable_paths)),
+    ]
+    if ctx.ci_files:
+        found.insert(1, ("CI files", "files CI executes", protected(paths, ctx.ci_files)))
+    flagged = [(check, what, hits) for check, what, hits in found if hits]
+    a.protected = [p for check, _, hits in flagged if check != "file modes" for p in hits]
+    allowed = b.task.worker in cfg.allow_protected
+    for check, what, hits in found:
+        names = ", ".join(hits[:5])
+        if not hits:
+            a.passed(check, "none touched" if check != "file modes" else "no change")
+        elif allowed:
+            a.passed(check, f"{names}: PR only, never merged")
+            a.draft_reasons.append(f"it edits {what}")
+            a.merge_block = a.merge_block or f"it edits {what} ({names})"
+        else:
+            a.checks.append(Check(check, False, names))
+    if not flagged or allowed:
         return True
-    names = ", ".join(a.protected[:5])
-    if b.task.worker in cfg.allow_protected:
-        a.passed("protected paths", f"{names}: PR only, never merged")
-        a.draft_reasons.append("it edits protected paths")
-        a.merge_block = f"it edits protected paths ({names})"
-        return True
-    a.checks.append(Check("protected paths", False, names))
+    edits = "; ".join(f"it edits {what} ({', '.join(hits[:5])})" for _, what, hits in flagged)
     a.action = "ask-human"
-    a.reason = (
-        f"it edits protected paths ({names}) and worker '{b.task.worker}' "
-        "is not in gate.allow_protected"
-    )
+    a.reason = f"{edits} and worker '{b.task.worker}' is not in gate.allow_protected"
     return False
+
+
+def mode_changes(patches: list[FilePatch], allowed: list[str]) -> list[str]:
+    """New executables and mode changes outside ``allowed`` (``run.sh (new, mode 100755)``)."""
+    out: list[str] = []
+    for fp in patches:
+        if fp.new_path is None or matches_any(fp.new_path, allowed):
+            continue
+        if fp.status == "added" and fp.new_mode not in (None, "100644"):
+            out.append(f"{fp.new_path} (new, mode {fp.new_mode})")
+        elif fp.old_mode and fp.new_mode and fp.old_mode != fp.new_mode:
+            out.append(f"{fp.new_path} (mode {fp.old_mode} to {fp.new_mode})")
+    return out

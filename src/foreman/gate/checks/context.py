@@ -17,6 +17,7 @@ class PolicyContext:
     protected: tuple[str, ...]  # gate.protected_paths + the config file itself
     job_secrets: tuple[str, ...]
     checkout: Reader | None  # None: the patch is checked against its real base when written
+    ci_files: tuple[str, ...] = ()  # gate.ci_files when the gate's PRs run CI, else nothing
 
 
 def tests_state(tests: Sequence[TestRun]) -> str:
