@@ -99,8 +99,10 @@ def test_H06_protected_paths_are_not_merged_and_a_human_is_asked(
 
 
 def test_H06_allowed_worker_gets_a_draft_pr_that_is_never_merged(gate: Gate) -> None:
-    config = MERGE_LINT.replace("gate:\n", "gate:\n  allow_protected: [infra]\n").replace(
-        "workers: [lint-fix]", "workers: [lint-fix, infra]"
+    config = (
+        MERGE_LINT.replace("gate:\n", "gate:\n  allow_protected: [infra]\n")
+        .replace("workers: [lint-fix]", "workers: [lint-fix, infra]")
+        .replace("worker-tests", "green")  # an agent worker (infra) merges on green CI only (S08)
     )
     gate.checkout(config=config)
     n = gate.fake.add_issue(REPO, "bump ci")

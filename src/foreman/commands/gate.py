@@ -43,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     env = os.environ
     token = env.get("FOREMAN_GITHUB_TOKEN") or env.get("GITHUB_TOKEN") or None
     actions.register_secret(token)
+    api_key = env.get("ANTHROPIC_API_KEY", "").strip() or None
+    actions.register_secret(api_key)
     plan = load_plan(args.plan, env)
     options = GateOptions(
         plan=plan,
@@ -52,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         config_file=_relative(config_path, root),
         dry_run=bool(args.dry_run),
         token=token,
+        api_key=api_key,
         api_url=env.get("GITHUB_API_URL") or None,
         repo=plan.repo or env.get("GITHUB_REPOSITORY", ""),
         throttle=env.get("FOREMAN_GITHUB_THROTTLE", "1") != "0",

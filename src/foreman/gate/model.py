@@ -84,6 +84,7 @@ class Assessment:
     protected: list[str] = field(default_factory=list)
     draft_reasons: list[str] = field(default_factory=list)
     merge_block: str | None = None  # why it may never be merged by the gate
+    agent: bool = False  # an agent worker's patch: merged only on the repository's green checks
     labels: list[str] = field(default_factory=list)  # allowed labels it proposes
     dropped_labels: list[str] = field(default_factory=list)
 
@@ -131,6 +132,7 @@ class Proposal:
     draft: bool = True
     draft_reasons: list[str] = field(default_factory=list)
     merge_block: str | None = None
+    needs_green: bool = False  # an agent's patch is in it: merged only on green checks (S08)
 
     @property
     def workers(self) -> list[str]:
@@ -174,6 +176,7 @@ class GateOptions:
     config_file: str | None = None  # repo-relative path of the config (protected)
     dry_run: bool = False
     token: str | None = None
+    api_key: str | None = None  # Anthropic, for the gate's own reviewer
     api_url: str | None = None
     repo: str = ""
     throttle: bool = True

@@ -19,6 +19,7 @@ from foreman.gate.bundles import Loaded, load_bundles
 from foreman.gate.checks import PolicyContext, assess
 from foreman.gate.model import Assessment, GateOptions, GateReport, ItemWork, Outcome
 from foreman.gate.proposals import plan_item, target_for
+from foreman.gate.reviewer import make_reviewer
 from foreman.gate.secrets import job_secrets
 from foreman.gate.status import render_item
 
@@ -85,6 +86,8 @@ def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
         job_secrets=tuple(job_secrets(opts.env)),
         checkout=checkout,
         ci_files=tuple(opts.config.gate.ci_files) if opts.prs_run_ci else (),
+        # A dry run asks no model: its PRs show as drafts "not reviewed".
+        reviewer=None if _dry(opts) else make_reviewer(opts.config, opts.api_key),
     )
     rules = codeowners.load(opts.root)
     works: list[ItemWork] = []
@@ -130,9 +133,13 @@ def _note_item(plan: Plan, number: int | None) -> ItemRef | None:
     return ItemRef(repo=plan.repo, number=number, event_name=plan.event_name)
 
 
+def _dry(opts: GateOptions) -> bool:
+    return opts.dry_run or opts.plan.dry_run
+
+
 def run_gate(opts: GateOptions) -> GateReport:
     works, loaded = prepare(opts)
-    dry = opts.dry_run or opts.plan.dry_run
+    dry = _dry(opts)
     orphans = [r for r in loaded.rejected if r.task_id not in {t.id for t in opts.plan.tasks}]
     report = GateReport(
         works, orphans, dry, opts.repo or opts.plan.repo, opts.config.gate.labels.handled

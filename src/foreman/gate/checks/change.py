@@ -20,6 +20,7 @@ from foreman.paths import matches_any
 
 
 def assess_change(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
+    a.agent = worker_spec(ctx.config, b.task.worker).kind == "agent"
     patches = patch_parses(a, b.patch)
     if patches is None:
         return
@@ -30,8 +31,11 @@ def assess_change(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
     allowed_paths(a, b, paths, ctx)
     size(a, patches, paths, ctx)
     test_evidence(a, b, ctx)
-    review(a, b, ctx)
+    worker_review(a, b)
     applies(a, patches, ctx)
+    if a.blocked:
+        return
+    gate_review(a, b, ctx)  # last: the model is asked only about a patch nothing else refused
     if a.blocked:
         return
     a.action, a.reason = "change", b.result.reason
@@ -121,16 +125,30 @@ def test_evidence(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
         a.passed("tests", "passed")
 
 
-def review(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
-    need = ctx.config.gate.require_review and b.task.review
+def worker_review(a: Assessment, b: Bundle) -> None:
+    """The work job's own review is shown to people; it can only hold a change back."""
     verdict = b.result.review
-    if need and verdict is None:
-        a.passed("review", "no reviewer verdict: the PR stays a draft")
+    if verdict is not None and verdict.verdict == "request_changes":
+        a.block("review", "the worker's reviewer requested changes")
+
+
+def gate_review(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
+    """The review that counts: the gate's reviewer on the exact patch it will write (S08).
+
+    Without it (no key, a failed call, a dry run) the PR stays a draft and is not merged.
+    """
+    if not (ctx.config.gate.require_review and b.task.review):
+        a.passed("review", "not required")
+        return
+    verdict, why = ctx.reviewer(b) if ctx.reviewer is not None else (None, "not run")
+    if verdict is None:
+        a.passed("review", f"no review by the gate ({why}): the PR stays a draft")
         a.draft_reasons.append("no reviewer verdict")
-    elif verdict is not None and verdict.verdict == "request_changes":
-        a.block("review", "the reviewer requested changes")
+    elif verdict.verdict == "request_changes":
+        first = f": {verdict.reasons[0]}" if verdict.reasons else ""
+        a.block("review", f"the gate's reviewer requested changes{first}")
     else:
-        a.passed("review", verdict.verdict if verdict else "not required")
+        a.passed("review", "approved by the gate's reviewer")
 
 
 def applies(a: Assessment, patches: list[FilePatch], ctx: PolicyContext) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from foreman.config.models import Config
-from foreman.contracts import Result, TestRun
+from foreman.contracts import Result, ReviewVerdict, TestRun
 from foreman.gate.base import Reader
+from foreman.gate.bundles import Bundle
 from foreman.gate.secrets import SecretHit
+
+# The gate's own reviewer: a bundle's exact patch in, a verdict (or None and why) out.
+Reviewer = Callable[[Bundle], tuple[ReviewVerdict | None, str]]
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,7 @@ class PolicyContext:
     job_secrets: tuple[str, ...]
     checkout: Reader | None  # None: the patch is checked against its real base when written
     ci_files: tuple[str, ...] = ()  # gate.ci_files when the gate's PRs run CI, else nothing
+    reviewer: Reviewer | None = None  # None: no review in this run (no key, or a dry run)
 
 
 def tests_state(tests: Sequence[TestRun]) -> str:

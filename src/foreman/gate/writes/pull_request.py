@@ -133,11 +133,13 @@ class PRWriter:
         if pull.draft:
             return "pull-request", "not merged: the PR is a draft"
         detail = "checks not required (gate.merge.checks: none)"
-        if policy.checks != "none":
+        if policy.checks != "none" or p.needs_green:
             state, detail = checks(self.repo, sha)
-            accepted = state == "green" or (state == "none" and policy.checks == "worker-tests")
-            if not accepted:
-                return "pull-request", f"not merged: checks {state}: {detail}"
+            # An agent's own tests are never evidence enough: only the repository's CI (S08).
+            lenient = policy.checks == "worker-tests" and not p.needs_green
+            if not (state == "green" or (state == "none" and lenient)):
+                why = " (an agent worker's patch needs them green)" if p.needs_green else ""
+                return "pull-request", f"not merged: checks {state}{why}: {detail}"
             if state == "none":
                 detail = "no CI on this commit; the worker's passing tests were accepted"
         refused = merge(pull, sha, policy.method, self.sleep)
