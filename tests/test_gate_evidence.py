@@ -135,3 +135,23 @@ def test_S08_a_clean_lint_fix_bundle_with_green_checks_still_merges(
     assert gate.pulls()[0].pull.merged
     assert decisions(gate.summary()) == {t.id: "merged"}
     assert fake_anthropic.message_requests == []
+
+
+def test_S08_a_command_workers_tests_count_only_when_the_gate_made_the_same_change(
+    gate: Gate,
+) -> None:
+    gate.checkout(
+        config="gate:\n  merge: {enabled: true, workers: [lint-fix], checks: worker-tests}\n"
+    )
+    n = gate.fake.add_issue(REPO, "style")
+    forged = task("lint-fix", item(n))
+    gate.add(forged, result(forged, tests=PASSING), gate.patch({"src/app.py": EVIL}))
+    m = gate.fake.add_issue(REPO, "style, honestly")
+    honest = task("lint-fix", item(m))
+    gate.add(honest, result(honest, tests=PASSING), gate.patch({"src/util.py": "VALUE = 1\n"}))
+    assert gate.run() == 0
+    assert decisions(gate.summary()) == {forged.id: "pull request", honest.id: "merged"}
+    assert b"os.system" not in gate.fake.tree(REPO)["src/app.py"]
+    assert gate.fake.tree(REPO)["src/util.py"] == b"VALUE = 1\n"
+    assert "not reproduced (ruff's result differs from the bundle's change" in gate.summary()
+    assert "cannot check the worker's evidence" in gate.bodies(n)[0]

@@ -55,6 +55,10 @@ class Checkout:
         out = self._git("rev-parse", "--verify", "-q", "HEAD^{tree}", check=False)
         return out.decode().strip() or None
 
+    def archive(self) -> bytes:
+        """The committed tree (``HEAD``) as a tar archive."""
+        return self._git("archive", "--format=tar", "HEAD")
+
     def read(self, path: str) -> tuple[str, str] | None:
         if self.is_git:
             listing = self._git("ls-tree", "-z", "HEAD", "--", path).split(b"\0")[0]

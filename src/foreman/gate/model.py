@@ -84,7 +84,7 @@ class Assessment:
     protected: list[str] = field(default_factory=list)
     draft_reasons: list[str] = field(default_factory=list)
     merge_block: str | None = None  # why it may never be merged by the gate
-    agent: bool = False  # an agent worker's patch: merged only on the repository's green checks
+    reproduced: bool = False  # the gate re-ran the worker's fixers and got exactly this change
     labels: list[str] = field(default_factory=list)  # allowed labels it proposes
     dropped_labels: list[str] = field(default_factory=list)
 
@@ -132,7 +132,7 @@ class Proposal:
     draft: bool = True
     draft_reasons: list[str] = field(default_factory=list)
     merge_block: str | None = None
-    needs_green: bool = False  # an agent's patch is in it: merged only on green checks (S08)
+    needs_green: bool = True  # False only when the gate reproduced every member's change (S08)
 
     @property
     def workers(self) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from functools import partial
 
 from foreman.config.models import Config
 from foreman.contracts import ItemRef, Plan
@@ -19,6 +20,7 @@ from foreman.gate.bundles import Loaded, load_bundles
 from foreman.gate.checks import PolicyContext, assess
 from foreman.gate.model import Assessment, GateOptions, GateReport, ItemWork, Outcome
 from foreman.gate.proposals import plan_item, target_for
+from foreman.gate.reproduce import reproduce as _reproduce
 from foreman.gate.reviewer import make_reviewer
 from foreman.gate.secrets import job_secrets
 from foreman.gate.status import render_item
@@ -88,6 +90,7 @@ def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
         ci_files=tuple(opts.config.gate.ci_files) if opts.prs_run_ci else (),
         # A dry run asks no model: its PRs show as drafts "not reviewed".
         reviewer=None if _dry(opts) else make_reviewer(opts.config, opts.api_key),
+        reproducer=partial(_reproduce, checkout=checkout),
     )
     rules = codeowners.load(opts.root)
     works: list[ItemWork] = []

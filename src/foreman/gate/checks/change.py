@@ -20,7 +20,6 @@ from foreman.paths import matches_any
 
 
 def assess_change(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
-    a.agent = worker_spec(ctx.config, b.task.worker).kind == "agent"
     patches = patch_parses(a, b.patch)
     if patches is None:
         return
@@ -38,6 +37,7 @@ def assess_change(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
     gate_review(a, b, ctx)  # last: the model is asked only about a patch nothing else refused
     if a.blocked:
         return
+    gate_rerun(a, b, ctx)
     a.action, a.reason = "change", b.result.reason
     if not needs_maintainer(a, b, patches, paths, ctx):
         return
@@ -149,6 +149,24 @@ def gate_review(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
         a.block("review", f"the gate's reviewer requested changes{first}")
     else:
         a.passed("review", "approved by the gate's reviewer")
+
+
+def gate_rerun(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
+    """``checks: worker-tests`` counts only for a command worker whose change the gate made
+    again itself (ruff, on the base); anything else merges only on green checks (S08)."""
+    merge, spec = ctx.config.gate.merge, worker_spec(ctx.config, b.task.worker)
+    wanted = merge.enabled and merge.checks == "worker-tests" and b.task.worker in merge.workers
+    if not wanted or spec.kind != "command":
+        return
+    if ctx.reproducer is None or not a.files:
+        a.passed("gate re-run", "not run here: the change merges only on green checks")
+        return
+    why = ctx.reproducer(list(spec.commands), a.files)
+    a.reproduced = why is None
+    if why is None:
+        a.passed("gate re-run", "the gate ran the fixers itself and got exactly this change")
+    else:
+        a.passed("gate re-run", f"not reproduced ({why}): it merges only on green checks")
 
 
 def applies(a: Assessment, patches: list[FilePatch], ctx: PolicyContext) -> None:

@@ -9,10 +9,14 @@ from foreman.config.models import Config
 from foreman.contracts import Result, ReviewVerdict, TestRun
 from foreman.gate.base import Reader
 from foreman.gate.bundles import Bundle
+from foreman.gate.model import FileChange
 from foreman.gate.secrets import SecretHit
 
 # The gate's own reviewer: a bundle's exact patch in, a verdict (or None and why) out.
 Reviewer = Callable[[Bundle], tuple[ReviewVerdict | None, str]]
+# A command worker's fixers re-run by the gate on the base: None when they make exactly the
+# given files, else why not.
+Reproducer = Callable[[list[str], dict[str, FileChange]], str | None]
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,7 @@ class PolicyContext:
     checkout: Reader | None  # None: the patch is checked against its real base when written
     ci_files: tuple[str, ...] = ()  # gate.ci_files when the gate's PRs run CI, else nothing
     reviewer: Reviewer | None = None  # None: no review in this run (no key, or a dry run)
+    reproducer: Reproducer | None = None  # None: no re-run (no git checkout, a dry run)
 
 
 def tests_state(tests: Sequence[TestRun]) -> str:

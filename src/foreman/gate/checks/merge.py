@@ -19,8 +19,6 @@ def merge_block(a: Assessment, config: Config, lines: int) -> str | None:
         return f"{lines} changed lines exceed gate.merge.max_changed_lines ({limit})"
     if a.draft_reasons:
         return a.draft_reasons[0]
-    if merge.checks == "worker-tests" and a.agent:
-        return "an agent worker's own test results are never enough to merge (checks: green)"
     if merge.checks == "worker-tests" and tests_state(a.bundle.result.tests) != "pass":
         return "gate.merge.checks is worker-tests and the bundle has no passing tests"
     return None

@@ -135,13 +135,16 @@ class PRWriter:
         detail = "checks not required (gate.merge.checks: none)"
         if policy.checks != "none" or p.needs_green:
             state, detail = checks(self.repo, sha)
-            # An agent's own tests are never evidence enough: only the repository's CI (S08).
+            # A worker's own tests are evidence only when the gate made the same change (S08).
             lenient = policy.checks == "worker-tests" and not p.needs_green
             if not (state == "green" or (state == "none" and lenient)):
-                why = " (an agent worker's patch needs them green)" if p.needs_green else ""
-                return "pull-request", f"not merged: checks {state}{why}: {detail}"
+                why = " (the gate cannot check the worker's evidence: it needs them green)"
+                return (
+                    "pull-request",
+                    f"not merged: checks {state}{why if p.needs_green else ''}: {detail}",
+                )
             if state == "none":
-                detail = "no CI on this commit; the worker's passing tests were accepted"
+                detail = "no CI on this commit; the gate re-ran the fixers and got this change"
         refused = merge(pull, sha, policy.method, self.sleep)
         if refused is not None:
             return "pull-request", refused
