@@ -299,8 +299,10 @@ class MergePolicy(Strict):
     checks: Literal["green", "worker-tests", "none"] = Field(
         "green",
         description=(
-            "green: every check run and status passed; worker-tests: the worker's own passing "
-            "test evidence suffices (PRs opened with GITHUB_TOKEN run no CI); none: no check."
+            "green: every check run and status passed. worker-tests: a command worker's change"
+            " merges without CI when the gate re-ran its ruff commands and got exactly that"
+            " change (PRs opened with GITHUB_TOKEN run no CI). none: no check. An agent"
+            " worker's patch merges only on green."
         ),
     )
     method: Literal["merge", "squash", "rebase"] = Field("squash", description="Merge method.")
