@@ -99,8 +99,11 @@ def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
         work = ItemWork(item)
         mine = [b for b in loaded.bundles if b.task.item.number == number]
         # A PR's patch applies to the PR head, not to the default branch: checked when pushed.
-        local = target_for(item, opts.config) == "new-pr"
+        target = target_for(item, opts.config)
+        local = target == "new-pr"
         item_ctx = ctx if local else replace(ctx, checkout=None)
+        if target == "suggest":  # a comment only: nothing to review or re-run
+            item_ctx = replace(item_ctx, reviewer=None, reproducer=None)
         assessments = [assess(b, item_ctx) for b in mine]
         work.outcomes = [_initial(a, work, opts.config) for a in assessments]
         planned = plan_item(item, assessments, opts.config, checkout, rules)
