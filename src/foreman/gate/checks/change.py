@@ -34,13 +34,13 @@ def assess_change(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
     applies(a, patches, ctx)
     if a.blocked:
         return
-    gate_review(a, b, ctx)  # last: the model is asked only about a patch nothing else refused
-    if a.blocked:
-        return
-    gate_rerun(a, b, ctx)
     a.action, a.reason = "change", b.result.reason
     if not needs_maintainer(a, b, patches, paths, ctx):
         return
+    gate_review(a, b, ctx)  # last: the model is asked only about a patch that will be written
+    if a.blocked:
+        return
+    gate_rerun(a, b, ctx)
     a.merge_block = a.merge_block or merge_block(a, ctx.config, a.changed_lines)
 
 
