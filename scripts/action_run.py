@@ -7,6 +7,7 @@ from the action's own ``src/``. Inputs arrive only as environment variables
 
   INPUT_COMMAND               plan | work | gate | validate
   FOREMAN_GITHUB_TOKEN        -> GITHUB_TOKEN (masked)
+  FOREMAN_TOKEN_IS_JOB_TOKEN  gate: "true" when that is the job's GITHUB_TOKEN (no CI on its PRs)
   FOREMAN_ANTHROPIC_API_KEY   -> ANTHROPIC_API_KEY (masked)
   INPUT_CONFIG                -> FOREMAN_CONFIG
   INPUT_TASK                  -> FOREMAN_TASK (work)

@@ -248,10 +248,11 @@ def test_every_input_reaches_the_code_through_a_prefixed_env_var() -> None:
         assert read, f"input {name} -> {var} is never read by the action's scripts"
     # Every expression in action.yml names a declared input, a step output or github.*.
     for expr in filter(None, EXPR.findall(ACTION.read_text())):
-        head = expr.split(".")[0]
-        assert head in ("inputs", "steps", "github"), expr
-        if head == "inputs":
-            assert expr.split(".")[1] in inputs, f"undeclared input in {expr}"
+        for operand in re.split(r"\s*==\s*", expr):  # a comparison names two
+            head = operand.split(".")[0]
+            assert head in ("inputs", "steps", "github"), expr
+            if head == "inputs":
+                assert operand.split(".")[1] in inputs, f"undeclared input in {expr}"
 
 
 def test_install_defaults_match_the_script() -> None:

@@ -12,7 +12,7 @@ from foreman.contracts import Note
 from gate_support import PASSING, REPO, Gate, decisions, item, report_calls, result, task
 
 FIXED = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
-LINT = "import os\nimport sys\n\nVALUE = 1  # tidy\n"
+LINT = "VALUE = 1\n"  # what ruff check --fix and ruff format make of src/util.py
 MERGE_LINT = """\
 gate:
   merge: {enabled: true, workers: [lint-fix], max_changed_lines: 10, checks: worker-tests}
@@ -99,8 +99,10 @@ def test_H06_protected_paths_are_not_merged_and_a_human_is_asked(
 
 
 def test_H06_allowed_worker_gets_a_draft_pr_that_is_never_merged(gate: Gate) -> None:
-    config = MERGE_LINT.replace("gate:\n", "gate:\n  allow_protected: [infra]\n").replace(
-        "workers: [lint-fix]", "workers: [lint-fix, infra]"
+    config = (
+        MERGE_LINT.replace("gate:\n", "gate:\n  allow_protected: [infra]\n")
+        .replace("workers: [lint-fix]", "workers: [lint-fix, infra]")
+        .replace("worker-tests", "green")  # an agent worker (infra) merges on green CI only (S08)
     )
     gate.checkout(config=config)
     n = gate.fake.add_issue(REPO, "bump ci")
@@ -223,8 +225,8 @@ def test_rejected_and_missing_bundles_are_reported_not_fatal(gate: Gate) -> None
     _debug(gate, n)
     gate.add(task("docs", item(n)))  # planned, no bundle
     bad = gate.add(task("refactor", item(n)))
-    (gate.bundles / "foreman-bundle-bad").mkdir()
-    (gate.bundles / "foreman-bundle-bad" / "result.json").write_text(
+    (gate.bundles / f"foreman-bundle-{bad.id}").mkdir()
+    (gate.bundles / f"foreman-bundle-{bad.id}" / "result.json").write_text(
         json.dumps({"task_id": bad.id, "worker": "refactor", "verdict": "maybe"})
     )
     assert gate.run() == 0

@@ -14,7 +14,8 @@ from fakes.github import (
     too_many_requests,
 )
 from foreman.config import Config
-from foreman.gate.run import GateOptions, run_gate
+from foreman.gate.model import GateOptions
+from foreman.gate.run import run_gate
 from gate_support import PASSING, REPO, Gate, decisions, item, result, task
 
 FIXED = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"

@@ -66,18 +66,19 @@ def test_result_json_that_is_not_utf8_or_deep_but_parses_is_rejected_with_its_ta
 ) -> None:
     ts = [task(w, item(5)) for w in ("debug", "docs", "refactor")]
     plan = Plan(repo=REPO, items=[ts[0].item], tasks=ts)
-    _bundle(tmp_path, "a", b'{"task_id": "issue-5-debug", "reason": "\xff"}')
+    a, b, c = (f"foreman-bundle-{t.id}" for t in ts)
+    _bundle(tmp_path, a, b'{"task_id": "issue-5-debug", "reason": "\xff"}')
     deep = {**result(ts[1]).model_dump(mode="json"), "files_changed": [[[[[[["x"]]]]]]]}
-    _bundle(tmp_path, "b", json.dumps(deep))
+    _bundle(tmp_path, b, json.dumps(deep))
     inner = "[" * 300 + "]" * 300  # valid JSON, deep enough to be a trap for recursive code
     body = json.dumps(result(ts[2]).model_dump(mode="json"))[:-1] + f', "tests": {inner}}}'
-    _bundle(tmp_path, "c", body)
+    _bundle(tmp_path, c, body)
     loaded = load_bundles(tmp_path, plan)
     reasons = {r.source: (r.task_id, r.reason) for r in loaded.rejected}
-    assert reasons["a"] == (None, "invalid result.json: not UTF-8 text (byte 40)")
-    assert reasons["b"] == (ts[1].id, "invalid result.json: files_changed.0: string_type")
-    assert reasons["c"][0] == ts[2].id
-    assert reasons["c"][1].startswith("invalid result.json: tests.0")
+    assert reasons[a] == (ts[0].id, "invalid result.json: not UTF-8 text (byte 40)")
+    assert reasons[b] == (ts[1].id, "invalid result.json: files_changed.0: string_type")
+    assert reasons[c][0] == ts[2].id
+    assert reasons[c][1].startswith("invalid result.json: tests.0")
     assert not loaded.bundles
 
 
@@ -97,7 +98,11 @@ def test_deep_result_json_through_the_cli_is_reported_not_a_crash(
 def test_result_json_of_an_unknown_version_is_rejected(tmp_path: Path) -> None:
     t = task("debug", item(5))
     plan = Plan(repo=REPO, items=[t.item], tasks=[t])
-    _bundle(tmp_path, "v", json.dumps({**result(t).model_dump(mode="json"), "version": 99}))
+    _bundle(
+        tmp_path,
+        f"foreman-bundle-{t.id}",
+        json.dumps({**result(t).model_dump(mode="json"), "version": 99}),
+    )
     loaded = load_bundles(tmp_path, plan)
     [rejected] = loaded.rejected
     assert rejected.task_id == t.id

@@ -13,7 +13,7 @@ from foreman.contracts import TestRun as Run
 from foreman.errors import UsageError
 from foreman.gate import codeowners
 from foreman.gate.bundles import Bundle, load_bundles, load_plan
-from foreman.gate.policy import PolicyContext, assess
+from foreman.gate.checks import PolicyContext, assess
 from foreman.gate.proposals import plan_item
 from foreman.gate.secrets import scan_text
 from gate_support import PASSING, item, result, task
@@ -100,23 +100,24 @@ def _write(d: Path, res: dict[str, object] | str, patch: str = "") -> None:
     (d / "patch.diff").write_text(patch)
 
 
-def test_bundles_nested_corrupt_unknown_mismatched_and_missing(tmp_path: Path) -> None:
-    ts = [task(w, item(5)) for w in ("debug", "docs", "refactor", "triage", "infra")]
+def test_bundles_corrupt_unknown_mismatched_and_missing(tmp_path: Path) -> None:
+    ts = [task(w, item(5)) for w in ("debug", "docs", "refactor", "triage", "infra", "lint-fix")]
     plan = Plan(repo="octo/demo", items=[ts[0].item], tasks=ts)
     root = tmp_path / "b"
-    _write(root / "foreman-bundle-a" / "inner", result(ts[0]).model_dump(mode="json"), "p")
-    _write(root / "foreman-bundle-b", "{not json")
-    _write(root / "foreman-bundle-c", {**result(ts[2]).model_dump(mode="json"), "worker": "docs"})
-    _write(root / "foreman-bundle-d", {**result(ts[3]).model_dump(mode="json"), "task_id": "zz"})
-    _write(root / "foreman-bundle-e", {"task_id": ts[1].id, "worker": "docs"})  # no verdict
+    folder = {t.worker: root / f"foreman-bundle-{t.id}" for t in ts}
+    _write(folder["debug"], result(ts[0]).model_dump(mode="json"), "p")
+    _write(folder["docs"], {"task_id": ts[1].id, "worker": "docs"})  # no verdict
+    _write(folder["refactor"], {**result(ts[2]).model_dump(mode="json"), "worker": "docs"})
+    _write(root / "foreman-bundle-zz", {**result(ts[3]).model_dump(mode="json"), "task_id": "zz"})
+    _write(folder["lint-fix"], "{not json")
     loaded = load_bundles(root, plan)
     assert [b.task.id for b in loaded.bundles] == [ts[0].id]
     assert loaded.bundles[0].patch == "p"
-    reasons = sorted(r.reason for r in loaded.rejected)
-    assert any("invalid result.json" in r for r in reasons)
-    assert any("claims worker 'docs'" in r for r in reasons)
-    assert any("not in the plan" in r for r in reasons)
-    assert any("verdict: missing" in r for r in reasons)
+    reasons = {r.source: r.reason for r in loaded.rejected}
+    assert reasons[folder["lint-fix"].name].startswith("invalid result.json")
+    assert "claims worker 'docs'" in reasons[folder["refactor"].name]
+    assert reasons["foreman-bundle-zz"] == "its task is not in the plan"
+    assert "verdict: missing" in reasons[folder["docs"].name]
     assert {t.id for t in loaded.missing} == {ts[3].id, ts[4].id}
     assert ts[1].id in {r.task_id for r in loaded.rejected}
 

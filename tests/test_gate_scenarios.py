@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import foreman.gate.execute_pr as execute_pr
+import foreman.gate.writes.pull_request as execute_pr
 from fakes.github import FakeGitHub, primary_rate_limit
 from foreman.contracts import ReviewVerdict
 from gate_support import PASSING, REPO, Gate, decisions, item, result, task
@@ -24,9 +24,8 @@ def gate(fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def lint_bundle(gate: Gate, n: int, **kw: object) -> str:
     t = task("lint-fix", item(n))
     kw.setdefault("tests", PASSING)
-    gate.add(
-        t, result(t, **kw), gate.patch({"src/util.py": "import os\nimport sys\n\nVALUE = 2\n"})
-    )
+    # What ruff check --fix and ruff format make of src/util.py (the gate re-runs them, S08).
+    gate.add(t, result(t, **kw), gate.patch({"src/util.py": "VALUE = 1\n"}))
     return t.id
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from foreman.commands import some_path
@@ -32,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
     from foreman import actions
     from foreman.config import find_config, load_config
     from foreman.gate.bundles import load_plan
+    from foreman.gate.model import GateOptions
     from foreman.gate.report import markdown
-    from foreman.gate.run import GateOptions, run_gate
+    from foreman.gate.run import run_gate
 
     root = Path(args.root)
     config_path = find_config(root, args.config)
@@ -41,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     env = os.environ
     token = env.get("FOREMAN_GITHUB_TOKEN") or env.get("GITHUB_TOKEN") or None
     actions.register_secret(token)
+    api_key = env.get("ANTHROPIC_API_KEY", "").strip() or None
+    actions.register_secret(api_key)
     plan = load_plan(args.plan, env)
     options = GateOptions(
         plan=plan,
@@ -50,9 +54,11 @@ def run(args: argparse.Namespace) -> int:
         config_file=_relative(config_path, root),
         dry_run=bool(args.dry_run),
         token=token,
+        api_key=api_key,
         api_url=env.get("GITHUB_API_URL") or None,
         repo=plan.repo or env.get("GITHUB_REPOSITORY", ""),
         throttle=env.get("FOREMAN_GITHUB_THROTTLE", "1") != "0",
+        prs_run_ci=not _is_job_token(env),
     )
     report = run_gate(options)
     text = markdown(report)
@@ -70,6 +76,12 @@ def run(args: argparse.Namespace) -> int:
     if report.error is not None:
         actions.annotate("error", report.error.message, title=report.error.title)
     return report.exit_code
+
+
+def _is_job_token(env: Mapping[str, str]) -> bool:
+    """True when the action says the gate writes with the job's own GITHUB_TOKEN: its PRs
+    then run no CI. Anything else (a gate-token, or unknown) means they may run CI."""
+    return env.get("FOREMAN_TOKEN_IS_JOB_TOKEN", "").strip().lower() == "true"
 
 
 def _relative(path: Path | None, root: Path) -> str | None:

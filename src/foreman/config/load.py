@@ -226,6 +226,7 @@ def _cross_check(config: Config, lines: dict[Path_, int], file: str) -> list[tup
                 )
                 break
     problems += _trigger_labels(config, lines, file)
+    problems += _merge_evidence(config, known, lines, file)
     fallback = config.routing.fallback
     if fallback in known and worker_spec(config, fallback).writes_code:
         problems.append(
@@ -349,3 +350,24 @@ def _disabled(name: str, paths: list[Path_]) -> str:
         f"worker '{name}' is disabled, but the default{'s' if plural else ''} {listed}"
         f" use{'' if plural else 's'} it: {' and '.join(fixes)}, or keep '{name}' enabled"
     )
+
+
+def _merge_evidence(
+    config: Config, known: set[str], lines: dict[Path_, int], file: str
+) -> list[tuple[Location, str]]:
+    """An agent worker's patch merges only on the repository's green checks (S08): its own
+    test results come from the job that ran the code under test, so they prove nothing."""
+    merge = config.gate.merge
+    agents = [n for n in merge.workers if n in known and worker_spec(config, n).kind == "agent"]
+    if merge.checks == "green" or not agents:
+        return []
+    at: Path_ = ("gate", "merge", "checks")
+    return [
+        (
+            Location(file, _line_for(at, lines), dotted(at)),
+            f"checks: {merge.checks} cannot merge agent worker(s) {', '.join(agents)}"
+            " (gate.merge.workers): their own test results are not evidence the gate can"
+            " check; use checks: green (the repository's CI on the PR head), or list only"
+            " command workers such as lint-fix",
+        )
+    ]

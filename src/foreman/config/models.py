@@ -43,6 +43,19 @@ PROTECTED_PATHS = (
     ".github/foreman.yml",
     ".github/foreman.yaml",
     "action.yml",
+    "**/.gitattributes",  # can hide a file's diff (linguist-generated) or change how it is read
+)
+# Files CI executes: with a token whose PRs run CI (and its secrets), a change to one of them
+# is a change to what CI runs, so it needs a maintainer (gate.ci_files).
+CI_FILES = (
+    "**/conftest.py",
+    "setup.py",
+    "noxfile.py",
+    "tox.ini",
+    "Makefile",
+    "**/Makefile",
+    "package.json",
+    ".pre-commit-config.yaml",
 )
 
 
@@ -299,8 +312,10 @@ class MergePolicy(Strict):
     checks: Literal["green", "worker-tests", "none"] = Field(
         "green",
         description=(
-            "green: every check run and status passed; worker-tests: the worker's own passing "
-            "test evidence suffices (PRs opened with GITHUB_TOKEN run no CI); none: no check."
+            "green: every check run and status passed. worker-tests: a command worker's change"
+            " merges without CI when the gate re-ran its ruff commands and got exactly that"
+            " change (PRs opened with GITHUB_TOKEN run no CI). none: no check. An agent"
+            " worker's patch merges only on green."
         ),
     )
     method: Literal["merge", "squash", "rebase"] = Field("squash", description="Merge method.")
@@ -329,7 +344,25 @@ class GateConfig(Strict):
         description="Never auto-merged; a human is asked.",
     )
     allow_protected: list[WorkerName] = Field(
-        default=[], description="Workers whose protected-path edits may open a PR."
+        default=[],
+        description=(
+            "Workers whose protected-path edits (and ci_files, mode changes) may open a PR;"
+            " never merged."
+        ),
+    )
+    ci_files: list[str] = Field(
+        default_factory=lambda: list(CI_FILES),
+        description=(
+            "Files CI executes. When the gate's PRs run CI (it writes with a token other than"
+            " the job's GITHUB_TOKEN), a change to one needs a maintainer."
+        ),
+    )
+    executable_paths: list[str] = Field(
+        default=[],
+        description=(
+            "Globs where new executables and file mode changes are accepted; elsewhere they"
+            " need a maintainer."
+        ),
     )
     max_files: int = Field(
         20, ge=1, description="Bundles changing more files are refused (a human is asked)."

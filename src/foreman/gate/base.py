@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -56,6 +56,10 @@ class Checkout:
         out = self._git("rev-parse", "--verify", "-q", "HEAD^{tree}", check=False)
         return out.decode().strip() or None
 
+    def archive(self) -> bytes:
+        """The committed tree (``HEAD``) as a tar archive."""
+        return self._git("archive", "--format=tar", "HEAD")
+
     def read(self, path: str) -> tuple[str, str] | None:
         if self.is_git:
             listing = self._git("ls-tree", "-z", "HEAD", "--", path).split(b"\0")[0]
@@ -96,6 +100,10 @@ def materialize(
 
     work = Work()  # one placement budget for the whole patch (S18)
     for fp in patches:
+        if fp.new_path and fp.new_path != fp.old_path:
+            blocker = file_in_the_way(fp.new_path, current, out)
+            if blocker is not None:
+                raise PatchError(blocker)
         src = fp.old_path
         base = current(src) if src else None
         if base is not None and base[0] not in SUPPORTED_MODES:
@@ -111,6 +119,28 @@ def materialize(
                 raise PatchError(f"{fp.new_path}: mode {mode} is not supported")
             out[fp.new_path] = FileChange(fp.new_path, text, mode)
     return dict(sorted(out.items()))
+
+
+def file_in_the_way(
+    path: str,
+    current: Callable[[str], tuple[str, str] | None],
+    changed: Mapping[str, FileChange],
+) -> str | None:
+    """Why ``path`` cannot be a new file: a parent is a file, or changed files lie under it.
+
+    git trees hold a name once, as a file or as a folder: ``CODEOWNERS/a.md`` cannot
+    exist next to the file ``CODEOWNERS`` (GitHub refuses such a tree with a 422).
+    """
+    parts = path.split("/")
+    for n in range(1, len(parts)):
+        parent = "/".join(parts[:n])
+        found = current(parent)
+        if found is not None and found[0] != "040000":
+            return f"{path}: its parent {parent} is a file, not a folder"
+    below = path + "/"
+    if any(p.startswith(below) and c.content is not None for p, c in changed.items()):
+        return f"{path}: the patch also adds files below it, as a folder"
+    return None
 
 
 def already_applied(patches: list[FilePatch], reader: Reader) -> bool:

@@ -1,15 +1,20 @@
 """Load the plan and every result bundle; report, never trust, what is wrong.
 
-A bundle is a directory holding ``result.json`` and ``patch.diff`` — directly
-under the bundles directory, or one level deeper as ``download-artifact``
-leaves them (``foreman-bundle-<id>/...``). The task comes from the *plan*; a
-bundle only says which task it answers, and must agree with it.
+A bundle is the artifact ``foreman-bundle-<task id>`` as ``download-artifact``
+leaves it: a folder of that name holding ``result.json`` and ``patch.diff``
+and nothing else. The artifact's name binds it to its task: the workflow
+names it after the matrix entry, so a worker cannot choose it. Anything else
+(other files or folders, in the bundles directory or in an artifact) is
+refused and listed, never read; an artifact that holds anything else is
+refused as a whole. The task comes from the *plan*; ``result.json`` must name
+the task of its folder, and a task claimed by two bundles gets neither.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +28,9 @@ from foreman.gate.patch import decode
 MAX_RESULT_BYTES = 1_000_000
 MAX_PATCH_BYTES = 5_000_000
 MAX_BUNDLES = 200
+PREFIX = "foreman-bundle-"
+TASK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+MAX_LISTED = 20  # extra files named per artifact
 
 
 @dataclass(frozen=True)
@@ -111,13 +119,23 @@ def _first_error(err: ValidationError) -> str:
     return f"{loc}: {first['type']}{more}"
 
 
-def _candidates(root: Path) -> list[Path]:
-    dirs = [root]
-    for child in sorted(root.iterdir()):
-        if child.is_dir() and not child.is_symlink():
-            dirs.append(child)
-            dirs += sorted(s for s in child.iterdir() if s.is_dir() and not s.is_symlink())
-    return [d for d in dirs if (d / RESULT_FILE).exists() or (d / PATCH_FILE).exists()]
+def _extras(folder: Path) -> list[str]:
+    """Everything in an artifact folder besides its two files (at most MAX_LISTED + 1)."""
+    out: list[str] = []
+
+    def walk(d: Path, prefix: str) -> Iterator[str]:
+        for child in sorted(d.iterdir()):
+            name = prefix + child.name
+            if prefix or child.name not in (RESULT_FILE, PATCH_FILE):
+                yield name + ("/" if child.is_dir() and not child.is_symlink() else "")
+            if child.is_dir() and not child.is_symlink():
+                yield from walk(child, name + "/")
+
+    for name in walk(folder, ""):
+        out.append(name)
+        if len(out) > MAX_LISTED:
+            break
+    return out
 
 
 def _read(path: Path, limit: int) -> bytes:
@@ -170,39 +188,80 @@ def load_bundles(directory: str | Path, plan: Plan) -> Loaded:
     root = Path(directory)
     tasks = {t.id: t for t in plan.tasks}
     out = Loaded()
-    seen: set[str] = set()
+    claims: dict[str, list[str]] = {}  # task id -> the folders that claim it
     # No directory at all (no worker uploaded anything): every task is reported missing.
-    for d in _candidates(root)[:MAX_BUNDLES] if root.is_dir() else []:
-        source = str(d.relative_to(root)) if d != root else "."
-        try:
-            result = _result(d, tasks)
-        except _Invalid as bad:
-            out.rejected.append(Rejected(source, bad.task_id, bad.reason))
+    entries = sorted(root.iterdir()) if root.is_dir() else []
+    for entry in entries[:MAX_BUNDLES]:
+        folder_id = entry.name.removeprefix(PREFIX)
+        if (
+            not entry.name.startswith(PREFIX)
+            or not TASK_ID.fullmatch(folder_id)
+            or entry.is_symlink()
+            or not entry.is_dir()
+        ):
+            out.rejected.append(Rejected(entry.name, None, f"not a bundle: {NOT_A_BUNDLE}"))
             continue
-        task = tasks.get(result.task_id)
-        problem = None
-        if task is None:
-            problem = "its task is not in the plan"
-        elif result.worker != task.worker:
-            problem = f"it claims worker '{result.worker}' but the plan says '{task.worker}'"
-        elif result.task_id in seen:
-            problem = "a second bundle for the same task"
-        patch = ""
-        if problem is None and (d / PATCH_FILE).exists():
-            try:
-                patch = decode(_read(d / PATCH_FILE, MAX_PATCH_BYTES))
-            except ValueError as err:
-                problem = str(err)
-            except OSError as err:
-                problem = f"cannot read patch.diff: {err.strerror}"
-        if problem is None and _claims_files_without_patch(result, patch):
-            what = "an empty patch.diff" if (d / PATCH_FILE).exists() else "no patch.diff"
-            problem = f"it says it changed {len(result.files_changed)} file(s) but has {what}"
-        if problem is not None or task is None:
-            out.rejected.append(Rejected(source, result.task_id, problem or "unknown task"))
-            continue
-        seen.add(result.task_id)
-        out.bundles.append(Bundle(task, result, patch, source))
+        for claimed in _load_one(entry, folder_id, tasks, out):
+            claims.setdefault(claimed, []).append(entry.name)
+    if len(entries) > MAX_BUNDLES:
+        more = len(entries) - MAX_BUNDLES
+        out.rejected.append(Rejected("...", None, f"{more} more entries, not read"))
+    _refuse_contested(out, claims)
+    seen = {b.task.id for b in out.bundles}
     rejected = {r.task_id for r in out.rejected}
     out.missing = [t for t in plan.tasks if t.id not in seen and t.id not in rejected]
     return out
+
+
+NOT_A_BUNDLE = "the gate reads only foreman-bundle-<task id>/ folders"
+
+
+def _load_one(d: Path, folder_id: str, tasks: Mapping[str, Task], out: Loaded) -> list[str]:
+    """Load the artifact ``d`` into ``out``; returns the task ids it claims."""
+    source, own = d.name, folder_id if folder_id in tasks else None
+    extras = _extras(d)
+    if extras:
+        shown = ", ".join(extras[:MAX_LISTED]) + (" and more" if len(extras) > MAX_LISTED else "")
+        reason = f"the artifact holds more than {RESULT_FILE} and {PATCH_FILE}: {shown}"
+        out.rejected.append(Rejected(source, own, reason))
+        return [folder_id]
+    try:
+        result = _result(d, tasks)
+    except _Invalid as bad:
+        out.rejected.append(Rejected(source, own, bad.reason))
+        return [folder_id]
+    task = tasks.get(folder_id)
+    problem = None
+    if result.task_id != folder_id:
+        problem = f"its result.json answers task '{result.task_id}', not its folder's task"
+    elif task is None:
+        problem = "its task is not in the plan"
+    elif result.worker != task.worker:
+        problem = f"it claims worker '{result.worker}' but the plan says '{task.worker}'"
+    patch = ""
+    if problem is None and (d / PATCH_FILE).exists():
+        try:
+            patch = decode(_read(d / PATCH_FILE, MAX_PATCH_BYTES))
+        except ValueError as err:
+            problem = str(err)
+        except OSError as err:
+            problem = f"cannot read patch.diff: {err.strerror}"
+    if problem is None and _claims_files_without_patch(result, patch):
+        what = "an empty patch.diff" if (d / PATCH_FILE).exists() else "no patch.diff"
+        problem = f"it says it changed {len(result.files_changed)} file(s) but has {what}"
+    if problem is not None or task is None:
+        out.rejected.append(Rejected(source, own, problem or "unknown task"))
+        return list(dict.fromkeys([folder_id, result.task_id]))
+    out.bundles.append(Bundle(task, result, patch, source))
+    return [folder_id]
+
+
+def _refuse_contested(out: Loaded, claims: Mapping[str, list[str]]) -> None:
+    """A task that two bundles claim gets neither (the gate cannot tell which is honest)."""
+    for task_id, sources in claims.items():
+        if len(sources) < 2:
+            continue
+        why = f"{len(sources)} bundles claim this task ({', '.join(sources)}): neither is used"
+        for b in [b for b in out.bundles if b.task.id == task_id]:
+            out.bundles.remove(b)
+            out.rejected.append(Rejected(b.source, task_id, why))

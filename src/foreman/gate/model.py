@@ -1,12 +1,21 @@
-"""The gate's own data: checks, assessments (policy), proposals (writes) and outcomes."""
+"""The gate's own data: options, checks, assessments (policy), proposals (writes), outcomes.
+
+Shared by the stages of the gate (:mod:`.run` prepares, :mod:`.checks` judges,
+:mod:`.writes` writes), so none of them needs to import another for its types.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
-from foreman.contracts import ItemRef, Usage
-from foreman.gate.bundles import Bundle
+from foreman.config.models import Config
+from foreman.contracts import ItemRef, Note, Plan, Usage
+from foreman.errors import ForemanError
+from foreman.gate.bundles import Bundle, Rejected
 from foreman.gate.codeowners import Owners
 from foreman.gate.patch import FilePatch
 
@@ -75,12 +84,26 @@ class Assessment:
     protected: list[str] = field(default_factory=list)
     draft_reasons: list[str] = field(default_factory=list)
     merge_block: str | None = None  # why it may never be merged by the gate
+    reproduced: bool = False  # the gate re-ran the worker's fixers and got exactly this change
     labels: list[str] = field(default_factory=list)  # allowed labels it proposes
     dropped_labels: list[str] = field(default_factory=list)
 
     @property
     def task_id(self) -> str:
         return self.bundle.task.id
+
+    @property
+    def blocked(self) -> bool:
+        return self.action == "blocked"
+
+    def passed(self, name: str, detail: str = "") -> None:
+        self.checks.append(Check(name, True, detail))
+
+    def block(self, name: str, detail: str) -> None:
+        """A failed check; the first one is the bundle's reason."""
+        self.checks.append(Check(name, False, detail))
+        if self.action != "blocked":
+            self.action, self.reason = "blocked", f"{name}: {detail}"
 
     @property
     def worker(self) -> str:
@@ -109,6 +132,7 @@ class Proposal:
     draft: bool = True
     draft_reasons: list[str] = field(default_factory=list)
     merge_block: str | None = None
+    needs_green: bool = True  # False only when the gate reproduced every member's change (S08)
 
     @property
     def workers(self) -> list[str]:
@@ -138,3 +162,71 @@ class Outcome:
         self.decision = decision
         if reason is not None:
             self.reason = reason
+
+
+Sleep = Callable[[float], None]
+
+
+@dataclass
+class GateOptions:
+    plan: Plan
+    bundles: Path
+    root: Path
+    config: Config
+    config_file: str | None = None  # repo-relative path of the config (protected)
+    dry_run: bool = False
+    token: str | None = None
+    api_key: str | None = None  # Anthropic, for the gate's own reviewer
+    api_url: str | None = None
+    repo: str = ""
+    throttle: bool = True
+    timeout: float = 15.0
+    sleep: Sleep | None = None  # None: time.sleep (run_gate sets its own)
+    env: Mapping[str, str] | None = None
+    prs_run_ci: bool = True  # False only when the gate writes with the job's own GITHUB_TOKEN
+
+    def wait(self, seconds: float) -> None:
+        (self.sleep or time.sleep)(seconds)
+
+
+@dataclass
+class ItemWork:
+    """Everything the gate decided for one item, and (later) what it wrote."""
+
+    item: ItemRef | None
+    outcomes: list[Outcome] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+    triage_labels: list[str] = field(default_factory=list)
+    triage_comments: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    comment: str = ""  # the status comment body as last rendered
+    comment_state: str = ""  # created / updated / unchanged / would post / skipped
+    labels_added: list[str] = field(default_factory=list)
+    current_title: str | None = None
+
+    @property
+    def number(self) -> int | None:
+        return self.item.number if self.item is not None else None
+
+    def outcome(self, task_id: str) -> Outcome:
+        return next(o for o in self.outcomes if o.task_id == task_id)
+
+
+@dataclass
+class GateReport:
+    items: list[ItemWork]
+    rejected: list[Rejected]
+    dry_run: bool
+    repo: str
+    handled_label: str = ""
+    error: ForemanError | None = None  # the first write that failed for good
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return [o for w in self.items for o in w.outcomes]
+
+    @property
+    def exit_code(self) -> int:
+        if self.error is not None:
+            return self.error.exit_code
+        return 0

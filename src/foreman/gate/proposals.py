@@ -182,4 +182,5 @@ def _proposal(
         draft=bool(draft_reasons) or (config.gate.draft and bool(blocks)),
         draft_reasons=draft_reasons,
         merge_block=blocks[0] if blocks else None,
+        needs_green=not all(m.reproduced for m in members),
     )

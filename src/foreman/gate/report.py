@@ -7,8 +7,7 @@ its files, the PR title, the labels and the status comment.
 from __future__ import annotations
 
 from foreman.actions import md_escape
-from foreman.gate.model import DECISION_TEXT, Outcome, Proposal
-from foreman.gate.run import GateReport
+from foreman.gate.model import DECISION_TEXT, GateReport, Outcome, Proposal
 from foreman.gate.status import cell
 
 

@@ -9,95 +9,26 @@ code that writes), or stops there for a dry run.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import replace
+from functools import partial
 
 from foreman.config.models import Config
-from foreman.contracts import ItemRef, Note, Plan
-from foreman.errors import ForemanError
+from foreman.contracts import ItemRef, Plan
 from foreman.gate import codeowners
 from foreman.gate.base import Checkout
-from foreman.gate.bundles import Loaded, Rejected, load_bundles
-from foreman.gate.model import Assessment, Outcome, Proposal
-from foreman.gate.policy import PolicyContext, assess
+from foreman.gate.bundles import Loaded, load_bundles
+from foreman.gate.checks import PolicyContext, assess
+from foreman.gate.model import Assessment, GateOptions, GateReport, ItemWork, Outcome
 from foreman.gate.proposals import plan_item, target_for
+from foreman.gate.reproduce import reproduce as _reproduce
+from foreman.gate.reviewer import make_reviewer
 from foreman.gate.secrets import job_secrets
-from foreman.gate.status import render
-
-Sleep = Callable[[float], None]
+from foreman.gate.status import render_item
 
 
 def default_sleep(seconds: float) -> None:
     """Every wait of the gate (backoff, rate limits); looked up at call time (tests stub it)."""
     time.sleep(seconds)
-
-
-@dataclass
-class GateOptions:
-    plan: Plan
-    bundles: Path
-    root: Path
-    config: Config
-    config_file: str | None = None  # repo-relative path of the config (protected)
-    dry_run: bool = False
-    token: str | None = None
-    api_url: str | None = None
-    repo: str = ""
-    throttle: bool = True
-    timeout: float = 15.0
-    sleep: Sleep | None = None  # None: default_sleep
-    env: Mapping[str, str] | None = None
-
-    def wait(self, seconds: float) -> None:
-        (self.sleep or default_sleep)(seconds)
-
-
-@dataclass
-class ItemWork:
-    """Everything the gate decided for one item, and (later) what it wrote."""
-
-    item: ItemRef | None
-    outcomes: list[Outcome] = field(default_factory=list)
-    proposals: list[Proposal] = field(default_factory=list)
-    triage_labels: list[str] = field(default_factory=list)
-    triage_comments: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    comment: str = ""  # the status comment body as last rendered
-    comment_state: str = ""  # created / updated / unchanged / would post / skipped
-    labels_added: list[str] = field(default_factory=list)
-    current_title: str | None = None
-
-    @property
-    def number(self) -> int | None:
-        return self.item.number if self.item is not None else None
-
-    def outcome(self, task_id: str) -> Outcome:
-        return next(o for o in self.outcomes if o.task_id == task_id)
-
-    def render(self, ask: list[str]) -> str:
-        self.comment = render(self.outcomes, self.notes, self.triage_comments, ask)
-        return self.comment
-
-
-@dataclass
-class GateReport:
-    items: list[ItemWork]
-    rejected: list[Rejected]
-    dry_run: bool
-    repo: str
-    handled_label: str = ""
-    error: ForemanError | None = None  # the first write that failed for good
-
-    @property
-    def outcomes(self) -> list[Outcome]:
-        return [o for w in self.items for o in w.outcomes]
-
-    @property
-    def exit_code(self) -> int:
-        if self.error is not None:
-            return self.error.exit_code
-        return 0
 
 
 def _items(plan: Plan) -> dict[int | None, ItemRef | None]:
@@ -156,6 +87,10 @@ def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
         protected=_protected(opts.config, opts.config_file),
         job_secrets=tuple(job_secrets(opts.env)),
         checkout=checkout,
+        ci_files=tuple(opts.config.gate.ci_files) if opts.prs_run_ci else (),
+        # A dry run asks no model: its PRs show as drafts "not reviewed".
+        reviewer=None if _dry(opts) else make_reviewer(opts.config, opts.api_key),
+        reproducer=partial(_reproduce, checkout=checkout),
     )
     rules = codeowners.load(opts.root)
     works: list[ItemWork] = []
@@ -164,8 +99,11 @@ def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
         work = ItemWork(item)
         mine = [b for b in loaded.bundles if b.task.item.number == number]
         # A PR's patch applies to the PR head, not to the default branch: checked when pushed.
-        local = target_for(item, opts.config) == "new-pr"
+        target = target_for(item, opts.config)
+        local = target == "new-pr"
         item_ctx = ctx if local else replace(ctx, checkout=None)
+        if target == "suggest":  # a comment only: nothing to review or re-run
+            item_ctx = replace(item_ctx, reviewer=None, reproducer=None)
         assessments = [assess(b, item_ctx) for b in mine]
         work.outcomes = [_initial(a, work, opts.config) for a in assessments]
         planned = plan_item(item, assessments, opts.config, checkout, rules)
@@ -201,9 +139,13 @@ def _note_item(plan: Plan, number: int | None) -> ItemRef | None:
     return ItemRef(repo=plan.repo, number=number, event_name=plan.event_name)
 
 
+def _dry(opts: GateOptions) -> bool:
+    return opts.dry_run or opts.plan.dry_run
+
+
 def run_gate(opts: GateOptions) -> GateReport:
     works, loaded = prepare(opts)
-    dry = opts.dry_run or opts.plan.dry_run
+    dry = _dry(opts)
     orphans = [r for r in loaded.rejected if r.task_id not in {t.id for t in opts.plan.tasks}]
     report = GateReport(
         works, orphans, dry, opts.repo or opts.plan.repo, opts.config.gate.labels.handled
@@ -211,12 +153,14 @@ def run_gate(opts: GateOptions) -> GateReport:
     ask = list(opts.config.gate.ask)
     if dry:
         for work in works:
-            work.render(ask)
+            render_item(work, ask)
             work.comment_state = "would post" if work.number is not None else "no item"
         return report
     if not any(w.proposals or w.number is not None for w in works):
         return report
-    from foreman.gate.execute import execute
+    from foreman.gate.writes.execute import execute
 
+    if opts.sleep is None:  # every wait goes through default_sleep, looked up when it waits
+        opts = replace(opts, sleep=lambda seconds: default_sleep(seconds))
     execute(report, opts)
     return report

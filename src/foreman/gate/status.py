@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from foreman.actions import md_escape
 from foreman.contracts import STATUS_MARKER, Note, Usage
-from foreman.gate.model import ASKS, DECISION_TEXT, Outcome
+from foreman.gate.model import ASKS, DECISION_TEXT, ItemWork, Outcome
 from foreman.gate.texts import untrusted_block, untrusted_line
 
 if TYPE_CHECKING:
@@ -76,6 +76,12 @@ def render(
         ask_line = "a maintainer's decision is needed here."
         lines += [f"{who}: {ask_line}" if who else ask_line.capitalize(), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_item(work: ItemWork, ask: Sequence[str]) -> str:
+    """Render ``work``'s status comment and keep it on ``work.comment``."""
+    work.comment = render(work.outcomes, work.notes, work.triage_comments, ask)
+    return work.comment
 
 
 def _ours(comment: IssueComment, bots: set[str]) -> bool:

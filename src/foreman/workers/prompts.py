@@ -8,6 +8,7 @@ task brief is the only task context the model gets.
 from __future__ import annotations
 
 from foreman.config import WorkerSpec
+from foreman.llm.review import REVIEW_JOB
 from foreman.workers.arguments import describe_allowed
 from foreman.workers.tools import Toolbox
 
@@ -32,10 +33,7 @@ JOBS: dict[str, str] = {
         "You are a build and infrastructure specialist: dependency bumps, CI and configuration"
         " migrations. Change only what the brief asks for and keep the project installable."
     ),
-    "review": (
-        "You are a code reviewer. Judge whether the diff does what the brief asks, correctly and"
-        " safely, touching nothing it should not. Answer approve or request_changes with reasons."
-    ),
+    "review": REVIEW_JOB,
 }
 
 

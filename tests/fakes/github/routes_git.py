@@ -139,12 +139,20 @@ def _apply_entry(
         store = repo.git.trees if kind == "tree" else repo.git.blobs
         if kind != "commit" and sha not in store:
             raise ApiError(422, f"tree.sha {sha} is not a valid {kind}")
+    _no_file_in_the_way(files, path)
     if kind == "tree":
         for sub, value in repo.git.flatten(sha).items():
             files[f"{path}/{sub}"] = value
     else:
         files[path] = (mode, kind, sha)
     return files
+
+
+def _no_file_in_the_way(files: dict[str, tuple[str, str, str]], path: str) -> None:
+    """A path under a file (``CODEOWNERS/a.md``) is refused as GitHub refuses it: 422."""
+    parts = path.split("/")
+    if any("/".join(parts[:n]) in files for n in range(1, len(parts))):
+        raise ApiError(422, "GitRPC::BadObjectState")
 
 
 @route("GET", R + "/git/trees/{tree_sha}", "git/get-tree")

@@ -8,7 +8,7 @@ gate goes on with the others. Imported only when the gate really writes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from foreman import actions
@@ -21,11 +21,11 @@ from foreman.errors import (
     RateLimitedError,
 )
 from foreman.gate.base import Checkout
-from foreman.gate.execute_pr import PRWriter
-from foreman.gate.git_writes import Base, resolve_base
-from foreman.gate.pulls import add_labels
-from foreman.gate.run import GateOptions, GateReport, ItemWork
-from foreman.gate.status import upsert
+from foreman.gate.model import GateOptions, GateReport, ItemWork
+from foreman.gate.status import render_item, upsert
+from foreman.gate.writes.pull_request import PRWriter
+from foreman.gate.writes.pulls import add_labels
+from foreman.gate.writes.session import Session
 from foreman.github.client import connect, github_errors
 from foreman.github.identity import Identities, cache_key, own_login
 from foreman.github.moved import check_same_item
@@ -42,25 +42,6 @@ class ItemNow:
     title: str
     labels: list[str]
     comments: int = -1  # -1: unknown
-
-
-@dataclass
-class Session:
-    repo: Repository
-    name: str  # "owner/repo"
-    opts: GateOptions
-    checkout: Checkout
-    identities: Identities  # bot_logins + the login the token writes as (looked up once)
-    bases: dict[str, Base] = field(default_factory=dict)
-
-    @property
-    def owner(self) -> str:
-        return self.name.split("/")[0]
-
-    def base(self, branch: str) -> Base:
-        if branch not in self.bases:
-            self.bases[branch] = resolve_base(self.repo, branch, self.checkout)
-        return self.bases[branch]
 
 
 def read_item(repo: Repository, number: int, name: str) -> ItemNow:
@@ -156,7 +137,7 @@ def write_item(s: Session, work: ItemWork, report: GateReport) -> None:
         state, _ = upsert(
             s.repo,
             number,
-            work.render(list(cfg.gate.ask)),
+            render_item(work, list(cfg.gate.ask)),
             s.identities,
             s.opts.wait,
             known_absent=now.comments == 0,  # an item without comments has no status comment

@@ -142,7 +142,15 @@ def _blob(repo: Repository, data: bytes, sleep: Sleep) -> str:
 
 def write_tree(repo: Repository, base_tree: str, files: dict[str, FileChange], sleep: Sleep) -> str:
     body = {"base_tree": base_tree, "tree": _entries(repo, files, sleep)}
-    return _create_object(repo, "/git/trees", body, sleep, "create tree")
+    try:
+        return _create_object(repo, "/git/trees", body, sleep, "create tree")
+    except GitHubError as err:
+        if getattr(err.__cause__, "status", None) != 422:
+            raise
+        raise GitHubError(
+            f"GitHub refused the new tree ({err.message}): a path of the patch conflicts "
+            "with the base branch (e.g. a file where a folder is); nothing was written"
+        ) from err
 
 
 def write_commit(repo: Repository, message: str, tree: str, parent: str, sleep: Sleep) -> str:

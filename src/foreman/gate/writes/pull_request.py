@@ -5,14 +5,13 @@ a write that fails half-way is reported as exactly that.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from foreman.errors import GitHubError
 from foreman.gate.base import Reader, already_applied, materialize
-from foreman.gate.git_writes import Base, RemoteTree, push_fix, read_head, sync_branch
-from foreman.gate.model import Decision, FileChange, Outcome, Proposal
+from foreman.gate.model import Decision, FileChange, ItemWork, Outcome, Proposal
 from foreman.gate.patch import FilePatch, PatchError
-from foreman.gate.pulls import (
+from foreman.gate.texts import pr_body, trailer
+from foreman.gate.writes.git_data import Base, RemoteTree, push_fix, read_head, sync_branch
+from foreman.gate.writes.pulls import (
     Pull,
     add_labels,
     checks,
@@ -22,12 +21,8 @@ from foreman.gate.pulls import (
     request_reviewers,
     update_pull,
 )
-from foreman.gate.texts import pr_body, trailer
+from foreman.gate.writes.session import Session
 from foreman.github.client import github_errors
-
-if TYPE_CHECKING:
-    from foreman.gate.execute import Session
-    from foreman.gate.run import ItemWork
 
 
 class PRWriter:
@@ -138,13 +133,18 @@ class PRWriter:
         if pull.draft:
             return "pull-request", "not merged: the PR is a draft"
         detail = "checks not required (gate.merge.checks: none)"
-        if policy.checks != "none":
+        if policy.checks != "none" or p.needs_green:
             state, detail = checks(self.repo, sha)
-            accepted = state == "green" or (state == "none" and policy.checks == "worker-tests")
-            if not accepted:
-                return "pull-request", f"not merged: checks {state}: {detail}"
+            # A worker's own tests are evidence only when the gate made the same change (S08).
+            lenient = policy.checks == "worker-tests" and not p.needs_green
+            if not (state == "green" or (state == "none" and lenient)):
+                why = " (the gate cannot check the worker's evidence: it needs them green)"
+                return (
+                    "pull-request",
+                    f"not merged: checks {state}{why if p.needs_green else ''}: {detail}",
+                )
             if state == "none":
-                detail = "no CI on this commit; the worker's passing tests were accepted"
+                detail = "no CI on this commit; the gate re-ran the fixers and got this change"
         refused = merge(pull, sha, policy.method, self.sleep)
         if refused is not None:
             return "pull-request", refused
