@@ -48,8 +48,8 @@ def act_runner(tmp_path_factory: pytest.TempPathFactory) -> ActRunner:
     work = tmp_path_factory.mktemp("act")
     action = copy_action(work / "action")
     tool_cache = work / "tool-cache"
-    prebuild_venv(action, tool_cache)
-    return ActRunner(work, action, tool_cache)
+    uv_env = prebuild_venv(action, tool_cache)
+    return ActRunner(work, action, tool_cache, uv_env=uv_env)
 
 
 @pytest.fixture

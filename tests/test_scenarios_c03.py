@@ -58,13 +58,29 @@ def test_C03_one_run_at_a_time_per_issue_and_a_pending_edit_is_never_cancelled()
         "labeled 7": ("issues", _issue("labeled", 7, label={"name": "foreman:docs"})),
         "command on 7": (
             "issue_comment",
-            _issue("created", 7, comment={"id": 1, "body": "Please\n/foreman docs fix it", "author_association": "OWNER"}),
+            _issue(
+                "created",
+                7,
+                comment={
+                    "id": 1,
+                    "body": "Please\n/foreman docs fix it",
+                    "author_association": "OWNER",
+                },
+            ),
         ),
         "opened 8": ("issues", _issue("opened", 8)),
         "pr 9": ("pull_request", {"action": "opened", "number": 9, "pull_request": {"number": 9}}),
         "command on pr 9": (
             "issue_comment",
-            _issue("created", 9, comment={"id": 2, "body": "/foreman lint-fix", "author_association": "COLLABORATOR"}),
+            _issue(
+                "created",
+                9,
+                comment={
+                    "id": 2,
+                    "body": "/foreman lint-fix",
+                    "author_association": "COLLABORATOR",
+                },
+            ),
         ),
         "dispatch 7": ("workflow_dispatch", {"inputs": {"number": "7"}}),
         # Events the plan skips whatever the config: each in a group of its own.

@@ -213,7 +213,8 @@ class ActRunner:
 
     work: Path  # session scratch directory
     action_copy: Path
-    tool_cache: Path
+    tool_cache: Path  # scratch for prebuild_venv
+    uv_env: dict[str, str] = field(default_factory=dict)  # how each job's install finds uv
     bin_dir: Path = field(default_factory=lambda: Path(sys.executable).parent)
 
     @property
@@ -255,7 +256,7 @@ class ActRunner:
         for mapping in standin_repositories():
             argv += ["--local-repository", mapping]
         run_env = {
-            "FOREMAN_TOOL_CACHE": str(self.tool_cache),
+            **self.uv_env,
             "ACT_STANDIN_ORIGIN": str(repo.path),
             "ACT_STANDIN_ARTIFACTS": str(artifacts),
             **(env or {}),
@@ -286,21 +287,33 @@ class ActRunner:
         return ActResult(done.returncode, log, artifacts)
 
 
-def prebuild_venv(action_copy: Path, tool_cache: Path) -> str:
-    """Build the action's venv once (offline, from uv's cache) where every act run finds it."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "INPUT_"))
-    }
-    env.update(
-        FOREMAN_ACTION_PATH=str(action_copy),
-        FOREMAN_TOOL_CACHE=str(tool_cache),
-        UV_OFFLINE="1",
-    )
-    env.pop("VIRTUAL_ENV", None)
+def uv_environment() -> dict[str, str]:
+    """What each job's install step needs to build its own venv offline from uv's cache.
+
+    Hardlinks keep the act runs fast; the install's default (copy) is tested in
+    test_action_install.py. Nothing in these runs writes into a venv.
+    """
     uv = shutil.which("uv") or os.environ.get("UV")
     if not uv:
         raise AssertionError("uv is not on PATH (nor in $UV); the act tests build the venv with it")
-    env["PATH"] = f"{Path(uv).parent}:{env.get('PATH', '/usr/bin:/bin')}"
+    cache = os.environ.get("UV_CACHE_DIR") or subprocess.run(
+        [uv, "cache", "dir"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    return {"UV": uv, "UV_CACHE_DIR": cache, "UV_OFFLINE": "1", "UV_LINK_MODE": "hardlink"}
+
+
+def prebuild_venv(action_copy: Path, scratch: Path) -> dict[str, str]:
+    """Build the action's venv once (offline, from uv's cache): the cache holds every wheel.
+
+    Returns the uv environment for the act runs (each job builds its own venv).
+    """
+    uv_env = uv_environment()
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "INPUT_"))
+    }
+    env.update(uv_env, FOREMAN_ACTION_PATH=str(action_copy), RUNNER_TEMP=str(scratch))
+    env.pop("VIRTUAL_ENV", None)
+    scratch.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [sys.executable, str(action_copy / "scripts" / "action_install.py")],
         env=env,
@@ -313,4 +326,4 @@ def prebuild_venv(action_copy: Path, tool_cache: Path) -> str:
             "could not build the action's venv offline from uv's cache (run `uv sync --frozen`"
             f" once online first):\n{done.stdout}\n{done.stderr}"
         )
-    return done.stdout
+    return uv_env
