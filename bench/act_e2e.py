@@ -32,6 +32,7 @@ from act_support.events import issue_event  # noqa: E402
 from act_support.harness import (  # noqa: E402
     ActRunner,
     ConsumerRepo,
+    act_copy,
     copy_action,
     mirror_into,
     prebuild_venv,
@@ -116,7 +117,7 @@ def measure_installs(work: Path, *, cold_uv_cache: bool = False) -> dict[str, fl
 def measure_act(work: Path, runs: int, *, throttle: bool = True) -> list[tuple[float, str]]:
     """``runs`` act runs of the docs-typo case: ``(seconds, outcome)`` each."""
     work.mkdir(parents=True, exist_ok=True)
-    action = copy_action(work / "act-action")
+    action = act_copy(work / "act-action")
     tool_cache = work / "tool-cache"
     uv_env = prebuild_venv(action, tool_cache)
     runner = ActRunner(work, action, tool_cache, uv_env=uv_env)

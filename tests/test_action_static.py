@@ -148,8 +148,8 @@ def test_uses_are_pinned_and_checkouts_keep_no_credentials(path: Path) -> None:
     refs = [s["uses"] for s in _steps(doc) if "uses" in s]
     refs += [j["uses"] for j in doc.get("jobs", {}).values() if "uses" in j]
     for ref in refs:
-        if ref.startswith("./") or ref.split("@")[0].startswith(OWN):
-            continue  # local, or this project's own release
+        if ref.startswith("./"):
+            continue  # a checkout made earlier in the job (see test_S13_...)
         assert PINNED.match(ref), f"{ref} is not pinned to a full commit SHA"
     text = path.read_text(encoding="utf-8")
     for line in text.splitlines():
@@ -196,7 +196,9 @@ def test_reusable_workflow_shape() -> None:
     assert work_step["env"]["FOREMAN_TASK"] == "${{ matrix.task }}"
     assert work_step["with"]["config"] == "${{ runner.temp }}/foreman-config.yml"
     checkouts = [s for s in work["steps"] if s.get("uses", "").startswith("actions/checkout@")]
-    assert len(checkouts) == 2 and "head_sha" in checkouts[1]["with"]["ref"]
+    assert len(checkouts) == 3 and "head_sha" in checkouts[1]["with"]["ref"]
+    assert checkouts[2]["with"]["repository"] == OWN  # the action itself (S13)
+    assert work_step["with"]["github-token"] == "", "the worker gets no GitHub token at all"
     upload = next(s for s in work["steps"] if "upload-artifact" in s.get("uses", ""))
     download = next(s for s in gate["steps"] if "download-artifact" in s.get("uses", ""))
     artifact = upload["with"]["name"]
@@ -204,7 +206,47 @@ def test_reusable_workflow_shape() -> None:
     assert download["with"]["pattern"] == "foreman-bundle-*"
     assert gate["if"].startswith("always()") and "needs.plan.result == 'success'" in gate["if"]
     assert set(gate["needs"]) == {"plan", "work"}
-    assert "anthropic-api-key" not in json.dumps(gate), "the gate needs no model key"
+    # The gate reviews the patch it would write itself, so it gets the model key.
+    gate_step = next(s for s in gate["steps"] if s.get("with", {}).get("command") == "gate")
+    assert gate_step["with"]["anthropic-api-key"] == "${{ secrets.anthropic-api-key }}"
+
+
+def test_S13_pinning_the_reusable_workflow_pins_every_action_it_runs() -> None:
+    """A caller pins the workflow to a commit: nothing it runs may come from a movable tag.
+
+    Attack (8b55c97): the workflow ran ``agent-foreman/agent-foreman@v1`` three times, so
+    whoever moves v1 runs code with the caller's API key and write token.
+    """
+    text = REUSABLE.read_text(encoding="utf-8")
+    assert "unpinned-uses" not in "".join(p.read_text(encoding="utf-8") for p in ALL_FILES)
+    doc = _load(REUSABLE)
+    for name in ("plan", "work", "gate"):
+        steps = doc["jobs"][name]["steps"]
+        uses = [s["uses"] for s in steps if "uses" in s]
+        assert all(PINNED.match(u) or u == "./.agent-foreman" for u in uses), (name, uses)
+        # The action runs from a checkout of agent-foreman at this workflow's own commit ...
+        run_at = next(i for i, s in enumerate(steps) if s.get("uses") == "./.agent-foreman")
+        found = [i for i, s in enumerate(steps) if s.get("id") == "self"]
+        checkout = next(i for i, s in enumerate(steps)
+                        if s.get("with", {}).get("path") == ".agent-foreman")  # fmt: skip
+        assert found and found[0] < checkout < run_at, name
+        self_step, co = steps[found[0]], steps[checkout]
+        assert co["uses"].startswith("actions/checkout@") and co["with"]["repository"] == OWN
+        assert co["with"]["ref"] == "${{ steps.self.outputs.sha }}"
+        assert co["with"]["persist-credentials"] is False
+        # ... which the job reads from job.workflow_sha, refusing anything but a full SHA.
+        value = self_step["env"]["FOREMAN_WORKFLOW_SHA"]
+        assert "(toJSON(job)).workflow_sha" in value and "github.sha" not in value
+        assert "[0-9a-f]{40}" in self_step["run"] and "exit 1" in self_step["run"]
+        # Nothing from the workspace runs between that checkout and the action.
+        between = steps[checkout + 1 : run_at]
+        assert all("uses" not in s for s in between), name
+    # The examples pin a commit (the version in a comment), never a tag.
+    for path in sorted((ROOT / "workflows-examples").glob("*.yml")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if re.search(rf"uses:\s*{OWN}", line):
+                assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line
+    assert "@v1" not in text.split("name: agent-foreman", 1)[1]
 
 
 # -- action.yml against the code -------------------------------------------------------------

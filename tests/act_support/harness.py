@@ -4,8 +4,13 @@
   ``https://github.com/octo/demo.git`` (act derives ``github.repository`` from it),
   holding ``workflows-examples/minimal.yml`` as its workflow and a
   ``.github/foreman.yml``.
-* ``uses: agent-foreman/agent-foreman@v1`` (action and reusable workflow) resolves
-  to a copy of this repository through ``--local-repository``.
+* ``uses: agent-foreman/agent-foreman/...@<SHA>`` (the reusable workflow, pinned in
+  minimal.yml) resolves to a copy of this repository through ``--local-repository``.
+  Each job of the reusable workflow checks out agent-foreman at the workflow's own
+  commit (``job.workflow_sha``, which act does not provide: the copy's workflow gets
+  that SHA written in, see :func:`act_copy`) and runs ``uses: ./.agent-foreman``; the
+  checkout stand-in serves ``repository: agent-foreman/agent-foreman`` from
+  ``ACT_STANDIN_SELF/<ref>`` (a directory per commit: a missing one fails the step).
 * ``actions/checkout``, ``actions/upload-artifact`` and ``actions/download-artifact``
   resolve to the stand-ins in ``standins/`` (pinned SHAs read from the reusable
   workflow, so bumping a pin keeps the tests working). Checkout clones from the
@@ -31,7 +36,17 @@ ROOT = Path(__file__).resolve().parents[2]
 STANDINS = Path(__file__).resolve().parent / "standins"
 REUSABLE = ROOT / ".github" / "workflows" / "foreman.yml"
 MINIMAL = ROOT / "workflows-examples" / "minimal.yml"
-ACTION_REF = "agent-foreman/agent-foreman@v1"
+OWN = "agent-foreman/agent-foreman"
+# The reusable workflow's commit as minimal.yml pins it (what GitHub gives as job.workflow_sha).
+PINNED_SHA = re.search(
+    rf"uses:\s*{OWN}/\.github/workflows/foreman\.yml@([0-9a-f]{{40}})",
+    MINIMAL.read_text(encoding="utf-8"),
+).group(1)  # type: ignore[union-attr]
+ACTION_REF = f"{OWN}@{PINNED_SHA}"
+# The expression the reusable workflow reads its own commit from (see act_copy).
+SELF_SHA_EXPR = (
+    "${{ fromJSON(toJSON(job)).workflow_sha || fromJSON(toJSON(github)).job_workflow_sha }}"
+)
 ORIGIN_URL = "https://github.com/octo/demo.git"
 # What a release of the action contains (the act copy holds nothing else).
 RELEASE_FILES = ("action.yml", "pyproject.toml", "uv.lock", "README.md", "LICENSE")
@@ -60,6 +75,20 @@ def copy_action(dest: Path) -> Path:
             shutil.copy2(ROOT / name, dest / name)
     for name in RELEASE_DIRS:
         shutil.copytree(ROOT / name, dest / name, ignore=_IGNORE, dirs_exist_ok=True)
+    return dest
+
+
+def act_copy(dest: Path, sha: str = PINNED_SHA) -> Path:
+    """:func:`copy_action`, with ``sha`` where the reusable workflow reads job.workflow_sha.
+
+    act has no job.workflow_sha (nor github.job_workflow_sha): without this the
+    workflow's own check refuses to run (as it should on such a runner).
+    """
+    copy_action(dest)
+    workflow = dest / ".github" / "workflows" / "foreman.yml"
+    text = workflow.read_text(encoding="utf-8")
+    assert text.count(SELF_SHA_EXPR) == 3, "each job reads its own commit once"
+    workflow.write_text(text.replace(SELF_SHA_EXPR, sha), encoding="utf-8")
     return dest
 
 
@@ -214,8 +243,18 @@ class ActRunner:
     work: Path  # session scratch directory
     action_copy: Path
     tool_cache: Path  # scratch for prebuild_venv
+    extra_repositories: dict[str, Path] = field(default_factory=dict)  # more --local-repository
     uv_env: dict[str, str] = field(default_factory=dict)  # how each job's install finds uv
     bin_dir: Path = field(default_factory=lambda: Path(sys.executable).parent)
+
+    @property
+    def self_commits(self) -> Path:
+        """``<commit>/`` -> agent-foreman at that commit, for the checkout stand-in."""
+        path = self.work / "self-commits"
+        if not (path / PINNED_SHA).exists():
+            path.mkdir(parents=True, exist_ok=True)
+            (path / PINNED_SHA).symlink_to(self.action_copy)
+        return path
 
     @property
     def act(self) -> str:
@@ -255,10 +294,13 @@ class ActRunner:
         ]  # fmt: skip
         for mapping in standin_repositories():
             argv += ["--local-repository", mapping]
+        for ref, path in self.extra_repositories.items():
+            argv += ["--local-repository", f"{ref}={path}"]
         run_env = {
             **self.uv_env,
             "ACT_STANDIN_ORIGIN": str(repo.path),
             "ACT_STANDIN_ARTIFACTS": str(artifacts),
+            "ACT_STANDIN_SELF": str(self.self_commits),
             **(env or {}),
         }
         for name, value in run_env.items():
@@ -296,9 +338,12 @@ def uv_environment() -> dict[str, str]:
     uv = shutil.which("uv") or os.environ.get("UV")
     if not uv:
         raise AssertionError("uv is not on PATH (nor in $UV); the act tests build the venv with it")
-    cache = os.environ.get("UV_CACHE_DIR") or subprocess.run(
-        [uv, "cache", "dir"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    cache = (
+        os.environ.get("UV_CACHE_DIR")
+        or subprocess.run(
+            [uv, "cache", "dir"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
     return {"UV": uv, "UV_CACHE_DIR": cache, "UV_OFFLINE": "1", "UV_LINK_MODE": "hardlink"}
 
 
