@@ -100,7 +100,7 @@ SCENARIOS: dict[str, str] = {
 OPEN: dict[str, int] = {
     **{f"S{n:02d}": 19 for n in (1, 2, 3, 4, 5, 6, 7, 10, 14, 15)},
     **{f"S{n:02d}": 20 for n in (8, 9, 11, 16)},
-    **{f"S{n:02d}": 26 for n in (17, 18, 19, 21, 22, 23)},
+    **{f"S{n:02d}": 26 for n in (17, 18, 21, 22, 23)},
     **{f"F{n:02d}": 22 for n in range(1, 9)},
     **{f"U{n:02d}": 21 for n in range(1, 4)},
 }

@@ -219,18 +219,30 @@ def test_reusable_workflow_shape() -> None:
     assert work["strategy"]["fail-fast"] is False
     assert "timeout-minutes" in work
     work_step = next(s for s in work["steps"] if s.get("with", {}).get("command") == "work")
-    assert work_step["env"]["FOREMAN_TASK"] == "${{ matrix.task }}"
+    # S19: the matrix carries ids; the task comes out of the plan file the plan job uploaded.
+    assert work_step["with"]["task-id"] == "${{ matrix.id }}" and "env" not in work_step
+    upload_plan = next(s for s in plan["steps"] if "upload-artifact" in s.get("uses", ""))
+    assert upload_plan["with"]["name"] == "foreman-plan"
+    assert upload_plan["with"]["path"] == "${{ runner.temp }}/foreman-plan.json"
+    for job in (work, gate):
+        got = [s for s in job["steps"] if s.get("with", {}).get("name") == "foreman-plan"]
+        assert len(got) == 1 and got[0]["with"]["path"] == "${{ runner.temp }}", job["name"]
+    assert "needs.plan.outputs.plan" not in REUSABLE.read_text(encoding="utf-8").split("jobs:")[1]
     assert work_step["with"]["config"] == "${{ runner.temp }}/foreman-config.yml"
     checkouts = [s for s in work["steps"] if s.get("uses", "").startswith("actions/checkout@")]
-    assert len(checkouts) == 3 and "head_sha" in checkouts[1]["with"]["ref"]
+    assert len(checkouts) == 3
+    assert (
+        checkouts[1]["with"]["ref"] == "${{ matrix.ref || github.event.repository.default_branch }}"
+    )
     assert checkouts[2]["with"]["repository"] == OWN  # the action itself (S13)
     assert work_step["with"]["github-token"] == "", "the worker gets no GitHub token at all"
     upload = next(s for s in work["steps"] if "upload-artifact" in s.get("uses", ""))
-    download = next(s for s in gate["steps"] if "download-artifact" in s.get("uses", ""))
+    download = next(s for s in gate["steps"] if s.get("with", {}).get("pattern"))
     artifact = upload["with"]["name"]
     assert artifact == "foreman-bundle-${{ matrix.id }}"
     assert download["with"]["pattern"] == "foreman-bundle-*"
     assert gate["if"].startswith("always()") and "needs.plan.result == 'success'" in gate["if"]
+    assert "needs.plan.outputs.skipped == 'false'" in gate["if"]
     assert set(gate["needs"]) == {"plan", "work"}
     # The gate reviews the patch it would write itself, so it gets the model key.
     gate_step = next(s for s in gate["steps"] if s.get("with", {}).get("command") == "gate")
@@ -364,7 +376,7 @@ def test_outputs_are_the_ones_foreman_plan_sets(
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary"))
     emit(Plan(), None)
     written = set(re.findall(r"^(\w+)<<ghadelimiter_", out.read_text(), re.M))
-    assert written == {"matrix", "count", "plan"} <= set(outputs)
+    assert written == {"matrix", "count", "skipped", "plan"} <= set(outputs)
     reusable = _load(REUSABLE)["jobs"]["plan"]["outputs"]
     assert set(reusable) == written
 
@@ -426,7 +438,7 @@ def test_action_run_builds_a_valid_command_line(
 def test_action_run_defaults_and_env_task(action_run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FOREMAN_TASK", "from-the-job-env")
     temp = os.environ["RUNNER_TEMP"]
-    assert action_run.build_argv("plan") == ["plan"]
+    assert action_run.build_argv("plan") == ["plan", "--output", f"{temp}/foreman-plan.json"]
     work = action_run.build_argv("work")
     assert work[work.index("--out") + 1] == f"{temp}/foreman-bundle"
     assert os.environ["FOREMAN_TASK"] == "from-the-job-env", "an empty input keeps the env task"
@@ -434,6 +446,28 @@ def test_action_run_defaults_and_env_task(action_run: Any, monkeypatch: pytest.M
     assert gate == [
         "gate", "--plan", f"{temp}/foreman-plan.json", "--bundles", f"{temp}/foreman-bundles",
     ]  # fmt: skip
+
+
+def test_action_run_picks_the_task_out_of_the_plan(
+    action_run: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """S19: a work job gets its task id from the matrix and the task from the plan file."""
+    plan = {"tasks": [{"id": "issue-1-docs", "worker": "docs", "brief": "😀" * 3},
+                      {"id": "issue-2-triage", "worker": "triage", "brief": "b"}]}  # fmt: skip
+    (tmp_path / "foreman-plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    monkeypatch.setenv("INPUT_TASK_ID", "issue-1-docs")
+    argv = action_run.build_argv("work")
+    assert argv[1:3] == ["--task", f"@{tmp_path}/foreman-task.json"]
+    task = json.loads((tmp_path / "foreman-task.json").read_text(encoding="utf-8"))
+    assert task == plan["tasks"][0]
+    _parses(argv)
+    for bad, message in [("issue-9-docs", "holds 0 tasks 'issue-9-docs', not one")]:
+        monkeypatch.setenv("INPUT_TASK_ID", bad)
+        with pytest.raises(action_run.InputError, match=message):
+            action_run.build_argv("work")
+    monkeypatch.setenv("INPUT_PLAN", str(tmp_path / "missing.json"))
+    with pytest.raises(action_run.InputError, match="cannot read the plan"):
+        action_run.build_argv("work")
 
 
 def test_action_run_moves_and_masks_the_secrets(
