@@ -32,6 +32,7 @@ from act_support.events import issue_event  # noqa: E402
 from act_support.harness import (  # noqa: E402
     ActRunner,
     ConsumerRepo,
+    act_copy,
     copy_action,
     mirror_into,
     prebuild_venv,
@@ -45,9 +46,15 @@ TOKEN = "ghs_benchActFakeTokenQQ7r2Lw9Ks4Mn8Pz6Xc3Vb1"
 README = "# demo\n\nInstall with:\n\n    pip instal demo\n"
 
 
-def time_install(action: Path, tool_cache: Path, *, uv_cache: Path | None = None) -> float:
+def time_install(
+    action: Path, runner_temp: Path, *, uv_cache: Path | None = None, link_mode: str = ""
+) -> float:
+    """One run of the install step: a new venv under ``runner_temp`` (copy mode unless told)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_"))}
-    env.update(FOREMAN_ACTION_PATH=str(action), FOREMAN_TOOL_CACHE=str(tool_cache))
+    env.update(FOREMAN_ACTION_PATH=str(action), RUNNER_TEMP=str(runner_temp))
+    env.pop("UV_LINK_MODE", None)
+    if link_mode:
+        env["UV_LINK_MODE"] = link_mode
     if uv_cache is not None:
         env["UV_CACHE_DIR"] = str(uv_cache)
     started = time.perf_counter()
@@ -95,13 +102,13 @@ def docs_case(runner: ActRunner, work: Path, n: int, *, throttle: bool) -> tuple
 
 
 def measure_installs(work: Path, *, cold_uv_cache: bool = False) -> dict[str, float]:
-    """One install into a new venv (uv's cache as it is), then one that finds it cached.
+    """One install into a new venv (files copied from uv's cache), then one that hardlinks them.
 
     With ``cold_uv_cache`` also one with an empty uv cache (downloads from the package index).
     """
     action = copy_action(work / "action")
     out = {"cold": time_install(action, work / "cache-a")}
-    out["warm"] = time_install(action, work / "cache-a")
+    out["warm"] = time_install(action, work / "cache-a", link_mode="hardlink")
     if cold_uv_cache:
         out["empty_uv_cache"] = time_install(action, work / "cache-b", uv_cache=work / "uv-cache")
     return out
@@ -110,10 +117,10 @@ def measure_installs(work: Path, *, cold_uv_cache: bool = False) -> dict[str, fl
 def measure_act(work: Path, runs: int, *, throttle: bool = True) -> list[tuple[float, str]]:
     """``runs`` act runs of the docs-typo case: ``(seconds, outcome)`` each."""
     work.mkdir(parents=True, exist_ok=True)
-    action = copy_action(work / "act-action")
+    action = act_copy(work / "act-action")
     tool_cache = work / "tool-cache"
-    prebuild_venv(action, tool_cache)
-    runner = ActRunner(work, action, tool_cache)
+    uv_env = prebuild_venv(action, tool_cache)
+    runner = ActRunner(work, action, tool_cache, uv_env=uv_env)
     return [docs_case(runner, work, n, throttle=throttle) for n in range(runs)]
 
 

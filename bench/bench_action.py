@@ -2,8 +2,9 @@
 
 Each sample starts from a fresh, release-shaped copy of the action and an empty
 tool cache, like a GitHub-hosted runner (whose tool cache does not survive the
-job): ``action_install.py`` builds the venv (``uv sync``; uv's download cache is
-whatever this machine has), a second install finds it cached, then the plan runs
+job): ``action_install.py`` builds the venv (``uv sync``, files copied out of
+uv's download cache as this machine has it), a second install hardlinks them
+instead (``UV_LINK_MODE=hardlink``: what the copy costs), then the plan runs
 twice as ``<venv>/bin/python -I scripts/action_run.py``. The first run finds no
 bytecode (uv does not compile it, and the action's ``src`` is a fresh checkout),
 so it pays for compiling every module it imports; the second reads the ``.pyc``.
@@ -23,8 +24,8 @@ from act_support.harness import copy_action
 
 @dataclass(frozen=True)
 class ActionSamples:
-    install_cold: Stats  # new venv, uv's download cache as found
-    install_warm: Stats  # venv found by its lock hash
+    install_cold: Stats  # new venv, files copied out of uv's download cache (the default)
+    install_warm: Stats  # new venv, files hardlinked (UV_LINK_MODE=hardlink)
     plan_first: Stats  # plan, no bytecode yet
     plan_second: Stats  # plan, bytecode written by the first run
     cpu_first: Stats  # CPU seconds (user + system) of the first and second runs
@@ -33,7 +34,7 @@ class ActionSamples:
 
 
 def _venv_python(tool_cache: Path) -> Path:
-    found = sorted(tool_cache.glob("agent-foreman/venv-*/bin/python"))
+    found = sorted(tool_cache.glob("agent-foreman-venv-*/venv/bin/python"))
     if not found:
         raise BenchError(f"action_install.py built no venv under {tool_cache}")
     return found[0]
@@ -64,7 +65,7 @@ def action_samples(work: Path, runs: int) -> ActionSamples:
         action = copy_action(work / f"action-{n}")
         tool_cache = work / f"tool-cache-{n}"
         cold.append(time_install(action, tool_cache))
-        warm.append(time_install(action, tool_cache))
+        warm.append(time_install(action, work / f"hardlinked-{n}", link_mode="hardlink"))
         python = _venv_python(tool_cache)
         scratch = work / f"run-{n}"
         scratch.mkdir()

@@ -287,8 +287,8 @@ def install_section(ctx: Context) -> Section:
     s = Section("action install step (scripts/action_install.py)")
     with guarded(s, "install"):
         a = ctx.action()
-        s.rows.append(timed("install, new venv (uv download cache warm)", a.install_cold))
-        s.rows.append(timed("install, cached venv (warm)", a.install_warm))
+        s.rows.append(timed("install, new venv, copied + verified (default)", a.install_cold))
+        s.rows.append(timed("install, new venv, hardlinked + verified", a.install_warm))
     if ctx.cold_uv_cache:
         metric = "install, empty uv cache (downloads from PyPI)"
         with guarded(s, metric):
@@ -297,8 +297,10 @@ def install_section(ctx: Context) -> Section:
             value = time_install(action, work / "cache", uv_cache=work / "uv-cache")
             s.rows.append(timed(metric, Stats.of([value])))
     s.notes.append(
-        "'New venv' = an empty tool cache, so uv sync builds the venv, with uv's download cache"
-        " as this machine has it (warm: nothing downloaded)."
+        "Every job builds a new venv under RUNNER_TEMP (S12: none is reused), with uv's download"
+        " cache as this machine has it (warm: nothing downloaded), and checks every file against"
+        " its wheel's RECORD. 'Copied' is the default (--link-mode copy: nothing a job does to its"
+        " venv reaches the cache); 'hardlinked' is UV_LINK_MODE=hardlink, for comparison."
         + (
             " 'Empty uv cache' = a new UV_CACHE_DIR too: every wheel from PyPI over the network."
             if ctx.cold_uv_cache

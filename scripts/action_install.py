@@ -1,31 +1,37 @@
-"""Install step of the agent-foreman action: a dependency venv from ``uv.lock``.
+"""Install step of the agent-foreman action: a dependency venv from ``uv.lock``, per job.
 
 Runs with whatever ``python3`` the runner has (stdlib only). The venv holds the
 locked runtime dependencies and nothing else (``uv sync --frozen --no-dev
 --no-install-project``); the foreman code itself runs from the action's own
-checkout (see ``action_run.py``). So nothing is resolved at run time, and the
-venv depends only on the lock: it is cached under the runner's tool cache,
-keyed on a hash of ``uv.lock``, ``pyproject.toml``, the Python request and the
-platform. A warm run checks a marker file and is done.
+checkout (see ``action_run.py``). So nothing is resolved at run time.
 
-uv: the one on PATH if any, else ``pip install --target`` of a pinned version
-(cached next to the venvs). Parallel jobs on one machine (a self-hosted runner,
-or act running a matrix) take a file lock, so one builds and the rest reuse.
+No environment is shared between jobs (S12): every run builds a new venv in a
+fresh directory under ``RUNNER_TEMP`` and never reuses one an earlier job left
+(on a shared machine that job, or code it ran, may have changed it). uv copies
+the files out of its download cache (``--link-mode copy``, unless the runner's
+environment sets ``UV_LINK_MODE``): with hardlinks, a change to a file in one
+venv was a change to the cache, and so to every venv built from it. Before the
+venv is used, every file under site-packages is checked against the sha256 its
+wheel's ``RECORD`` gives and files no wheel installed are refused, so a cache
+modified in place is caught, not run.
+
+uv: the one on PATH (or ``$UV``) if any, else ``pip install --target`` of a
+pinned version into this run's own directory.
 
 Environment (set by action.yml):
   FOREMAN_ACTION_PATH    the action's checkout (default: this file's repository)
   INPUT_PYTHON_VERSION   uv's --python request; empty = what requires-python allows
   INPUT_UV_VERSION       uv version to pip-install when uv is not on PATH
-  FOREMAN_TOOL_CACHE     cache root (default: RUNNER_TOOL_CACHE, RUNNER_TEMP, /tmp)
-Writes step outputs ``python``, ``venv`` and ``cache-hit``.
+  RUNNER_TEMP            where the venv goes (default: the system's temp directory)
+Writes step outputs ``python`` and ``venv``.
 """
 
 from __future__ import annotations
 
-import fcntl
+import base64
+import csv
 import hashlib
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -34,7 +40,6 @@ import time
 from pathlib import Path
 
 DEFAULT_UV_VERSION = "0.13.9"
-MARKER = ".foreman-venv-ok"
 KEY_FILES = ("uv.lock", "pyproject.toml")
 
 
@@ -47,36 +52,13 @@ def fail(message: str) -> None:
     raise SystemExit(1)
 
 
-def cache_root(env: dict[str, str]) -> Path:
-    for name in ("FOREMAN_TOOL_CACHE", "RUNNER_TOOL_CACHE", "RUNNER_TEMP"):
-        if env.get(name):
-            return Path(env[name]) / "agent-foreman"
-    return Path(tempfile.gettempdir()) / "agent-foreman"
-
-
-def venv_key(action_path: Path, python_request: str) -> str:
-    digest = hashlib.sha256()
-    for name in KEY_FILES:
-        digest.update(name.encode() + b"\0")
-        digest.update((action_path / name).read_bytes())
-    tag = f"{python_request}|{sys.platform}|{platform.machine()}"
-    digest.update(tag.encode())
-    return digest.hexdigest()[:20]
+def work_root(env: dict[str, str]) -> Path:
+    """This job's own scratch space: RUNNER_TEMP (emptied by the runner after each job)."""
+    return Path(env.get("RUNNER_TEMP") or tempfile.gettempdir())
 
 
 def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
-
-
-def is_ready(venv: Path) -> bool:
-    if not (venv / MARKER).is_file():
-        return False
-    probe = subprocess.run(
-        [str(venv_python(venv)), "-I", "-S", "-c", ""],
-        capture_output=True,
-        check=False,
-    )
-    return probe.returncode == 0
 
 
 def find_uv(root: Path, version: str) -> str:
@@ -84,39 +66,78 @@ def find_uv(root: Path, version: str) -> str:
     on_path = shutil.which("uv") or os.environ.get("UV", "")
     if on_path and Path(on_path).is_file():
         return on_path
-    target = root / f"uv-{version}"
-    uv = target / "bin" / "uv"
-    if uv.is_file():
-        return str(uv)
     log(f"uv is not on PATH: pip-installing uv=={version}")
-    staging = Path(tempfile.mkdtemp(prefix="uv-", dir=root))
+    target = Path(tempfile.mkdtemp(prefix="agent-foreman-uv-", dir=root))
     cmd = [
         sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "--no-input", "--no-deps", "--target", str(staging), f"uv=={version}",
+        "--no-input", "--no-deps", "--target", str(target), f"uv=={version}",
     ]  # fmt: skip
     if subprocess.run(cmd, check=False).returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
         fail(f"could not install uv=={version} with pip; put uv on PATH or fix pip")
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
-    return str(uv)
+    return str(target / "bin" / "uv")
 
 
 def build(venv: Path, action_path: Path, uv: str, python_request: str) -> None:
-    shutil.rmtree(venv, ignore_errors=True)
     cmd = [
         uv, "sync", "--frozen", "--no-dev", "--no-install-project", "--no-config",
-        "--project", str(action_path),
+        "--link-mode", "copy", "--project", str(action_path),
     ]  # fmt: skip
     if python_request:
         cmd += ["--python", python_request]
     env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(venv), UV_NO_PROGRESS="1")
     env.pop("VIRTUAL_ENV", None)
+    # The runner's owner may set UV_LINK_MODE (hardlink is faster on an ephemeral runner).
+    if env.get("UV_LINK_MODE"):
+        cmd[cmd.index("--link-mode") + 1] = env["UV_LINK_MODE"]
     log("$ " + " ".join(cmd))
     if subprocess.run(cmd, cwd=action_path, env=env, check=False).returncode != 0:
-        shutil.rmtree(venv, ignore_errors=True)
         fail("uv sync failed: see the log above")
-    (venv / MARKER).write_text(f"built {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n")
+
+
+def _record_digest(spec: str) -> str | None:
+    algo, _, value = spec.partition("=")
+    return value if algo == "sha256" and value else None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def verify(venv: Path) -> int:
+    """Every installed file matches its wheel's RECORD; no file under site-packages lacks one.
+
+    Returns the number of files checked; fails naming the first problems found.
+    """
+    found = sorted(venv.glob("lib/python*/site-packages"))
+    if len(found) != 1:
+        fail(f"the new venv {venv} has no single site-packages directory")
+    site = found[0]
+    listed: set[Path] = set()
+    bad: list[str] = []
+    for record in sorted(site.glob("*.dist-info/RECORD")):
+        rows = csv.reader(record.read_text(encoding="utf-8").splitlines())
+        for row in rows:
+            if not row:
+                continue
+            path = Path(os.path.normpath(site / row[0]))
+            listed.add(path)
+            expected = _record_digest(row[1]) if len(row) > 1 else None
+            if expected is None:
+                continue  # RECORD itself, files the installer wrote (INSTALLER, ...)
+            if not path.is_file() or _sha256(path) != expected:
+                bad.append(f"{path.relative_to(venv)} differs from {record.parent.name}/RECORD")
+    for path in site.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts and path not in listed:
+            bad.append(f"{path.relative_to(venv)} was installed by no wheel")
+    if bad:
+        shown = "; ".join(bad[:5]) + (f"; and {len(bad) - 5} more" if len(bad) > 5 else "")
+        fail(
+            f"the dependency venv does not match the wheels it was built from ({shown}). "
+            "uv's cache on this machine was modified: remove it (uv cache clean) and run the "
+            "job on an ephemeral runner"
+        )
+    return len(listed)
 
 
 def set_outputs(env: dict[str, str], **values: str) -> None:
@@ -138,20 +159,19 @@ def main() -> int:
     for name in KEY_FILES:
         if not (action_path / name).is_file():
             fail(f"{name} not found in the action's path {action_path}")
-    root = cache_root(env)
+    root = work_root(env)
     root.mkdir(parents=True, exist_ok=True)
-    key = venv_key(action_path, python_request)
-    venv = root / f"venv-{key}"
-    with open(root / f"venv-{key}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        hit = is_ready(venv)
-        if not hit:
-            build(venv, action_path, find_uv(root, uv_version), python_request)
+    # A new directory every time: never a venv an earlier job (or step) could have changed.
+    venv = Path(tempfile.mkdtemp(prefix="agent-foreman-venv-", dir=root)) / "venv"
+    build(venv, action_path, find_uv(root, uv_version), python_request)
+    built = time.monotonic() - started
+    checked = verify(venv)
     elapsed = time.monotonic() - started
-    log(f"agent-foreman venv {'reused' if hit else 'built'}: {venv} ({elapsed:.2f} s)")
-    set_outputs(
-        env, python=str(venv_python(venv)), venv=str(venv), **{"cache-hit": str(hit).lower()}
+    log(
+        f"agent-foreman venv built: {venv} ({built:.2f} s; {checked} files checked against"
+        f" their wheels' RECORD in {elapsed - built:.2f} s)"
     )
+    set_outputs(env, python=str(venv_python(venv)), venv=str(venv))
     return 0
 
 

@@ -11,13 +11,15 @@ from the action's own ``src/``. Inputs arrive only as environment variables
   FOREMAN_ANTHROPIC_API_KEY   -> ANTHROPIC_API_KEY (masked)
   INPUT_CONFIG                -> FOREMAN_CONFIG
   INPUT_TASK                  -> FOREMAN_TASK (work)
+  INPUT_TASK_ID               -> work --task @FILE: that task out of the plan file
   INPUT_WORKSPACE, INPUT_OUT  -> work --workspace / --out
-  INPUT_PLAN, INPUT_BUNDLES   -> gate --plan / --bundles
+  INPUT_PLAN, INPUT_BUNDLES   -> gate --plan / --bundles (INPUT_PLAN: work's plan too)
   INPUT_DRY_RUN               -> plan/gate --dry-run
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -66,19 +68,49 @@ def _flag(name: str, label: str) -> bool:
     raise InputError(f"input '{label}' must be true or false; got {_input(name)!r}")
 
 
+def _task_from_plan(task_id: str) -> str:
+    """Write the plan's task ``task_id`` to a file of its own; return the file's path.
+
+    The matrix carries task ids only (S19: step outputs are limited to 1 MB per job);
+    the plan job's whole plan arrives as a file.
+    """
+    plan_path = _input("PLAN") or _temp("foreman-plan.json")
+    try:
+        plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InputError(
+            f"input 'task-id': cannot read the plan {plan_path}: {err.strerror}"
+        ) from None
+    except ValueError as err:
+        raise InputError(f"input 'task-id': the plan {plan_path} is not JSON: {err}") from None
+    tasks = plan.get("tasks") if isinstance(plan, dict) else None
+    found = [t for t in tasks or [] if isinstance(t, dict) and t.get("id") == task_id]
+    if len(found) != 1:
+        raise InputError(
+            f"input 'task-id': the plan {plan_path} holds {len(found)} tasks {task_id!r}, not one"
+        )
+    out = _temp("foreman-task.json")
+    Path(out).write_text(json.dumps(found[0], ensure_ascii=False), encoding="utf-8")
+    return out
+
+
 def build_argv(command: str) -> list[str]:
     """The foreman command line for ``command``, from the INPUT_* variables."""
     dry_run = ["--dry-run"] if _flag("DRY_RUN", "dry-run") else []
     if _input("CONFIG"):
         os.environ["FOREMAN_CONFIG"] = _input("CONFIG")
     if command == "plan":
-        return ["plan", *dry_run]
+        # The whole plan as a file (the step outputs carry ids and a capped copy: S19).
+        return ["plan", *dry_run, "--output", _temp("foreman-plan.json")]
     if command == "work":
-        if _input("TASK"):
+        from_plan = []
+        if _input("TASK_ID"):
+            from_plan = ["--task", "@" + _task_from_plan(_input("TASK_ID"))]
+        elif _input("TASK"):
             os.environ["FOREMAN_TASK"] = _input("TASK")
         workspace = _input("WORKSPACE") or os.environ.get("GITHUB_WORKSPACE") or "."
         out = _input("OUT") or _temp("foreman-bundle")
-        return ["work", "--workspace", workspace, "--out", out]
+        return ["work", *from_plan, "--workspace", workspace, "--out", out]
     if command == "gate":
         plan = _input("PLAN") or _temp("foreman-plan.json")
         bundles = _input("BUNDLES") or _temp("foreman-bundles")

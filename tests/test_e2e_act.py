@@ -7,6 +7,7 @@ them through GITHUB_API_URL and ANTHROPIC_BASE_URL. See act_support/harness.py.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -21,9 +22,11 @@ from act_support.events import (
 )
 from act_support.harness import (
     CONFIG,
+    PINNED_SHA,
     ActResult,
     ActRunner,
     ConsumerRepo,
+    act_copy,
     copy_action,
     mirror_into,
     prebuild_venv,
@@ -46,10 +49,10 @@ def act_runner(tmp_path_factory: pytest.TempPathFactory) -> ActRunner:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     work = tmp_path_factory.mktemp("act")
-    action = copy_action(work / "action")
+    action = act_copy(work / "action")
     tool_cache = work / "tool-cache"
-    prebuild_venv(action, tool_cache)
-    return ActRunner(work, action, tool_cache)
+    uv_env = prebuild_venv(action, tool_cache)
+    return ActRunner(work, action, tool_cache, uv_env=uv_env)
 
 
 @pytest.fixture
@@ -256,6 +259,64 @@ def test_docs_typo_issue_becomes_a_draft_pr(
     assert github.tree("octo/demo", "main")["README.md"].decode() == README, "main untouched"
     assert fake_anthropic.remaining == 0
     assert_no_secret(result, GITHUB_TOKEN, fake_anthropic.api_key)
+
+
+def _moved_tag(where: Path, marker: Path) -> Path:
+    """agent-foreman as a moved ``v1`` tag would serve it: an action that runs other code."""
+    copy = copy_action(where)
+    (copy / "action.yml").write_text(
+        "name: moved\ndescription: not the release the caller pinned\nruns:\n"
+        "  using: composite\n  steps:\n"
+        f"    - shell: bash\n      run: touch {marker}; exit 1\n",
+        encoding="utf-8",
+    )
+    return copy
+
+
+def test_S13_the_action_runs_from_the_workflows_own_commit_not_a_tag(
+    act_runner: ActRunner,
+    consumer: ConsumerRepo,
+    github: FakeGitHub,
+    fake_anthropic: FakeAnthropic,
+    scratch: Path,
+) -> None:
+    """minimal.yml pins the reusable workflow to a commit; v1 now points elsewhere."""
+    marker = scratch / "moved-tag-ran"
+    moved = _moved_tag(scratch / "moved", marker)
+    runner = dataclasses.replace(
+        act_runner, extra_repositories={"agent-foreman/agent-foreman@v1": moved}
+    )
+    fake_anthropic.script(*DOCS_FIX)
+    event = _docs_issue(github)
+
+    result = run(runner, consumer, "issues", event, scratch, github, fake_anthropic)
+
+    assert not marker.exists(), "code behind a moved tag ran"
+    assert result.returncode == 0, result.tail()
+    assert len(_pulls(github)) == 1  # honest: the work got done
+    served = f"stand-in checkout: agent-foreman/agent-foreman@{PINNED_SHA} in "
+    jobs = {line.split("]")[0] for line in result.log.splitlines() if served in line}
+    assert len(jobs) == 3, jobs  # plan, work, gate: each ran the pinned commit's action
+
+
+def test_S13_a_runner_that_does_not_say_the_workflows_commit_runs_no_action(
+    act_runner: ActRunner, consumer: ConsumerRepo, github: FakeGitHub, scratch: Path
+) -> None:
+    """Without job.workflow_sha the jobs stop: no fallback to a branch or a tag."""
+    marker = scratch / "moved-tag-ran"
+    blind = act_copy(scratch / "blind", sha="")
+    runner = dataclasses.replace(
+        act_runner,
+        action_copy=blind,
+        extra_repositories={"agent-foreman/agent-foreman@v1": _moved_tag(scratch / "m", marker)},
+    )
+    number = github.add_issue("octo/demo", "Crash on start", "It crashes.", user="octo")
+    result = run(runner, consumer, "issues", issue_event(number, "Crash on start", "x"), scratch,
+                 github)  # fmt: skip
+    assert result.returncode != 0 and result.job_results().get("plan") == "failed"
+    assert "does not say which commit the reusable workflow is at" in result.log
+    assert not marker.exists() and "stand-in checkout: agent-foreman" not in result.log
+    assert github.count() == 0, "nothing ran that could call GitHub"
 
 
 def test_C01_rerun_creates_no_duplicates(

@@ -42,7 +42,10 @@ def _context(event_name: str, event: dict[str, Any], run_id: int = 1) -> dict[st
 
 
 def _issue(action: str, number: int, **extra: Any) -> dict[str, Any]:
-    return {"action": action, "issue": {"number": number, "title": "t"}, **extra}
+    # Written by a maintainer: outsiders' comments and edits queue apart (S20, tested there).
+    issue = {"number": number, "title": "t", "user": {"login": "maint"},
+             "author_association": "MEMBER"}  # fmt: skip
+    return {"action": action, "issue": issue, "sender": {"login": "maint"}, **extra}
 
 
 def test_C03_one_run_at_a_time_per_issue_and_a_pending_edit_is_never_cancelled() -> None:
@@ -55,13 +58,29 @@ def test_C03_one_run_at_a_time_per_issue_and_a_pending_edit_is_never_cancelled()
         "labeled 7": ("issues", _issue("labeled", 7, label={"name": "foreman:docs"})),
         "command on 7": (
             "issue_comment",
-            _issue("created", 7, comment={"id": 1, "body": "Please\n/foreman docs fix it"}),
+            _issue(
+                "created",
+                7,
+                comment={
+                    "id": 1,
+                    "body": "Please\n/foreman docs fix it",
+                    "author_association": "OWNER",
+                },
+            ),
         ),
         "opened 8": ("issues", _issue("opened", 8)),
         "pr 9": ("pull_request", {"action": "opened", "number": 9, "pull_request": {"number": 9}}),
         "command on pr 9": (
             "issue_comment",
-            _issue("created", 9, comment={"id": 2, "body": "/foreman lint-fix"}),
+            _issue(
+                "created",
+                9,
+                comment={
+                    "id": 2,
+                    "body": "/foreman lint-fix",
+                    "author_association": "COLLABORATOR",
+                },
+            ),
         ),
         "dispatch 7": ("workflow_dispatch", {"inputs": {"number": "7"}}),
         # Events the plan skips whatever the config: each in a group of its own.

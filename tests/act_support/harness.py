@@ -4,8 +4,13 @@
   ``https://github.com/octo/demo.git`` (act derives ``github.repository`` from it),
   holding ``workflows-examples/minimal.yml`` as its workflow and a
   ``.github/foreman.yml``.
-* ``uses: agent-foreman/agent-foreman@v1`` (action and reusable workflow) resolves
-  to a copy of this repository through ``--local-repository``.
+* ``uses: agent-foreman/agent-foreman/...@<SHA>`` (the reusable workflow, pinned in
+  minimal.yml) resolves to a copy of this repository through ``--local-repository``.
+  Each job of the reusable workflow checks out agent-foreman at the workflow's own
+  commit (``job.workflow_sha``, which act does not provide: the copy's workflow gets
+  that SHA written in, see :func:`act_copy`) and runs ``uses: ./.agent-foreman``; the
+  checkout stand-in serves ``repository: agent-foreman/agent-foreman`` from
+  ``ACT_STANDIN_SELF/<ref>`` (a directory per commit: a missing one fails the step).
 * ``actions/checkout``, ``actions/upload-artifact`` and ``actions/download-artifact``
   resolve to the stand-ins in ``standins/`` (pinned SHAs read from the reusable
   workflow, so bumping a pin keeps the tests working). Checkout clones from the
@@ -22,7 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +36,15 @@ ROOT = Path(__file__).resolve().parents[2]
 STANDINS = Path(__file__).resolve().parent / "standins"
 REUSABLE = ROOT / ".github" / "workflows" / "foreman.yml"
 MINIMAL = ROOT / "workflows-examples" / "minimal.yml"
-ACTION_REF = "agent-foreman/agent-foreman@v1"
+OWN = "agent-foreman/agent-foreman"
+# The reusable workflow's commit as minimal.yml pins it (what GitHub gives as job.workflow_sha).
+PINNED_SHA = re.search(
+    rf"uses:\s*{OWN}/\.github/workflows/foreman\.yml@([0-9a-f]{{40}})",
+    MINIMAL.read_text(encoding="utf-8"),
+).group(1)  # type: ignore[union-attr]
+ACTION_REF = f"{OWN}@{PINNED_SHA}"
+# The expression the reusable workflow reads its own commit from (see act_copy).
+SELF_SHA_EXPR = "${{ job.workflow_sha || github.job_workflow_sha }}"
 ORIGIN_URL = "https://github.com/octo/demo.git"
 # What a release of the action contains (the act copy holds nothing else).
 RELEASE_FILES = ("action.yml", "pyproject.toml", "uv.lock", "README.md", "LICENSE")
@@ -60,6 +73,20 @@ def copy_action(dest: Path) -> Path:
             shutil.copy2(ROOT / name, dest / name)
     for name in RELEASE_DIRS:
         shutil.copytree(ROOT / name, dest / name, ignore=_IGNORE, dirs_exist_ok=True)
+    return dest
+
+
+def act_copy(dest: Path, sha: str = PINNED_SHA) -> Path:
+    """:func:`copy_action`, with ``sha`` where the reusable workflow reads job.workflow_sha.
+
+    act has no job.workflow_sha (nor github.job_workflow_sha): without this the
+    workflow's own check refuses to run (as it should on such a runner).
+    """
+    copy_action(dest)
+    workflow = dest / ".github" / "workflows" / "foreman.yml"
+    text = workflow.read_text(encoding="utf-8")
+    assert text.count(SELF_SHA_EXPR) == 3, "each job reads its own commit once"
+    workflow.write_text(text.replace(SELF_SHA_EXPR, sha), encoding="utf-8")
     return dest
 
 
@@ -213,8 +240,19 @@ class ActRunner:
 
     work: Path  # session scratch directory
     action_copy: Path
-    tool_cache: Path
+    tool_cache: Path  # scratch for prebuild_venv
+    extra_repositories: dict[str, Path] = field(default_factory=dict)  # more --local-repository
+    uv_env: dict[str, str] = field(default_factory=dict)  # how each job's install finds uv
     bin_dir: Path = field(default_factory=lambda: Path(sys.executable).parent)
+
+    @property
+    def self_commits(self) -> Path:
+        """``<commit>/`` -> agent-foreman at that commit, for the checkout stand-in."""
+        path = self.work / "self-commits"
+        if not (path / PINNED_SHA).exists():
+            path.mkdir(parents=True, exist_ok=True)
+            (path / PINNED_SHA).symlink_to(self.action_copy)
+        return path
 
     @property
     def act(self) -> str:
@@ -233,6 +271,8 @@ class ActRunner:
         env: Mapping[str, str] | None = None,
         secrets: Mapping[str, str] | None = None,
         timeout: float = 240,
+        args: Sequence[str] = (),
+        path_prefix: str = "",
     ) -> ActResult:
         """Run ``act EVENT`` in ``repo``; ``scratch`` is this run's private directory."""
         scratch.mkdir(parents=True, exist_ok=True)
@@ -251,20 +291,29 @@ class ActRunner:
             "--env-file", os.devnull,
             "--secret-file", os.devnull,
             "--local-repository", f"{ACTION_REF}={self.action_copy}",
+            *args,
         ]  # fmt: skip
         for mapping in standin_repositories():
             argv += ["--local-repository", mapping]
+        for ref, path in self.extra_repositories.items():
+            argv += ["--local-repository", f"{ref}={path}"]
         run_env = {
-            "FOREMAN_TOOL_CACHE": str(self.tool_cache),
+            **self.uv_env,
             "ACT_STANDIN_ORIGIN": str(repo.path),
             "ACT_STANDIN_ARTIFACTS": str(artifacts),
+            "ACT_STANDIN_SELF": str(self.self_commits),
             **(env or {}),
         }
         for name, value in run_env.items():
             argv += ["--env", f"{name}={value}"]
         for name, value in (secrets or {}).items():
             argv += ["-s", f"{name}={value}"]
-        proc_env = {"HOME": str(home), "PATH": f"{self.bin_dir}:/usr/bin:/bin", "LANG": "C.UTF-8"}
+        path = f"{path_prefix}:" if path_prefix else ""
+        proc_env = {
+            "HOME": str(home),
+            "PATH": f"{path}{self.bin_dir}:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+        }
         try:
             done = subprocess.run(
                 argv,
@@ -286,21 +335,36 @@ class ActRunner:
         return ActResult(done.returncode, log, artifacts)
 
 
-def prebuild_venv(action_copy: Path, tool_cache: Path) -> str:
-    """Build the action's venv once (offline, from uv's cache) where every act run finds it."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "INPUT_"))
-    }
-    env.update(
-        FOREMAN_ACTION_PATH=str(action_copy),
-        FOREMAN_TOOL_CACHE=str(tool_cache),
-        UV_OFFLINE="1",
-    )
-    env.pop("VIRTUAL_ENV", None)
+def uv_environment() -> dict[str, str]:
+    """What each job's install step needs to build its own venv offline from uv's cache.
+
+    Hardlinks keep the act runs fast; the install's default (copy) is tested in
+    test_action_install.py. Nothing in these runs writes into a venv.
+    """
     uv = shutil.which("uv") or os.environ.get("UV")
     if not uv:
         raise AssertionError("uv is not on PATH (nor in $UV); the act tests build the venv with it")
-    env["PATH"] = f"{Path(uv).parent}:{env.get('PATH', '/usr/bin:/bin')}"
+    cache = (
+        os.environ.get("UV_CACHE_DIR")
+        or subprocess.run(
+            [uv, "cache", "dir"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
+    return {"UV": uv, "UV_CACHE_DIR": cache, "UV_OFFLINE": "1", "UV_LINK_MODE": "hardlink"}
+
+
+def prebuild_venv(action_copy: Path, scratch: Path) -> dict[str, str]:
+    """Build the action's venv once (offline, from uv's cache): the cache holds every wheel.
+
+    Returns the uv environment for the act runs (each job builds its own venv).
+    """
+    uv_env = uv_environment()
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "INPUT_"))
+    }
+    env.update(uv_env, FOREMAN_ACTION_PATH=str(action_copy), RUNNER_TEMP=str(scratch))
+    env.pop("VIRTUAL_ENV", None)
+    scratch.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [sys.executable, str(action_copy / "scripts" / "action_install.py")],
         env=env,
@@ -313,4 +377,4 @@ def prebuild_venv(action_copy: Path, tool_cache: Path) -> str:
             "could not build the action's venv offline from uv's cache (run `uv sync --frozen`"
             f" once online first):\n{done.stdout}\n{done.stderr}"
         )
-    return done.stdout
+    return uv_env

@@ -1,0 +1,78 @@
+"""S20: an outsider's comment or edit does not cancel a maintainer's pending run.
+
+GitHub keeps one pending run per concurrency group and a newer one replaces it.
+The group expression of the reusable workflow (and of the inline example) is
+evaluated here, the way GitHub does, on real-shaped payloads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from gh_expr import render
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = [ROOT / ".github" / "workflows" / "foreman.yml", ROOT / "workflows-examples" / "full.yml"]
+REPO = "octo/demo"
+WRITERS = ("OWNER", "MEMBER", "COLLABORATOR")
+OUTSIDERS = ("NONE", "CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR", "FIRST_TIMER", "MANNEQUIN", None)
+
+
+def group_of(path: Path, event_name: str, event: dict[str, Any], run_id: int) -> str:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    context = {"github": {"repository": REPO, "event_name": event_name, "event": event,
+                          "ref": "refs/heads/main", "run_id": str(run_id)}}  # fmt: skip
+    return render(doc["concurrency"]["group"], context)
+
+
+def issue(author: str, association: str | None) -> dict[str, Any]:
+    data: dict[str, Any] = {"number": 7, "title": "t", "user": {"login": author}}
+    if association is not None:
+        data["author_association"] = association
+    return data
+
+
+def comment(body: str, user: str, association: str | None) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": 1, "body": body, "user": {"login": user}}
+    if association is not None:
+        data["author_association"] = association
+    event = {"action": "created", "issue": issue("carol", "NONE"), "comment": data}
+    return event | {"sender": {"login": user}}
+
+
+def edit(editor: str, author: str, association: str | None) -> dict[str, Any]:
+    changes = {"title": {"from": "old"}}
+    return {"action": "edited", "issue": issue(author, association), "changes": changes,
+            "sender": {"login": editor}}  # fmt: skip
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_S20_outsider_comments_and_edits_queue_apart_from_the_maintainers_run(path: Path) -> None:
+    item = f"foreman-{REPO}-7"
+    # Honest: a maintainer's command and an edit by a writer join the item's group, so they
+    # queue behind the run in progress instead of running beside it.
+    for association in WRITERS:
+        command = comment("/foreman debug", "maint", association)
+        assert group_of(path, "issue_comment", command, 1) == item, association
+        assert group_of(path, "issues", edit("maint", "maint", association), 2) == item
+    # A writer editing an outsider's issue (only writers can edit others' issues) queues too.
+    assert group_of(path, "issues", edit("maint", "carol", "NONE"), 3) == item
+    opened = {"action": "opened", "issue": issue("carol", "NONE"), "sender": {"login": "carol"}}
+    assert group_of(path, "issues", opened, 4) == item
+
+    # Attack: an outsider's "tried /foreman" or their own edit would have replaced the
+    # maintainer's pending run; each now gets a group of its own run.
+    maintainer = group_of(path, "issue_comment", comment("/foreman debug", "maint", "OWNER"), 5)
+    groups = set()
+    for run_id, association in enumerate(OUTSIDERS, start=10):
+        tried = comment("tried /foreman, nothing happened", "mallory", association)
+        own = group_of(path, "issue_comment", tried, run_id)
+        assert own == f"foreman-{REPO}-outsider-{run_id}", association
+        edited = group_of(path, "issues", edit("carol", "carol", association), run_id + 100)
+        assert edited == f"foreman-{REPO}-outsider-{run_id + 100}", association
+        groups |= {own, edited}
+    assert maintainer not in groups and len(groups) == 2 * len(OUTSIDERS)
