@@ -107,4 +107,3 @@ OPEN: dict[str, int] = {
 
 # The letters of the series, for the test-name patterns.
 SERIES = "GLHCPSFU"
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from foreman.contracts import ItemRef, Usage
+from foreman.contracts import ItemRef, SandboxInfo, Usage
 from foreman.gate.bundles import Bundle
 from foreman.gate.codeowners import Owners
 from foreman.gate.patch import FilePatch
@@ -132,6 +132,7 @@ class Outcome:
     pr_url: str | None = None
     checks: list[Check] = field(default_factory=list)
     usage: Usage | None = None
+    sandbox: SandboxInfo | None = None  # how the worker's commands ran (warned when weaker)
     steps: list[str] = field(default_factory=list)  # writes done (or, dry-run: would be done)
 
     def set(self, decision: Decision, reason: str | None = None) -> None:
