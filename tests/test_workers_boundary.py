@@ -394,3 +394,24 @@ def test_S07_the_explicit_opt_out_runs_unboxed_and_says_so_everywhere(
     boxed = Outcome("t2", "debug", 1, "pull-request", sandbox=result.sandbox.model_copy(
         update={"mode": "bwrap", "network": False}))  # fmt: skip
     assert "WARNING" not in render([boxed], [], [], [])
+
+
+def test_S01_work_drops_the_github_token_before_the_worker_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+    import os
+    import sys
+
+    from sandbox_attacks import ROOT
+
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    action_run = importlib.import_module("action_run")
+    monkeypatch.setenv("FOREMAN_GITHUB_TOKEN", GITHUB_TOKEN)
+    monkeypatch.setenv("GITHUB_TOKEN", GITHUB_TOKEN + "2")
+    monkeypatch.setenv("FOREMAN_ANTHROPIC_API_KEY", "sk-ant-api03-" + "k" * 30)
+    masked = action_run._export_secrets("work")
+    assert GITHUB_TOKEN in masked and GITHUB_TOKEN + "2" in masked  # still masked in logs
+    assert "GITHUB_TOKEN" not in os.environ and "FOREMAN_GITHUB_TOKEN" not in os.environ
+    assert os.environ["ANTHROPIC_API_KEY"].startswith("sk-ant-api03-")  # the agent keeps it
+    assert "action_run" in sys.modules
