@@ -16,12 +16,14 @@ Stdlib only: ``scripts/action_sandbox.py`` imports it with the runner's python3.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,12 +89,22 @@ class Boundary:
             # (filters and hooks would run outside the boundary), nor read a persisted token.
             out += ["--ro-bind", str(git), str(git)]
             if (git / "config").is_file():
-                out += ["--ro-bind", "/dev/null", str(git / "config")]
+                out += ["--ro-bind", empty_file(), str(git / "config")]
         for path in self.hidden:
             if _inside(path, ws):  # e.g. an out dir inside the workspace: hidden again
                 out += ["--tmpfs", path]
         out += ["--chdir", str(cwd), "--", *argv]
         return out
+
+
+@functools.cache
+def empty_file() -> str:
+    """An empty, read-only file shown in place of ``.git/config`` (removed at exit)."""
+    fd, path = tempfile.mkstemp(prefix="foreman-empty-")
+    os.close(fd)
+    Path(path).chmod(0o444)
+    atexit.register(Path(path).unlink, missing_ok=True)
+    return path
 
 
 def off(network: bool = True) -> Boundary:
