@@ -14,6 +14,7 @@ import bench_plan
 import bench_router
 from act_e2e import measure_act, time_install
 from bench_proc import Stats
+from bench_sandbox import sandbox_section
 from bench_table import Row, Section, count, failed, megabytes, skipped, timed
 
 from act_support.harness import copy_action
@@ -357,4 +358,5 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
     install_section,
     act_section,
     memory_section,
+    sandbox_section,
 )
