@@ -131,3 +131,27 @@ def test_config_refuses_secret_or_runner_variable_names(name: str, why: str) -> 
     assert where.line == 4 and where.key is not None and where.key.startswith("workers.debug.env")
     assert why in message and name in message
     assert config_of("version: 1\nworkers:\n  debug:\n    env: [DATABASE_URL]\n")
+
+
+def test_a_path_entry_above_a_hidden_dir_does_not_show_it_again(
+    tmp_path: Path, outside: Path
+) -> None:
+    home = outside / "home"
+    temp = home / "work" / "_temp"
+    temp.mkdir(parents=True)
+    (temp / "token").write_text("s3cret")
+    (home / "work" / "bin").mkdir()
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "RUNNER_TEMP": str(temp),
+        "PATH": f"{home / 'work'}:{home / 'work' / 'bin'}:{os.environ['PATH']}",
+    }
+    repo = calc_repo(tmp_path / "repo")
+    boundary = prepare(enabled=True, network=False, env=env, workspace=repo)
+    assert str(home / "work") not in boundary.shown
+    code = f"import os\nprint('seen', os.path.exists({str(temp / 'token')!r}))\n"
+    result = run_argv(
+        [sys.executable, "-c", code], cwd=repo, env=child_env(env), timeout=20, boundary=boundary
+    )
+    assert "seen False" in result.output, result.output

@@ -179,7 +179,12 @@ def prepare(
         return unavailable(why, network)
     ws = os.path.realpath(workspace)
     hidden = hidden_paths(env, [os.path.realpath(p) for p in hide], ws)
-    shown = [p for p in interpreter_paths(env) if any(_inside(p, h) for h in (*hidden, TMP))]
+    # Shown again: interpreter and PATH dirs under a hidden dir, never a dir holding one.
+    shown = [
+        p
+        for p in interpreter_paths(env)
+        if any(_inside(p, h) for h in (*hidden, TMP)) and not any(_inside(h, p) for h in hidden)
+    ]
     if network and Path("/run/systemd/resolve").is_dir():
         shown.append("/run/systemd/resolve")  # /etc/resolv.conf points there on Ubuntu
     detail = f"bubblewrap {'.'.join(map(str, bwrap_version(bwrap)))}" + (
@@ -199,9 +204,8 @@ def hidden_paths(env: Mapping[str, str], extra: Sequence[str], workspace: str) -
     for path in sorted({os.path.realpath(p) for p in wanted}, key=lambda p: p.count("/")):
         if path in _SYSTEM or path == workspace or not Path(path).is_dir():
             continue
-        covered = _inside(path, TMP) or any(_inside(path, k) for k in kept)
-        if covered and not _inside(path, workspace):
-            continue  # /tmp is private anyway; a hidden parent hides it already
+        if _inside(path, TMP) and not _inside(path, workspace):
+            continue  # /tmp is private anyway
         kept.append(path)
     return kept
 

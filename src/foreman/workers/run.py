@@ -83,12 +83,7 @@ def _boundary(ctx: WorkContext, hide: Iterable[Path]) -> str | None:
     )
     b = ctx.boundary
     if b.mode == "off":
-        actions.annotate(
-            "warning",
-            f"worker {spec.name}: commands run WITHOUT the process boundary (sandbox: false):"
-            " they can read this job's secrets and reach the network",
-            title="foreman work: sandbox off",
-        )
+        actions.info(f"worker {spec.name}: commands run WITHOUT the process boundary")
     if b.mode != "unavailable":
         return None
     return (
