@@ -415,3 +415,32 @@ def test_S01_work_drops_the_github_token_before_the_worker_starts(
     assert "GITHUB_TOKEN" not in os.environ and "FOREMAN_GITHUB_TOKEN" not in os.environ
     assert os.environ["ANTHROPIC_API_KEY"].startswith("sk-ant-api03-")  # the agent keeps it
     assert "action_run" in sys.modules
+
+
+@pytest.mark.parametrize(
+    ("mode", "network", "shown"),
+    [("off", True, "WITHOUT the process boundary"), ("bwrap", True, "WITH network access")],
+)
+def test_S07_the_gate_warns_in_its_comment_and_summary_when_a_bundle_ran_unboxed(
+    fake_github: object,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    network: bool,
+    shown: str,
+) -> None:
+    from foreman.contracts import SandboxInfo
+    from gate_support import PASSING, REPO, Gate, item, result, task
+
+    gate = Gate(fake_github, tmp_path, monkeypatch)  # type: ignore[arg-type]
+    gate.checkout()
+    n = gate.fake.add_issue(REPO, "add() subtracts")
+    t = task("debug", item(n))
+    off = SandboxInfo(mode=mode, network=network, detail="as configured")  # type: ignore[arg-type]
+    change = gate.patch({"src/app.py": "def add(a, b):\n    return a + b\n"})
+    gate.add(t, result(t, tests=PASSING, sandbox=off), change)
+    assert gate.run() == 0
+    [comment] = gate.bodies(n)
+    for text in (comment, gate.summary()):
+        assert shown in text, text
+        assert f"`{t.id}`" in text
