@@ -221,19 +221,22 @@ def interpreter_paths(env: Mapping[str, str]) -> list[str]:
 
 def alive_in(pid_namespace: int) -> list[int]:
     """Processes of the sandbox's PID namespace that can still run code (zombies cannot)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if (entry / "ns" / "pid").stat().st_ino != pid_namespace:
-                continue
-            state = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if state not in (b"Z", b"X"):
-            found.append(int(entry.name))
-    return found
+    return [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and is_alive_in(entry, pid_namespace)
+    ]
+
+
+def is_alive_in(proc: Path, pid_namespace: int) -> bool:
+    """Whether ``/proc/<pid>`` is a live (not zombie) process of that PID namespace."""
+    try:
+        if (proc / "ns" / "pid").stat().st_ino != pid_namespace:
+            return False
+        state = (proc / "stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in (b"Z", b"X")
 
 
 def _inside(path: str, parent: str) -> bool:

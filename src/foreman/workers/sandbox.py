@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from foreman.actions import redact
-from foreman.workers.boundary import SANDBOX_HOME, TMP, Boundary, alive_in
+from foreman.workers.boundary import SANDBOX_HOME, TMP, Boundary, alive_in, is_alive_in
 
 # Shell syntax that would mean something else to a shell than to us: refused outright.
 _SHELL_SYNTAX = re.compile(r"[;|&`<>\n\r]|\$\(|\$\{")
@@ -253,6 +253,12 @@ def _reap(sandbox: tuple[int, int] | None, grace: float = 5.0) -> int:
     if sandbox is None:
         return 0
     namespace, init = sandbox
+    # The sandbox's init exits right after the command; the kernel has killed and reaped the
+    # rest of its namespace before the init itself is gone, so that is usually all to check.
+    for _ in range(100):
+        if not is_alive_in(Path(f"/proc/{init}"), namespace):
+            return 0
+        time.sleep(0.001)
     left: set[int] = set()
     until = time.monotonic() + grace
     while live := alive_in(namespace):
