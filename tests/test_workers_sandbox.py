@@ -155,3 +155,28 @@ def test_a_path_entry_above_a_hidden_dir_does_not_show_it_again(
         [sys.executable, "-c", code], cwd=repo, env=child_env(env), timeout=20, boundary=boundary
     )
     assert "seen False" in result.output, result.output
+
+
+def test_as_root_without_user_namespaces_the_rest_of_the_boundary_still_holds(
+    tmp_path: Path,
+) -> None:
+    real = shutil.which("bwrap")
+    assert real and os.geteuid() == 0  # CI runs as root with bubblewrap installed
+    fake = tmp_path / "bwrap"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'for a in "$@"; do [ "$a" = --unshare-user ] && { echo "bwrap: No permission" >&2;'
+        " exit 1; }; done\n"
+        f'exec {real} "$@"\n'
+    )
+    fake.chmod(0o755)
+    repo = calc_repo(tmp_path / "repo")
+    env = {**os.environ, "FOREMAN_BWRAP": str(fake)}
+    boundary = prepare(enabled=True, network=False, env=env, workspace=repo)
+    assert boundary.mode == "bwrap" and "--unshare-user" not in boundary.flags
+    assert "--unshare-net" in boundary.flags and "--unshare-pid" in boundary.flags
+    code = "import os; print(sorted(os.listdir('/proc'))[:3], open('/proc/1/comm').read())"
+    result = run_argv(
+        [sys.executable, "-c", code], cwd=repo, env=child_env(env), timeout=20, boundary=boundary
+    )
+    assert result.ok and "bwrap" in result.output, result.output  # its own PID 1

@@ -131,23 +131,36 @@ def find_bwrap(env: Mapping[str, str]) -> tuple[str | None, str]:
 
 @functools.lru_cache(maxsize=8)
 def probe(bwrap: str, network: bool) -> tuple[tuple[str, ...], str]:
-    """Flags that work with this bwrap here (probe: run ``true`` inside), or () and why not."""
+    """Flags that work with this bwrap here (probe: run ``true`` inside), or () and why not.
+
+    A user namespace first (what an unprivileged runner needs, and as root it keeps the
+    mounts locked read-only); as root where the kernel refuses one, the same without it."""
     flags = [*NAMESPACES, *NAMESPACES_TRY, *SESSION]
     if not network:
         flags.append("--unshare-net")
     if bwrap_version(bwrap) >= (0, 8):
         flags.append("--disable-userns")  # no nested user namespaces inside (needs 0.8)
+    why = _try(bwrap, flags)
+    if why and os.geteuid() == 0:
+        rootful = [f for f in flags if f not in ("--unshare-user", "--disable-userns")]
+        if not _try(bwrap, rootful):
+            return tuple(rootful), ""
+    return ((), why) if why else (tuple(flags), "")
+
+
+def _try(bwrap: str, flags: Sequence[str]) -> str:
+    """Run ``true`` in a sandbox made with ``flags``: "" when it works, else why not."""
     true = shutil.which("true") or "/bin/true"
     argv = [bwrap, *flags, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--tmpfs", TMP, "--", true]  # fmt: skip
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=30, check=False, env={})
     except (OSError, subprocess.TimeoutExpired) as err:
-        return (), f"{bwrap} cannot start: {err}"
+        return f"{bwrap} cannot start: {err}"
     if proc.returncode != 0:
         said = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        return (), f"{bwrap} cannot create the sandbox's namespaces here: {said[0]}"
-    return tuple(flags), ""
+        return f"{bwrap} cannot create the sandbox's namespaces here: {said[0]}"
+    return ""
 
 
 @functools.lru_cache(maxsize=8)

@@ -200,6 +200,8 @@ def run_argv(
                 pass_fds=(info_w,) if boxed else (),
             )
         except OSError as err:
+            if boxed:
+                os.close(info_r)
             return CommandResult(shown, None, redact(f"cannot start {argv[0]}: {err.strerror}"))
         finally:
             if boxed:
