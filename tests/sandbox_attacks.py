@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,13 +139,3 @@ def assert_honest_fix(job: Job, proc: subprocess.CompletedProcess[str]) -> Resul
     assert [(t.before, t.after) for t in result.tests][:1] == [("fail", "pass")], result.tests
     assert result.sandbox is not None and result.sandbox.mode == "bwrap", result.sandbox
     return result
-
-
-def hexed_leaks(outputs: Sequence[str]) -> bytes:
-    """What a payload exfiltrated through its output, as ``LEAK:<hex>`` lines."""
-    found = b""
-    for text in outputs:
-        for line in text.splitlines():
-            if line.startswith("LEAK:"):
-                found += bytes.fromhex(line[5:].strip())
-    return found
