@@ -16,6 +16,7 @@ import bench_router
 import bench_secrets
 from act_e2e import measure_act, time_install
 from bench_proc import Stats
+from bench_sandbox import sandbox_section
 from bench_table import Row, Section, count, failed, megabytes, skipped, timed
 
 from act_support.harness import copy_action
@@ -363,4 +364,5 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
     memory_section,
     bench_patch.section,
     bench_secrets.secrets_section,
+    sandbox_section,
 )

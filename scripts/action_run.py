@@ -6,7 +6,8 @@ from the action's own ``src/``. Inputs arrive only as environment variables
 (never spliced into a shell line), and secrets are masked before anything runs.
 
   INPUT_COMMAND               plan | work | gate | validate
-  FOREMAN_GITHUB_TOKEN        -> GITHUB_TOKEN (masked)
+  FOREMAN_GITHUB_TOKEN        -> GITHUB_TOKEN (masked); for work: dropped, never exported
+                                 (a worker needs no GitHub token; its commands must find none)
   FOREMAN_TOKEN_IS_JOB_TOKEN  gate: "true" when that is the job's GITHUB_TOKEN (no CI on its PRs)
   FOREMAN_ANTHROPIC_API_KEY   -> ANTHROPIC_API_KEY (masked)
   INPUT_CONFIG                -> FOREMAN_CONFIG
@@ -41,14 +42,20 @@ def _input(name: str) -> str:
     return os.environ.get(f"INPUT_{name}", "").strip()
 
 
-def _export_secrets() -> list[str]:
-    """Move token inputs to the names the code reads; return their values for masking."""
+def _export_secrets(command: str = "") -> list[str]:
+    """Move token inputs to the names the code reads; return their values for masking.
+
+    ``work`` gets no GitHub token at all: it is masked, then removed from the process."""
     values = []
     for source, target in (
         ("FOREMAN_GITHUB_TOKEN", "GITHUB_TOKEN"),
         ("FOREMAN_ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY"),
     ):
         value = os.environ.get(source, "").strip()
+        if target == "GITHUB_TOKEN" and command == "work":
+            dropped = [os.environ.pop(n, "").strip() for n in (source, target, "GH_TOKEN")]
+            values += [v for v in dropped if v]
+            continue
         if value:
             os.environ[target] = value
             values.append(value)
@@ -124,9 +131,9 @@ def main() -> int:
     from foreman import actions
     from foreman.cli import main as foreman_main
 
-    for secret in _export_secrets():
-        actions.register_secret(secret)
     command = _input("COMMAND")
+    for secret in _export_secrets(command):
+        actions.register_secret(secret)
     if command not in COMMANDS:
         actions.annotate(
             "error", f"input 'command' must be one of {', '.join(COMMANDS)}; got {command!r}"

@@ -463,3 +463,52 @@ def test_schedule_sweep_routes_unhandled_items_through_plan_work_gate(
         assert len(ours) == 1
     assert github.comments("octo/demo", done) == []
     assert_no_secret(result, GITHUB_TOKEN)
+
+
+# -- the debug worker under the process boundary (issue #19) --------------------------------
+
+CALC = {
+    "calc.py": "def add(a, b):\n    return a - b\n",
+    "run_tests.py": "import sys\nfrom calc import add\n\nsys.exit(0 if add(2, 3) == 5 else 1)\n",
+}
+DEBUG_CONFIG = (
+    CONFIG.replace(
+        "  classifier:", "    - if: {labels_any: [bug]}\n      worker: debug\n  classifier:"
+    )
+    + "test:\n  command: python run_tests.py\n  timeout_seconds: 60\n"
+)
+
+
+def test_debug_fixes_a_bug_red_to_green_inside_the_process_boundary(
+    act_runner: ActRunner, tmp_path: Path, fake_github: FakeGitHub,
+    fake_anthropic: FakeAnthropic, scratch: Path,
+) -> None:  # fmt: skip
+    import json
+
+    consumer = ConsumerRepo.create(tmp_path / "demo", {**FILES, **CALC}, config=DEBUG_CONFIG)
+    fake_github.add_token(GITHUB_TOKEN, "write")
+    mirror_into(fake_github, consumer)
+    fake_anthropic.script(
+        steps.tool_use(
+            ("edit_file", {"path": "calc.py", "old_text": "a - b", "new_text": "a + b"})
+        ),
+        steps.text("add() subtracted; it adds now."),
+        steps.json_reply({"verdict": "approve", "reasons": ["the one-character fix"]}),
+    )
+    title, body = "add() is wrong", "add(2, 3) returns -1. Reproduce with `python run_tests.py`."
+    number = fake_github.add_issue(
+        "octo/demo", title, body, user="octo", labels=["bug"], author_association="OWNER"
+    )
+    event = issue_event(number, title, body, labels=["bug"])
+
+    result = run(act_runner, consumer, "issues", event, scratch, fake_github, fake_anthropic)
+
+    assert result.returncode == 0, result.tail()
+    [bundle] = [json.loads(p.read_text()) for p in result.artifacts.rglob("result.json")]
+    assert bundle["worker"] == "debug" and bundle["verdict"] == "proposed", bundle["reason"]
+    assert bundle["sandbox"]["mode"] == "bwrap" and bundle["sandbox"]["network"] is False
+    assert [(t["before"], t["after"]) for t in bundle["tests"]][:1] == [("fail", "pass")]
+    [pr] = _pulls(fake_github)
+    assert "a + b" in fake_github.tree("octo/demo", pr.head.ref)["calc.py"].decode()
+    assert "commands ran in the boundary" in result.summaries()
+    assert_no_secret(result, GITHUB_TOKEN, fake_anthropic.api_key)

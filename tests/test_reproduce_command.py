@@ -14,6 +14,7 @@ import pytest
 from fakes import anthropic_steps as steps
 from fakes.fake_anthropic import FakeAnthropic
 from fixtures_repo import bundle, make_repo, recording, result_text
+from foreman.workers.boundary import prepare
 from foreman.workers.fence import Fence
 from foreman.workers.tools import ERROR, Toolbox
 
@@ -103,6 +104,7 @@ def box(tmp_path: Path) -> Toolbox:
         commands=[TEST_COMMAND, "python -m pytest"],
         env={},
         deadline=time.monotonic() + 60,
+        boundary=prepare(enabled=True, network=False, env=os.environ, workspace=root),
     )
 
 

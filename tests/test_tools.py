@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from fixtures_repo import make_repo
+from foreman.workers.boundary import prepare
 from foreman.workers.fence import Fence
 from foreman.workers.sandbox import (
     CommandRefused,
+    child_env,
     run_argv,
-    scrub_env,
     split_command,
     split_sequence,
 )
@@ -32,6 +33,7 @@ def box_for(
     narrowed=None,
     env=None,
     deadline=None,
+    declared=(),
 ) -> Toolbox:
     fence = Fence.make(
         root, list(allowed), protected=list(protected), protected_ok=protected_ok, narrowed=narrowed
@@ -39,8 +41,9 @@ def box_for(
     return Toolbox(
         fence=fence,
         commands=list(commands),
-        env=scrub_env(env if env is not None else os.environ),
+        env=child_env(env if env is not None else os.environ, declared),
         deadline=deadline if deadline is not None else time.monotonic() + 60,
+        boundary=prepare(enabled=True, network=False, env=os.environ, workspace=root),
         command_timeout=10,
     )
 
@@ -198,7 +201,7 @@ def test_H05_child_processes_do_not_see_secrets(repo: Path) -> None:
     (repo / "show_env.py").write_text(
         "import os\nfor k, v in sorted(os.environ.items()): print(k, v)\n"
     )
-    box = box_for(repo, commands=["python show_env.py"], env=env)
+    box = box_for(repo, commands=["python show_env.py"], env=env, declared=["HARMLESS"])
     answer = box.run_command("python show_env.py")
     assert "HARMLESS visible-value" in answer
     assert CANARY not in answer
@@ -240,10 +243,15 @@ def test_run_argv_never_uses_a_shell(repo: Path, monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(subprocess, "Popen", spy)
     result = run_argv(
-        [sys.executable, "-c", "print('$(id)')"], cwd=repo, env=os.environ, timeout=10
+        [sys.executable, "-c", "print('$(id)')"],
+        cwd=repo,
+        env=child_env(os.environ),
+        timeout=10,
+        boundary=prepare(enabled=True, network=False, env=os.environ, workspace=repo),
     )
     assert result.output.strip() == "$(id)"
     assert seen and seen[0]["shell"] is False and isinstance(seen[0]["args"], list)
+    assert Path(seen[0]["args"][0]).name == "bwrap"  # type: ignore[index]
 
 
 def test_sequences_are_split_on_and_and() -> None:

@@ -13,6 +13,7 @@ from fakes.fake_anthropic import FakeAnthropic
 from fixtures_repo import bundle, calc_repo, make_repo, recording, result_text, run_work, use_fake
 from foreman.timelimit import available
 from foreman.workers import tools
+from foreman.workers.boundary import off
 from foreman.workers.fence import Fence
 from foreman.workers.tools import ERROR, Toolbox
 
@@ -52,7 +53,11 @@ def test_S14_off_the_main_thread_the_search_runs_in_a_child_that_is_killed(
 ) -> None:
     root = make_repo(tmp_path / "repo", {"blob.txt": LONG_LINE, "app.py": "x = 'aaa'\n"})
     box = Toolbox(
-        fence=Fence.make(root, ["**"]), commands=[], env={}, deadline=time.monotonic() + 60
+        fence=Fence.make(root, ["**"]),
+        commands=[],
+        env={},
+        deadline=time.monotonic() + 60,
+        boundary=off(),
     )
     answers: dict[str, object] = {}
 
@@ -77,5 +82,11 @@ def test_S14_off_the_main_thread_the_search_runs_in_a_child_that_is_killed(
 
 def test_an_invalid_pattern_is_a_clear_error(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo", {"a.txt": "x\n"})
-    box = Toolbox(fence=Fence.make(root, ["**"]), commands=[], env={}, deadline=time.monotonic())
+    box = Toolbox(
+        fence=Fence.make(root, ["**"]),
+        commands=[],
+        env={},
+        deadline=time.monotonic(),
+        boundary=off(),
+    )
     assert box.search("(unclosed").startswith(ERROR + "invalid regular expression '(unclosed'")

@@ -132,6 +132,28 @@ class Usage(Model):
     seconds: float = 0.0
 
 
+SandboxMode = Literal["bwrap", "off", "unavailable"]
+
+
+class SandboxInfo(Model):
+    """How the worker's commands ran: inside bubblewrap, deliberately unboxed, or not at all."""
+
+    mode: SandboxMode
+    network: bool = False
+    detail: str = Field("", max_length=2000)
+
+    @property
+    def warning(self) -> str | None:
+        """A line for people when the run was less contained than the default, else None."""
+        if self.mode == "off":
+            return "commands ran WITHOUT the process boundary (sandbox: false in the config)"
+        if self.mode == "unavailable":
+            return f"the process boundary was unavailable, so no command ran: {self.detail}"
+        if self.network:
+            return "commands ran inside the process boundary WITH network access (network: true)"
+        return None
+
+
 class Result(Model):
     """``result.json`` of a bundle; ``patch.diff`` sits next to it."""
 
@@ -153,6 +175,7 @@ class Result(Model):
     comment: str | None = None  # triage proposal
     duplicates: list[int] = []
     usage: Usage = Field(default_factory=Usage)
+    sandbox: SandboxInfo | None = None  # None: the worker ran no command
 
 
 PATCH_FILE = "patch.diff"

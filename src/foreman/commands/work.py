@@ -121,8 +121,11 @@ def run(args: argparse.Namespace) -> int:
         write_bundle(out, Result(task_id=task.id, worker=task.worker, task=task,
                                  verdict="failed", reason=f"{err.title}: {err}"), "")  # fmt: skip
         raise
+    out.mkdir(parents=True, exist_ok=True)  # exists, so the sandbox can hide it
     with actions.group(f"foreman work: {task.id} ({task.worker})"):
-        result, patch = run_task(task, workspace=workspace, config=config)
+        # Every command has returned and its process tree is gone when run_task returns;
+        # none could see or write ``out`` (hidden behind an empty tmpfs).
+        result, patch = run_task(task, workspace=workspace, config=config, hide=[out])
         write_bundle(out, result, patch)
     _report(result, out)
     return 0
@@ -142,3 +145,10 @@ def _report(result: Result, out: Path) -> None:
         f"| {actions.md_escape(result.worker)} | {result.verdict} | {files} | {tests}"
         f" | {actions.md_escape(result.reason or '-')} |"
     )
+    sandbox = result.sandbox
+    if sandbox is not None:
+        warning = sandbox.warning
+        if warning:
+            actions.annotate("warning", warning, title="foreman work: process boundary")
+        line = f"⚠️ {warning}" if warning else f"commands ran in the boundary ({sandbox.detail})"
+        actions.add_summary(actions.md_escape(line))

@@ -293,7 +293,38 @@ class WorkerConfig(Strict):
         ),
     )
     review: bool | None = Field(None, description="Run the reviewer after this worker.")
+    network: bool | None = Field(
+        None,
+        description=(
+            "Give this worker's commands the network (default false: no network at all, "
+            "loopback included). Shown as a warning in the step summary and status comment."
+        ),
+    )
+    sandbox: bool | None = Field(
+        None,
+        description=(
+            "false: run this worker's commands WITHOUT the process boundary (bubblewrap). "
+            "Reported loudly; only for runners where the boundary cannot work."
+        ),
+    )
+    env: list[str] | None = Field(
+        None,
+        description=(
+            "Names of non-secret environment variables passed into this worker's commands. "
+            "Names that look secret (TOKEN, KEY, ...) or belong to the runner are refused."
+        ),
+    )
     enabled: bool = Field(True, description="Set false to disable a built-in worker.")
+
+    @field_validator("env")
+    @classmethod
+    def _plain_env_names(cls, names: list[str] | None) -> list[str] | None:
+        from foreman.workers.sandbox import env_name_problem
+
+        for name in names or []:
+            if problem := env_name_problem(name):
+                raise ValueError(f"env: {name!r} {problem}")
+        return names
 
 
 class TestConfig(Strict):

@@ -65,6 +65,9 @@ class WorkerSpec(BaseModel):
     max_seconds: int
     writes_code: bool
     review: bool
+    network: bool = False
+    sandbox: bool = True
+    env: list[str] = []
 
 
 def _spec(name: str, kind: Kind, description: str, **kw: object) -> WorkerSpec:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from foreman.config.models import Config
-from foreman.contracts import ItemRef, Note, Plan, Usage
+from foreman.contracts import ItemRef, Note, Plan, SandboxInfo, Usage
 from foreman.errors import ForemanError
 from foreman.gate.bundles import Bundle, Rejected
 from foreman.gate.codeowners import Owners
@@ -156,6 +156,7 @@ class Outcome:
     pr_url: str | None = None
     checks: list[Check] = field(default_factory=list)
     usage: Usage | None = None
+    sandbox: SandboxInfo | None = None  # how the worker's commands ran (warned when weaker)
     steps: list[str] = field(default_factory=list)  # writes done (or, dry-run: would be done)
 
     def set(self, decision: Decision, reason: str | None = None) -> None:

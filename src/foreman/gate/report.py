@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from foreman.actions import md_escape
 from foreman.gate.model import DECISION_TEXT, GateReport, Outcome, Proposal
-from foreman.gate.status import cell
+from foreman.gate.status import cell, sandbox_warnings
 
 
 def _checks(o: Outcome) -> str:
@@ -57,6 +57,7 @@ def markdown(report: GateReport) -> str:
                 f"{_checks(o)} | {cell(o.reason)} |"
             )
         lines.append("")
+    lines += sandbox_warnings(outcomes)
     for o in outcomes:
         if o.checks or o.steps:
             lines.append(f"<details><summary>{md_escape(o.task_id)}</summary>\n")

@@ -46,7 +46,7 @@ def _protected(config: Config, config_file: str | None) -> tuple[str, ...]:
 def _initial(a: Assessment, work: ItemWork, config: Config) -> Outcome:
     r = a.bundle.result
     o = Outcome(a.task_id, a.worker, work.number, "no-change", a.reason, checks=a.checks,
-                usage=r.usage)  # fmt: skip
+                usage=r.usage, sandbox=r.sandbox)  # fmt: skip
     if a.action == "triage":
         o.set("triaged", _triage_reason(a))
         work.triage_labels += [x for x in a.labels if x not in work.triage_labels]

@@ -38,6 +38,16 @@ def usage_text(usage: Usage | None) -> str:
     return f"{usage.turns} turns · {shown} tokens"
 
 
+def sandbox_warnings(outcomes: Sequence[Outcome]) -> list[str]:
+    """A warning line per task whose commands ran unboxed or with the network."""
+    lines = [
+        f"> [!WARNING]\n> `{md_escape(o.task_id)}`: {md_escape(o.sandbox.warning)}"
+        for o in outcomes
+        if o.sandbox is not None and o.sandbox.warning
+    ]
+    return [*lines, ""] if lines else []
+
+
 def render(
     outcomes: Sequence[Outcome],
     notes: Sequence[Note],
@@ -58,6 +68,7 @@ def render(
                 f"{DECISION_TEXT[o.decision]} | {pr} | {cell(o.reason)} | {usage_text(o.usage)} |"
             )
         lines.append("")
+    lines += sandbox_warnings(outcomes)
     if notes:
         lines += ["**Notes**", ""]
         lines += [f"- {n.kind}: {cell(n.text, 500)}" for n in notes]

@@ -15,12 +15,13 @@ from foreman.config import Config, WorkerSpec
 from foreman.contracts import Outcome as TestOutcome
 from foreman.contracts import ReviewVerdict, Task, TestRun, Verdict
 from foreman.llm.usage import Usage as LLMUsage
+from foreman.workers.boundary import Boundary, unavailable
 from foreman.workers.fence import Fence
 from foreman.workers.sandbox import (
     CommandRefused,
     CommandResult,
+    child_env,
     run_argv,
-    scrub_env,
     split_sequence,
 )
 from foreman.workers.snapshot import Changes, Snapshot
@@ -71,6 +72,7 @@ class WorkContext:
     snapshot: Snapshot
     env: Mapping[str, str]  # the process environment (keys are read from it, never passed on)
     started: float = field(default_factory=time.monotonic)
+    boundary: Boundary = field(default_factory=lambda: unavailable("not prepared"))
     meter: Meter = field(default_factory=Meter)
 
     @property
@@ -91,7 +93,8 @@ class WorkContext:
 
     @property
     def child_env(self) -> dict[str, str]:
-        return scrub_env(self.env)
+        """The environment of every command: an allow-list plus the spec's declared names."""
+        return child_env(self.env, self.spec.env)
 
     @property
     def test_command(self) -> str | None:
@@ -116,6 +119,7 @@ class WorkContext:
             commands=commands,
             env=self.child_env,
             deadline=self.deadline,
+            boundary=self.boundary,
             command_timeout=float(self.config.test.timeout_seconds),
         )
 
@@ -132,7 +136,9 @@ class WorkContext:
         results = []
         for argv in steps:
             limit = min(cap, max(1.0, self.remaining()))  # the wall budget bounds every step
-            result = run_argv(argv, cwd=self.root, env=self.child_env, timeout=limit)
+            result = run_argv(
+                argv, cwd=self.root, env=self.child_env, timeout=limit, boundary=self.boundary
+            )
             results.append(result)
             if not result.ok:
                 break

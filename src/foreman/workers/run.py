@@ -12,14 +12,15 @@ import os
 import re
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from foreman import actions
 from foreman.config import Config, WorkerSpec, known_workers, worker_spec
-from foreman.contracts import Result, Task, Usage
+from foreman.contracts import Result, SandboxInfo, Task, Usage
 from foreman.errors import ForemanError, LimitExceeded
 from foreman.secrets import env_secrets
+from foreman.workers import boundary as boundaries
 from foreman.workers.base import Outcome, WorkContext
 from foreman.workers.own_secrets import check_own_output, held_secrets
 from foreman.workers.prompts import clip
@@ -67,6 +68,31 @@ def _guarded_run(ctx: WorkContext) -> Outcome:
         return Outcome(verdict="failed", reason=f"internal error: {type(err).__name__}: {err}")
 
 
+def runs_commands(spec: WorkerSpec, config: Config) -> bool:
+    """Whether this worker can start a process (its commands, the repo's test command)."""
+    if spec.kind == "command" or spec.commands:
+        return True
+    return spec.kind == "agent" and bool(config.test.command)
+
+
+def _boundary(ctx: WorkContext, hide: Iterable[Path]) -> str | None:
+    """Set up the run's process boundary; the reason to stop when it cannot be had."""
+    spec = ctx.spec
+    ctx.boundary = boundaries.prepare(
+        enabled=spec.sandbox, network=spec.network, env=ctx.env, workspace=ctx.root, hide=hide
+    )
+    b = ctx.boundary
+    if b.mode == "off":
+        actions.info(f"worker {spec.name}: commands run WITHOUT the process boundary")
+    if b.mode != "unavailable":
+        return None
+    return (
+        f"the process boundary cannot be set up on this runner: {b.detail}. No command was run."
+        " Install bubblewrap (the action's sandbox step does it on GitHub-hosted Ubuntu runners)"
+        f" or set `sandbox: false` for worker '{spec.name}' to run its commands unboxed."
+    )
+
+
 def _evidence(outcome: Outcome) -> str:
     if not outcome.tests:
         return ""
@@ -81,6 +107,7 @@ def run_task(
     config: Config,
     env: Mapping[str, str] | None = None,
     spec: WorkerSpec | None = None,
+    hide: Iterable[Path] = (),
 ) -> tuple[Result, str]:
     """Run ``task`` in ``workspace``; returns the result and the patch (not yet redacted), or
     a ``failed`` result and no patch when they hold a secret of this process."""
@@ -99,7 +126,12 @@ def run_task(
         return result, ""
     ctx = WorkContext(task, spec, config, snapshot, environ, started=started)
     try:
-        outcome = _guarded_run(ctx)
+        stop = _boundary(ctx, hide) if runs_commands(spec, config) else None
+        if runs_commands(spec, config):
+            b = ctx.boundary
+            result.sandbox = SandboxInfo(mode=b.mode, network=b.network, detail=b.detail[:2000])
+        # S07: when the boundary is missing, no command runs at all
+        outcome = Outcome(verdict="needs_human", reason=stop) if stop else _guarded_run(ctx)
         patch = _finish(ctx, outcome, result)
     finally:
         snapshot.cleanup()

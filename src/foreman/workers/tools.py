@@ -19,6 +19,7 @@ from typing import Concatenate, ParamSpec
 from foreman.actions import redact
 from foreman.timelimit import TimeLimitExceeded
 from foreman.workers.arguments import ArgumentRefused, check_extras, describe_allowed
+from foreman.workers.boundary import Boundary
 from foreman.workers.fence import Fence, PathRefused
 from foreman.workers.sandbox import (
     CommandRefused,
@@ -67,6 +68,7 @@ class Toolbox:
     commands: Sequence[str]  # allowed command prefixes (config), e.g. "pytest -q"
     env: Mapping[str, str]  # already scrubbed
     deadline: float  # time.monotonic() value the run must end by
+    boundary: Boundary  # every command runs inside it (or not at all)
     command_timeout: float = 600.0
     refusals: list[str] = field(default_factory=list)
     runs: list[CommandResult] = field(default_factory=list)
@@ -223,6 +225,7 @@ class Toolbox:
             cwd=self.fence.root,
             env=self.env,
             timeout=min(self.command_timeout, remaining),
+            boundary=self.boundary,
         )
         self.runs.append(result)
         return result.describe()
