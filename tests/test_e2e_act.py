@@ -326,7 +326,9 @@ def test_C01_rerun_creates_no_duplicates(
     fake_anthropic: FakeAnthropic,
     tmp_path: Path,
 ) -> None:
-    fake_anthropic.script(*DOCS_FIX, *DOCS_FIX)
+    # Each run: the docs worker's turns and its reviewer, then the gate's own review (S08).
+    gate_review = steps.json_reply({"verdict": "approve", "reasons": ["the typo is fixed"]})
+    fake_anthropic.script(*DOCS_FIX, gate_review, *DOCS_FIX, gate_review)
     event = _docs_issue(github)
     first = run(act_runner, consumer, "issues", event, tmp_path / "one", github, fake_anthropic)
     assert first.returncode == 0, first.tail()
