@@ -77,6 +77,8 @@ class Task(Model):
     writes_code: bool = False
     review: bool = False
     dry_run: bool = False
+    # A review round on a foreman PR: the review comments the gate answers once it pushed.
+    reply_to: list[int] = Field(default=[], max_length=200)
 
 
 class Note(Model):
@@ -85,6 +87,7 @@ class Note(Model):
     kind: Literal["refused", "ask-human", "info"]
     text: str
     item: int | None = Field(None, ge=1)  # issue/PR number the note belongs to
+    human_label: bool = False  # the gate labels the item with loops.human_label (round limit)
 
 
 class Plan(Model):
@@ -161,3 +164,8 @@ RESULT_FILE = "result.json"
 # Hidden marker that identifies the gate's sticky status comment on an item.
 # The gate matches it together with the bot's login (someone else's copy is ignored).
 STATUS_MARKER = "<!-- agent-foreman:status -->"
+# The gate's commit trailers: the patch digest, and the task(s) a commit carries.
+TRAILER = "Foreman-Patch"
+TASK_TRAILER = "Foreman-Task"
+# Marks the gate's answers in review threads: never a command, never a new round.
+REPLY_MARKER = "<!-- agent-foreman:reply -->"
