@@ -129,14 +129,12 @@ def review_comment_event(
     }  # fmt: skip
 
 
-def foreman_pull(
-    fake: FakeGitHub, *, task_id: str = "issue-3-debug", rounds: int = 0, issue: bool = True
-) -> int:
-    """A foreman PR as the gate makes it: branch, a first commit with the trailers, the PR;
-    ``rounds`` more commits as earlier rounds pushed them."""
+def foreman_pull(fake: FakeGitHub, *, worker: str = "debug", rounds: int = 0) -> int:
+    """A foreman PR as the gate makes it from a new issue: branch, a first commit with the
+    trailers, the PR; ``rounds`` more commits as earlier rounds pushed them."""
+    issue = fake.add_issue(REPO, "add() subtracts", "add(2, 3) returns -1", user="alice")
+    task_id = f"issue-{issue}-{worker}"
     branch = "foreman/" + task_id
-    if issue:
-        fake.add_issue(REPO, "add() subtracts", "add(2, 3) returns -1", user="alice")
     fake.create_branch(REPO, branch)
     fake.seed_files(
         REPO, {"src/app.py": "def add(a, b):\n    return a + b\n"}, branch=branch,
@@ -150,7 +148,7 @@ def foreman_pull(
             author=fake.bot_login,
         )  # fmt: skip
     return fake.add_pull(
-        REPO, "Fix: add() subtracts", "Fixes #1.\n\nThe worker changed add().", head=branch,
+        REPO, "Fix: add() subtracts", f"Fixes #{issue}.\n\nThe worker changed add().", head=branch,
         user=fake.bot_login,
     )  # fmt: skip
 

@@ -129,13 +129,13 @@ def test_F02_ci_failure_on_a_foreman_pr_goes_to_its_worker_on_the_same_branch(
     number = foreman_pull(gate.fake)
     head = gate.fake.pull_head_sha(REPO, number)
     event = failed_run(
-        gate.fake, head_sha=head, branch="foreman/issue-3-debug", pulls=[number],
+        gate.fake, head_sha=head, branch="foreman/issue-1-debug", pulls=[number],
         event="pull_request",
     )  # fmt: skip
     plan = planned(gate, capsys, event)
     (task,) = plan["tasks"]
     assert task["worker"] == "debug" and task["id"] == f"pr-{number}-debug-r1"
-    assert task["item"]["head_ref"] == "foreman/issue-3-debug" and task["item"]["head_sha"] == head
+    assert task["item"]["head_ref"] == "foreman/issue-1-debug" and task["item"]["head_sha"] == head
     assert "assert -1 == 5" in task["brief"] and "round 1 of at most 3" in task["brief"]
     assert plan["rest_calls"] == 1 + 1 + 2  # commits, jobs, two logs
     decided = gate_run(gate, plan, {"src/util.py": "import os\n\nVALUE = 2\n"})
@@ -152,7 +152,7 @@ def test_F02_ci_failure_at_the_round_limit_labels_the_pr_for_a_human(
     number = foreman_pull(gate.fake, rounds=3)
     head = gate.fake.pull_head_sha(REPO, number)
     event = failed_run(
-        gate.fake, head_sha=head, branch="foreman/issue-3-debug", pulls=[number],
+        gate.fake, head_sha=head, branch="foreman/issue-1-debug", pulls=[number],
         event="pull_request",
     )  # fmt: skip
     plan = planned(gate, capsys, event)

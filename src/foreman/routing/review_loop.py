@@ -160,8 +160,13 @@ def _comments(item: WorkItem, reader: Reader, config: Config) -> list[dict[str, 
 def _original(item: WorkItem, reader: Reader, issue: int | None) -> list[str]:
     lines = []
     if issue is not None:
+        from foreman.errors import NotFoundError
+
         repo = reader.repo()
-        data = _get(reader, f"{repo.url}/issues/{issue}") or {}
+        try:
+            data = _get(reader, f"{repo.url}/issues/{issue}") or {}
+        except NotFoundError:  # deleted or transferred: the PR's own text is what is left
+            data = {"title": "(no longer in this repository)"}
         body = sanitize(str(data.get("body") or ""), max_chars=ORIGINAL_CHARS)
         lines += [f"Issue #{issue}: {one_line(str(data.get('title') or ''))}", "<<<ISSUE",
                   body.text or "(empty)", "ISSUE>>>"]  # fmt: skip
