@@ -228,3 +228,47 @@ def test_F08_a_log_that_is_all_failures_keeps_the_first_and_the_last() -> None:
     assert len(ex.text) <= 6000 and ex.cut
     assert "tests/test_0.py" in ex.text and "20000 failed in 9.99s" in ex.text
     assert "lines not shown" in ex.text
+
+
+def fix_comment(gate: Gate, number: int, by: str, association: str) -> dict[str, Any]:
+    issue = gate.fake.issue(REPO, number)
+    return {
+        "action": "created",
+        "issue": {"number": number, "title": issue.title, "body": "", "state": "open",
+                  "user": {"login": issue.user}, "labels": [],
+                  "pull_request": {"url": f"{gate.fake.url}/repos/{REPO}/pulls/{number}"}},
+        "comment": {"id": 5, "body": "/foreman fix", "user": {"login": by},
+                    "author_association": association},
+        "repository": {"full_name": REPO, "default_branch": "main"},
+        "sender": {"login": by},
+    }  # fmt: skip
+
+
+def test_F03_a_writers_fix_command_pushes_a_ci_fix_to_the_persons_branch(
+    gate: Gate, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gate.fake.add_collaborator(REPO, "maint", "write")
+    gate.fake.create_branch(REPO, "alice/feature")
+    head = gate.fake.seed_files(
+        REPO, {"docs/guide.md": "# Guide\n\nMore.\n"}, branch="alice/feature"
+    )
+    number = gate.fake.add_pull(REPO, "Alice's feature", head="alice/feature", user="alice")
+    failed_run(gate.fake, head_sha=head, branch="alice/feature", pulls=[number],
+               event="pull_request")  # fmt: skip
+    plan_env(gate.monkeypatch, gate.fake, gate.root, CONFIG)
+    # Someone without write access asks: refused, nothing read beyond their permission.
+    refused = run_plan(gate.root, capsys, fix_comment(gate, number, "mallory", "NONE"),
+                       "issue_comment")  # fmt: skip
+    assert refused["tasks"] == [] and "no write access" in refused["notes"][0]["text"]
+    gate.fake.reset_log()
+    plan = run_plan(gate.root, capsys, fix_comment(gate, number, "maint", "COLLABORATOR"),
+                    "issue_comment")  # fmt: skip
+    (task,) = plan["tasks"]
+    assert task["worker"] == "ci-fix" and task["item"]["push_requested"] is True
+    assert "assert -1 == 5" in task["brief"]
+    assert gate.fake.count("actions/list-workflow-runs-for-repo") == 1
+    gate.monkeypatch.setenv("GITHUB_TOKEN", gate.fake.write_token)
+    assert gate_run(gate, plan, FIX) == {task["id"]: "pushed to this PR"}
+    new_head = gate.fake.pull_head_sha(REPO, number)
+    assert gate.fake.repo(REPO).git.commits[new_head].parents == (head,)
+    assert len(gate.pulls()) == 1

@@ -53,6 +53,9 @@ class ItemRef(Model):
     base_ref: str | None = None
     is_fork: bool = False
     author: str | None = None
+    # A writer asked with `/foreman fix` for a fix on this (same-repository) PR's branch: the
+    # gate pushes onto it even without gate.fix_pr_branch (F03).
+    push_requested: bool = False
 
     # The gate hands these to the API and git: the same rules as the event parser's.
     _repo_ok = field_validator("repo")(_repo)

@@ -34,8 +34,8 @@ def target_for(item: ItemRef | None, config: Config) -> Target:
         return "new-pr"
     if item.is_fork or not item.head_ref:
         return "suggest"
-    if item.head_ref.startswith(config.gate.branch_prefix):
-        return "pr-branch"  # the foreman's own PR: a round pushes onto it (loops)
+    if item.head_ref.startswith(config.gate.branch_prefix) or item.push_requested:
+        return "pr-branch"  # the foreman's own PR (a round), or a writer's `/foreman fix`
     return "pr-branch" if config.gate.fix_pr_branch else "suggest"
 
 

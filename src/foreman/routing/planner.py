@@ -136,6 +136,11 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
         round_plan = _review_round(item, config, reader=reader, dry_run=dry_run)
         if round_plan is not None:
             return round_plan
+        if request is not None and request.worker == "fix" and reader.available:
+            from foreman.routing.ci_request import fix_request_plan
+
+            return fix_request_plan(item, config, reader=reader, dry_run=dry_run,
+                                    is_trusted=_trust(reader, config))  # fmt: skip
     notes: list[Note] = []
     if item.event_name == "pull_request" and item.pull is not None and item.pull.is_fork:
         # The workflow token of a fork PR cannot write: the gate only reports.

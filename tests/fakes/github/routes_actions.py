@@ -140,6 +140,7 @@ def list_runs(req: Request) -> Paged:
     repo = req.repo()
     runs = sorted(repo.runs.values(), key=lambda r: r.id, reverse=True)
     wanted = {k: req.query[k] for k in ("head_sha", "event", "branch") if k in req.query}
+    status = req.query.get("status")  # a status or a conclusion (GitHub takes either)
     out = [
         run_json(req.base, req.state, repo, r)
         for r in runs
@@ -147,6 +148,7 @@ def list_runs(req: Request) -> Paged:
             {"head_sha": r.head_sha, "event": r.event, "branch": r.head_branch}[k] == v
             for k, v in wanted.items()
         )
+        and status in (None, r.status, r.conclusion)
     ]
     return Paged(out, key="workflow_runs")
 
