@@ -27,6 +27,8 @@ HANDLED: dict[str, set[str] | None] = {
     "pull_request_review": {"submitted"},
     "pull_request_review_comment": {"created"},
 }
+# Routed by the loops (foreman.routing.ci, review_loop), never by routing.rules.
+LOOP_EVENTS = frozenset({"workflow_run", "pull_request_review", "pull_request_review_comment"})
 MAX_EVENT_BYTES = 25_000_000
 MAX_NUMBER = 2**31  # issue and pull request numbers are 32-bit on GitHub
 MAX_ID = 2**63  # comment ids are 64-bit
