@@ -10,6 +10,7 @@ from typing import Any
 
 import bench_action
 import bench_jobs
+import bench_loops
 import bench_patch
 import bench_plan
 import bench_router
@@ -365,4 +366,5 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
     bench_patch.section,
     bench_secrets.secrets_section,
     sandbox_section,
+    bench_loops.section,
 )

@@ -66,5 +66,6 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "FOREMAN_TASK",
         "FOREMAN_PLAN",
         "FOREMAN_GITHUB_TOKEN",
+        "GITHUB_WORKFLOW_REF",
     ):
         monkeypatch.delenv(name, raising=False)

@@ -2,7 +2,7 @@
 evaluated the way GitHub does, so tests can compute the group of a real payload.
 
 Literals ('text' with '' for a quote, numbers, true/false/null), property paths
-(``github.event.issue.number``), ``!``, ``==``/``!=``, ``&&``/``||`` (which return an
+(``github.event.issue.number``, ``x.list[0]``), ``!``, ``==``/``!=``, ``&&``/``||`` (which return an
 operand, as in JavaScript), parentheses and ``contains``/``startsWith``/``endsWith``/
 ``format``. String comparisons ignore case, as GitHub's do.
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>&&|\|\||==|!=|!|\(|\)|,|\.)"
+    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>&&|\|\||==|!=|!|\(|\)|\[|\]|,|\.)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_-]*))"
 )
 Combine = Callable[[str, Any, Any], Any]  # (operator, left, right) -> value
@@ -127,8 +127,13 @@ class _Parser:
         if self.peek() == "(":
             return self.call(text)
         node: Any = self.context.get(text)
-        while self.peek() == ".":
-            self.take()
+        while self.peek() in (".", "["):
+            if self.take()[1] == "[":  # an index: list[0] (a missing one is null)
+                index = self.either()
+                self.take("]")
+                ok = isinstance(node, list) and isinstance(index, int) and 0 <= index < len(node)
+                node = node[index] if ok else None
+                continue
             key = self.take()[1]
             node = node.get(key) if isinstance(node, dict) else None
         return node

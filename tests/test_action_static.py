@@ -207,7 +207,11 @@ def test_reusable_workflow_shape() -> None:
     assert "github.event.issue.number" in group and "github.event.pull_request.number" in group
     assert doc["concurrency"]["cancel-in-progress"] is False
     plan, work, gate = (doc["jobs"][n] for n in ("plan", "work", "gate"))
-    assert plan["permissions"] == {"contents": "read", "issues": "read", "pull-requests": "read"}
+    # actions: read for a failed run's jobs and logs (the loops), in the plan job only.
+    assert plan["permissions"] == {
+        "contents": "read", "issues": "read", "pull-requests": "read", "actions": "read"
+    }  # fmt: skip
+    assert all("actions" not in doc["jobs"][n]["permissions"] for n in ("work", "gate"))
     assert work["permissions"] == {"contents": "read"}
     assert gate["permissions"] == {"contents": "write", "issues": "write", "pull-requests": "write"}
     # H08: every job reads the config from the default branch, never from a PR.

@@ -157,3 +157,10 @@ def test_patch_placement_section_reports_the_bound(bench: ModuleType) -> None:
     assert "1,000,000 compared lines per patch" in section.title
     assert len(section.rows) == 3 * len(bench_patch.LINES)
     assert all("lines compared" in row.display for row in section.rows)
+
+
+def test_loops_rest_calls_are_counted(bench: ModuleType, tmp_path: Path) -> None:
+    import bench_loops
+
+    rest, reported, downloads, brief = bench_loops.run_plan_calls(1, tmp_path / "ci")
+    assert (rest, reported, downloads) == (2, 2, 1) and brief > 0

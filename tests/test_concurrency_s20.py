@@ -76,3 +76,58 @@ def test_S20_outsider_comments_and_edits_queue_apart_from_the_maintainers_run(pa
         assert edited == f"foreman-{REPO}-outsider-{run_id + 100}", association
         groups |= {own, edited}
     assert maintainer not in groups and len(groups) == 2 * len(OUTSIDERS)
+
+
+def pull(number: int = 7) -> dict[str, Any]:
+    return {"number": number, "title": "t", "user": {"login": "github-actions[bot]"}}
+
+
+def review(state: str, body: str, association: str) -> dict[str, Any]:
+    return {"action": "submitted", "pull_request": pull(), "sender": {"login": "maint"},
+            "review": {"id": 3, "state": state, "body": body, "user": {"login": "maint"},
+                       "author_association": association}}  # fmt: skip
+
+
+def line_comment(body: str, association: str) -> dict[str, Any]:
+    return {"action": "created", "pull_request": pull(), "sender": {"login": "maint"},
+            "comment": {"id": 4, "body": body, "user": {"login": "maint"},
+                        "author_association": association}}  # fmt: skip
+
+
+def ci_run(conclusion: str, pulls: list[int]) -> dict[str, Any]:
+    return {"action": "completed", "workflow_run": {
+        "id": 9, "conclusion": conclusion, "head_sha": "c0ffee" * 6 + "c0ff",
+        "pull_requests": [{"number": n} for n in pulls]}}  # fmt: skip
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_F04_review_feedback_and_ci_runs_queue_in_their_pull_requests_group(path: Path) -> None:
+    item = f"foreman-{REPO}-7"
+    # What can start a round (a writer's change request or command, a failed run of the PR)
+    # queues behind the PR's run in progress.
+    assert (
+        group_of(path, "pull_request_review", review("changes_requested", "", "MEMBER"), 1) == item
+    )
+    assert (
+        group_of(path, "pull_request_review", review("commented", "/foreman", "OWNER"), 2) == item
+    )
+    command = line_comment("/foreman use a dict", "COLLABORATOR")
+    assert group_of(path, "pull_request_review_comment", command, 3) == item
+    assert group_of(path, "workflow_run", ci_run("failure", [7]), 4) == item
+    # A failure on the default branch is keyed on its commit: re-deliveries queue together.
+    on_main = group_of(path, "workflow_run", ci_run("failure", []), 5)
+    assert on_main == f"foreman-{REPO}-" + "c0ffee" * 6 + "c0ff"
+    # What never starts anything gets a group of its own run, so it cannot replace the PR's
+    # pending run: an approval, a plain line comment, a green run, an outsider's review.
+    assert group_of(path, "pull_request_review", review("approved", "LGTM", "OWNER"), 6) == (
+        f"foreman-{REPO}-skip-6"
+    )
+    plain = line_comment("nit: spacing", "OWNER")
+    assert group_of(path, "pull_request_review_comment", plain, 7) == f"foreman-{REPO}-skip-7"
+    assert group_of(path, "workflow_run", ci_run("success", [7]), 8) == f"foreman-{REPO}-skip-8"
+    outsider = review("changes_requested", "/foreman", "CONTRIBUTOR")
+    assert group_of(path, "pull_request_review", outsider, 9) == f"foreman-{REPO}-outsider-9"
+    sneaky = line_comment("/foreman rewrite it", "NONE")
+    assert group_of(path, "pull_request_review_comment", sneaky, 10) == (
+        f"foreman-{REPO}-outsider-10"
+    )

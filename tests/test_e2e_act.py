@@ -513,4 +513,105 @@ def test_debug_fixes_a_bug_red_to_green_inside_the_process_boundary(
     [pr] = _pulls(fake_github)
     assert "a + b" in fake_github.tree("octo/demo", pr.head.ref)["calc.py"].decode()
     assert "commands ran in the boundary" in result.summaries()
+
+
+# -- the loops: a red CI run on main, a change request on a foreman PR -----------------------
+
+CI_LOG = (
+    "2026-11-20T10:00:01.0000000Z ##[group]Run python -m doccheck README.md\n"
+    "2026-11-20T10:00:02.0000000Z README.md:5: unknown command 'pip instal'\n"
+    "2026-11-20T10:00:02.1000000Z Error: 1 problem found\n"
+    "2026-11-20T10:00:02.2000000Z ##[error]Process completed with exit code 1.\n"
+)
+
+
+def test_F01_a_failing_ci_run_on_the_default_branch_becomes_a_fix_pr(
+    act_runner: ActRunner,
+    consumer: ConsumerRepo,
+    github: FakeGitHub,
+    fake_anthropic: FakeAnthropic,
+    scratch: Path,
+) -> None:
+    from fakes.github import JobSeed
+
+    fake_anthropic.script(*DOCS_FIX)
+    main = github.refs("octo/demo")["refs/heads/main"]
+    run_id = github.add_workflow_run(
+        "octo/demo", head_sha=main, jobs=[JobSeed("docs", "failure", [("doccheck", "failure")],
+                                                  CI_LOG)],
+    )  # fmt: skip
+    event = {
+        "action": "completed",
+        "workflow_run": {"id": run_id, "name": "ci", "path": ".github/workflows/ci.yml",
+                         "head_sha": main, "head_branch": "main", "conclusion": "failure",
+                         "status": "completed", "event": "push", "run_attempt": 1,
+                         "pull_requests": [], "head_repository": {"full_name": "octo/demo"}},
+        "repository": repository(),
+        "sender": {"login": "octo", "type": "User"},
+    }  # fmt: skip
+
+    result = run(act_runner, consumer, "workflow_run", event, scratch, github, fake_anthropic)
+
+    assert result.returncode == 0, result.tail()
+    task_id = f"ci-{run_id}-{main[:12]}-ci-fix"
+    assert result.job_results() == {
+        "plan": "succeeded", f"work ({task_id})": "succeeded", "gate": "succeeded",
+    }, result.tail()  # fmt: skip
+    (task,) = result.plan()["tasks"]
+    assert "unknown command 'pip instal'" in task["brief"]
+    [pr] = _pulls(github)
+    assert pr.head.ref == f"foreman/task-{task_id}" and pr.base.ref == "main"
+    readme = github.tree("octo/demo", pr.head.ref)["README.md"].decode()
+    assert "pip install demo" in readme
+    assert_no_secret(result, GITHUB_TOKEN, fake_anthropic.api_key)
+
+
+def test_F04_a_change_request_on_a_foreman_pr_adds_a_commit_and_answers_the_thread(
+    act_runner: ActRunner,
+    consumer: ConsumerRepo,
+    fake_github: FakeGitHub,
+    fake_anthropic: FakeAnthropic,
+    scratch: Path,
+) -> None:
+    fake_anthropic.script(*DOCS_FIX)
+    issue = fake_github.add_issue("octo/demo", "Docs", "Improve the README.", user="octo")
+    branch = f"foreman/issue-{issue}-docs"
+    head = consumer.branch(
+        branch, {"docs/extra.md": "More docs.\n"},
+        f"Docs: more\n\nForeman-Task: issue-{issue}-docs\nForeman-Patch: 0123abcd\n",
+    )  # fmt: skip
+    fake_github.add_token(GITHUB_TOKEN, "write")
+    refs = mirror_into(fake_github, consumer)
+    number = fake_github.add_pull("octo/demo", "Docs: more", "Fixes #1.", head=branch,
+                                  user=fake_github.bot_login)  # fmt: skip
+    review_id, (cid,) = fake_github.add_review(
+        "octo/demo", number, user="octo", body="Please also fix the install line.",
+        comments=[("README.md", 5, "This says `pip instal`.")],
+    )  # fmt: skip
+    pr = pull_request_event(
+        number, "Docs: more", head_ref=branch, head_sha=head, base_sha=refs["main"],
+        user=fake_github.bot_login,
+    )["pull_request"]  # fmt: skip
+    event = {
+        "action": "submitted",
+        "review": {"id": review_id, "state": "changes_requested", "user": {"login": "octo"},
+                   "body": "Please also fix the install line.", "author_association": "OWNER"},
+        "pull_request": pr,
+        "repository": repository(),
+        "sender": {"login": "octo", "type": "User"},
+    }  # fmt: skip
+
+    result = run(act_runner, consumer, "pull_request_review", event, scratch, fake_github,
+                 fake_anthropic)  # fmt: skip
+
+    assert result.returncode == 0, result.tail()
+    (task,) = result.plan()["tasks"]
+    assert task["worker"] == "docs" and task["reply_to"] == [cid]
+    pushed = fake_github.refs("octo/demo")[f"refs/heads/{branch}"]
+    commit = fake_github.client().get_repo("octo/demo").get_git_commit(pushed)
+    assert [p.sha for p in commit.parents] == [head], "one commit on top of the PR's head"
+    assert "pip install demo" in fake_github.tree("octo/demo", branch)["README.md"].decode()
+    assert len(_pulls(fake_github)) == 1, "no new PR"
+    replies = [c for c in fake_github.review_comments("octo/demo", number) if c.in_reply_to]
+    assert [c.in_reply_to for c in replies] == [cid] and pushed[:7] in replies[0].body
     assert_no_secret(result, GITHUB_TOKEN, fake_anthropic.api_key)

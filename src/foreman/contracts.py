@@ -53,6 +53,9 @@ class ItemRef(Model):
     base_ref: str | None = None
     is_fork: bool = False
     author: str | None = None
+    # A writer asked with `/foreman fix` for a fix on this (same-repository) PR's branch: the
+    # gate pushes onto it even without gate.fix_pr_branch (F03).
+    push_requested: bool = False
 
     # The gate hands these to the API and git: the same rules as the event parser's.
     _repo_ok = field_validator("repo")(_repo)
@@ -77,6 +80,8 @@ class Task(Model):
     writes_code: bool = False
     review: bool = False
     dry_run: bool = False
+    # A review round on a foreman PR: the review comments the gate answers once it pushed.
+    reply_to: list[int] = Field(default=[], max_length=200)
 
 
 class Note(Model):
@@ -85,6 +90,7 @@ class Note(Model):
     kind: Literal["refused", "ask-human", "info"]
     text: str
     item: int | None = Field(None, ge=1)  # issue/PR number the note belongs to
+    human_label: bool = False  # the gate labels the item with loops.human_label (round limit)
 
 
 class Plan(Model):
@@ -184,3 +190,8 @@ RESULT_FILE = "result.json"
 # Hidden marker that identifies the gate's sticky status comment on an item.
 # The gate matches it together with the bot's login (someone else's copy is ignored).
 STATUS_MARKER = "<!-- agent-foreman:status -->"
+# The gate's commit trailers: the patch digest, and the task(s) a commit carries.
+TRAILER = "Foreman-Patch"
+TASK_TRAILER = "Foreman-Task"
+# Marks the gate's answers in review threads: never a command, never a new round.
+REPLY_MARKER = "<!-- agent-foreman:reply -->"

@@ -19,7 +19,7 @@ from foreman.config.models import WORKER_NAME, WORKER_NAME_RULE, Config, Match
 from foreman.config.workers import BUILTINS, known_workers, worker_spec
 from foreman.config.yamlload import Path_, dotted, load_yaml
 from foreman.errors import ConfigError, Location, UsageError
-from foreman.events.parse import HANDLED
+from foreman.events.parse import HANDLED, LOOP_EVENTS
 
 DEFAULT_PATHS = (".github/foreman.yml", ".github/foreman.yaml")
 YAML_BOOLS = {"on", "off", "yes", "no", "true", "false"}  # YAML 1.1 (PyYAML) booleans
@@ -173,7 +173,7 @@ def _first_model(ann: Any) -> Any:
 def _never_matches(when: Match, at: Path_) -> list[tuple[Path_, str]]:
     """Conditions of one rule that no event foreman routes can meet (typos, contradictions)."""
     out: list[tuple[Path_, str]] = []
-    events: list[str] = list(when.event or HANDLED)
+    events: list[str] = list(when.event or (e for e in HANDLED if e not in LOOP_EVENTS))
     routed = sorted({a for e in events for a in (HANDLED.get(e) or ())})
     for j, action in enumerate(when.action or ()):
         if action not in routed:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from foreman.config.loops import LoopsConfig
 from foreman.config.patterns import nests_repeats
 from foreman.names import branch_problem
 
@@ -475,4 +476,8 @@ class Config(Strict):
     budgets: BudgetConfig = Field(default_factory=BudgetConfig, description="Spending caps.")
     inbox: InboxConfig = Field(
         default_factory=InboxConfig, description="The scheduled sweep of unhandled issues and PRs."
+    )
+    loops: LoopsConfig = Field(
+        default_factory=LoopsConfig,
+        description="CI failures and review feedback on the foreman's PRs, in bounded rounds.",
     )

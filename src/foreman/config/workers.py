@@ -105,6 +105,12 @@ BUILTINS: dict[str, WorkerSpec] = {
         ),
         _spec("debug", "agent", "Reproduces a failure, patches it, shows red -> green."),
         _spec(
+            "ci-fix",
+            "agent",
+            "Makes a failing CI check pass by fixing the code; never by skipping or weakening"
+            " tests.",
+        ),
+        _spec(
             "lint-fix",
             "command",
             "Runs the repo's formatters/linters with --fix.",

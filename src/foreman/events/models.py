@@ -11,7 +11,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-EventName = Literal["issues", "pull_request", "issue_comment", "workflow_dispatch", "schedule"]
+EventName = Literal[
+    "issues",
+    "pull_request",
+    "issue_comment",
+    "workflow_dispatch",
+    "schedule",
+    "workflow_run",
+    "pull_request_review",
+    "pull_request_review_comment",
+]
 Kind = Literal["issue", "pull_request"]
 
 
@@ -33,6 +42,8 @@ class Comment(Frozen):
     id: int
     body: str
     author: Actor
+    path: str | None = None  # a review comment's file
+    line: int | None = None  # and line (None: a file-level comment)
 
 
 class PullInfo(Frozen):
@@ -55,6 +66,29 @@ class Dispatch(Frozen):
     mode: Literal["event", "inbox"] = "event"
 
 
+class RunInfo(Frozen):
+    """A completed workflow run (``workflow_run``). Its text fields are untrusted."""
+
+    id: int
+    name: str
+    path: str
+    head_sha: str
+    head_branch: str | None
+    conclusion: str | None
+    event: str
+    attempt: int = 1
+    head_repo: str | None = None
+
+
+class ReviewInfo(Frozen):
+    """A submitted pull request review (``pull_request_review``)."""
+
+    id: int
+    state: str  # approved | changes_requested | commented | dismissed (lower case)
+    body: str
+    author: Actor
+
+
 class WorkItem(Frozen):
     event_name: EventName
     action: str | None
@@ -75,6 +109,8 @@ class WorkItem(Frozen):
     pull: PullInfo | None = None
     added_label: str | None = None  # for action == "labeled"
     dispatch: Dispatch | None = None
+    run: RunInfo | None = None
+    review: ReviewInfo | None = None
     needs_fetch: bool = False  # workflow_dispatch naming a number: content comes from the API
 
     @property

@@ -23,7 +23,12 @@ HANDLED: dict[str, set[str] | None] = {
     "issue_comment": {"created"},
     "workflow_dispatch": None,
     "schedule": None,
+    "workflow_run": {"completed"},
+    "pull_request_review": {"submitted"},
+    "pull_request_review_comment": {"created"},
 }
+# Routed by the loops (foreman.routing.ci, review_loop), never by routing.rules.
+LOOP_EVENTS = frozenset({"workflow_run", "pull_request_review", "pull_request_review_comment"})
 MAX_EVENT_BYTES = 25_000_000
 MAX_NUMBER = 2**31  # issue and pull request numbers are 32-bit on GitHub
 MAX_ID = 2**63  # comment ids are 64-bit
@@ -109,6 +114,12 @@ def infer_event_name(data: dict[str, Any]) -> str | None:
         return "workflow_dispatch"
     if "schedule" in data:
         return "schedule"
+    if "workflow_run" in data:
+        return "workflow_run"
+    if "review" in data and "pull_request" in data:
+        return "pull_request_review"
+    if "comment" in data and "pull_request" in data:
+        return "pull_request_review_comment"
     if "comment" in data and "issue" in data:
         return "issue_comment"
     if "pull_request" in data and "number" in data:
@@ -158,7 +169,7 @@ def parse_event(
     if name not in HANDLED:
         return Unsupported(f"event '{name}' is not handled by foreman")
     p = _Payload(data, source)
-    action = p.get("action", str, required=name in ("issues", "pull_request", "issue_comment"))
+    action = p.get("action", str, required=HANDLED[name] is not None)
     allowed = HANDLED[name]
     if allowed is not None and action not in allowed:
         return Unsupported(
@@ -183,6 +194,12 @@ def parse_event(
         return WorkItem(**common, dispatch=_dispatch(p), needs_fetch=True)
     if name == "schedule":
         return WorkItem(**common, dispatch=Dispatch(mode="inbox"))
+    if name in ("workflow_run", "pull_request_review", "pull_request_review_comment"):
+        from foreman.events import parse_loops
+
+        if name == "workflow_run":
+            return parse_loops.workflow_run(p, common)
+        return parse_loops.review_item(name, p, common, _pull(p, repo))
     root = "pull_request" if name == "pull_request" else "issue"
     is_pr = name == "pull_request" or p.get("issue.pull_request", dict, required=False) is not None
     item = WorkItem(

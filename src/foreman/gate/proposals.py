@@ -32,9 +32,11 @@ class Planned:
 def target_for(item: ItemRef | None, config: Config) -> Target:
     if item is None or item.kind != "pull_request":
         return "new-pr"
-    if item.is_fork or not config.gate.fix_pr_branch or not item.head_ref:
+    if item.is_fork or not item.head_ref:
         return "suggest"
-    return "pr-branch"
+    if item.head_ref.startswith(config.gate.branch_prefix) or item.push_requested:
+        return "pr-branch"  # the foreman's own PR (a round), or a writer's `/foreman fix`
+    return "pr-branch" if config.gate.fix_pr_branch else "suggest"
 
 
 def branch_name(config: Config, item: ItemRef | None, workers: Sequence[str], task: str) -> str:

@@ -12,12 +12,10 @@ import re
 from collections.abc import Sequence
 
 from foreman.actions import md_escape, redact
-from foreman.contracts import ItemRef, Result
+from foreman.contracts import TASK_TRAILER, TRAILER, ItemRef, Result
 from foreman.gate.model import Assessment
 from foreman.routing.sanitize import one_line, sanitize
 
-TRAILER = "Foreman-Patch"
-TASK_TRAILER = "Foreman-Task"
 _MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9])")
 _CLOSING = re.compile(
     r"\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)(\s*:?\s+)((?:[\w.-]+/[\w.-]+)?#\d+)",

@@ -16,6 +16,8 @@ WHAT: dict[str, str] = {
     "for the author, and likely duplicates. Change no files.",
     "debug": "Reproduce the failure described, find the root cause, fix it with the smallest "
     "change, and show the reproduction failing before and passing after.",
+    "ci-fix": "Make the failing CI check pass by fixing the code. Never skip, xfail, delete or "
+    "weaken a test to do it.",
     "lint-fix": "Run the repository's formatters and linters with their fixes; propose the result.",
     "refactor": "Make the structural change described without changing behaviour.",
     "docs": "Fix or write the documentation described. Change documentation files only.",
@@ -27,6 +29,10 @@ ACCEPT: dict[str, list[str]] = {
     "debug": [
         "The reproduction (failing test or command) fails before the change and passes after",
         "The repository's test command passes",
+    ],
+    "ci-fix": [
+        "The failing jobs' commands pass",
+        "No test is skipped, marked xfail, removed or weakened",
     ],
     "lint-fix": ["The linter reports no remaining fixable violations", "No behaviour change"],
     "refactor": ["The test command's result is unchanged", "The public behaviour is unchanged"],

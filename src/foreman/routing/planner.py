@@ -65,7 +65,8 @@ def ignore_reason(item: WorkItem, config: Config) -> str | None:
     if item.pull is not None and item.pull.draft and item.action != "ready_for_review":
         return f"#{item.number} is a draft pull request"
     if item.action == "labeled" and item.added_label:
-        markers = {config.gate.labels.handled, *config.inbox.exclude_labels}
+        markers = {config.gate.labels.handled, config.loops.human_label,
+                   *config.inbox.exclude_labels}  # fmt: skip
         if item.added_label.lower() in {m.lower() for m in markers}:
             return f"label {item.added_label!r} is a foreman marker, not a trigger"
     return None
@@ -87,13 +88,39 @@ def make_plan(event: WorkItem | Unsupported, config: Config, *, root: Path, dry_
                 item, "workflow_dispatch needs a GitHub token to read the item", dry_run=dry
             )
         item = reader.fetch_item(item, item.dispatch.number)
-    plan = plan_item(item, config, reader=reader, root=root, dry_run=dry)
+    if item.event_name == "workflow_run":
+        from foreman.routing.ci import ci_plan
+
+        plan = ci_plan(item, config, reader=reader, dry_run=dry)
+    else:
+        plan = plan_item(item, config, reader=reader, root=root, dry_run=dry)
     plan.rest_calls = reader.calls
     return plan
 
 
+def _review_round(item: WorkItem, config: Config, *, reader: Reader, dry_run: bool) -> Plan | None:
+    """Feedback on a foreman PR (a review, a line comment, a command): a round, or None."""
+    from foreman.routing.loops import REVIEW_EVENTS, is_foreman_pull
+
+    if item.event_name not in REVIEW_EVENTS and item.event_name != "issue_comment":
+        return None
+    if not is_foreman_pull(item, config):
+        if item.event_name in REVIEW_EVENTS:
+            return _skip(item, "review feedback on a pull request the foreman did not make",
+                         dry_run=dry_run)  # fmt: skip
+        return None
+    from foreman.routing.review_loop import review_plan
+
+    trusted = _trust(reader, config) if reader.available else None
+    return review_plan(item, config, reader=reader, dry_run=dry_run, is_trusted=trusted)
+
+
 def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry_run: bool) -> Plan:
     """Route one issue/PR into tasks (shared by live events and the inbox sweep)."""
+    if item.event_name in ("pull_request_review", "pull_request_review_comment"):
+        round_plan = _review_round(item, config, reader=reader, dry_run=dry_run)
+        assert round_plan is not None
+        return round_plan
     why = ignore_reason(item, config)
     request = request_from(item, config.triggers.slash_command, config.triggers.label_prefix)
     if why is None and item.event_name == "issue_comment" and request is None:
@@ -105,6 +132,15 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
     if item.is_pull_request and item.pull is None and item.number and reader.available:
         # A comment on a PR: learn its head and whether it comes from a fork.
         item = reader.fetch_item(item, item.number)
+    if item.event_name == "issue_comment" and item.pull is not None:
+        round_plan = _review_round(item, config, reader=reader, dry_run=dry_run)
+        if round_plan is not None:
+            return round_plan
+        if request is not None and request.worker == "fix" and reader.available:
+            from foreman.routing.ci_request import fix_request_plan
+
+            return fix_request_plan(item, config, reader=reader, dry_run=dry_run,
+                                    is_trusted=_trust(reader, config))  # fmt: skip
     notes: list[Note] = []
     if item.event_name == "pull_request" and item.pull is not None and item.pull.is_fork:
         # The workflow token of a fork PR cannot write: the gate only reports.

@@ -31,6 +31,7 @@ from foreman.workers.snapshot import Snapshot
 TITLE_PREFIX = {
     "lint-fix": "Fix lint",
     "debug": "Fix",
+    "ci-fix": "Fix CI",
     "docs": "Docs",
     "refactor": "Refactor",
     "infra": "Infra",

@@ -16,11 +16,13 @@ from .faults import (
     secondary_rate_limit,
     too_many_requests,
 )
+from .seed_loops import JobSeed
 from .server import FakeGitHub
 
 __all__ = [
     "FakeGitHub",
     "Fault",
+    "JobSeed",
     "LoggedRequest",
     "primary_rate_limit",
     "secondary_rate_limit",

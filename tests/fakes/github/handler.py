@@ -44,13 +44,21 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         status, headers, body = self.server.fake.dispatch(method, self.path, self.headers, raw)
-        data = b"" if body is None or status == 204 else json.dumps(body).encode()
+        raw_bytes = isinstance(body, bytes)  # a download (job logs): sent as is
+        data = (
+            b""
+            if body is None or status == 204
+            else body
+            if raw_bytes
+            else json.dumps(body).encode()
+        )
+        kind = "text/plain" if raw_bytes else "application/json; charset=utf-8"
         try:
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
             if status != 204:
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             if data:

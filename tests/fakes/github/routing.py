@@ -72,13 +72,14 @@ class Route:
     name: str
     handler: Handler
     write: bool
+    public: bool = False  # no token needed (a signed download URL, like GitHub's log storage)
 
 
 ROUTES: list[Route] = []
 
 
 def route(
-    method: str, template: str, name: str, *, write: bool | None = None
+    method: str, template: str, name: str, *, write: bool | None = None, public: bool = False
 ) -> Callable[[Handler], Handler]:
     """Register a handler; ``{x}`` matches one segment, ``{x+}`` the rest of the path.
 
@@ -89,7 +90,7 @@ def route(
 
     def register(handler: Handler) -> Handler:
         writes = method != "GET" if write is None else write
-        ROUTES.append(Route(method, pattern, name, handler, write=writes))
+        ROUTES.append(Route(method, pattern, name, handler, write=writes, public=public))
         return handler
 
     return register

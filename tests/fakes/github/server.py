@@ -9,17 +9,25 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import routes_git, routes_issues, routes_pulls, routes_repos  # noqa: F401  (registers)
+from . import (  # noqa: F401  (registers)
+    routes_actions,
+    routes_git,
+    routes_issues,
+    routes_pulls,
+    routes_repos,
+    routes_reviews,
+)
 from .faults import PRIMARY_MESSAGE, Fault, LoggedRequest, RequestLog
 from .handler import FakeHTTPServer, Handler, paginate
 from .routing import Paged, Request, Response, match
 from .seed import SeedMixin
+from .seed_loops import SeedLoopsMixin
 from .state import ApiError, State
 
 Reply = tuple[int, dict[str, str], Any]
 
 
-class FakeGitHub(SeedMixin):
+class FakeGitHub(SeedMixin, SeedLoopsMixin):
     """Start with :meth:`start` (or use as a context manager); ``url`` is the base URL."""
 
     def __init__(self) -> None:
@@ -213,16 +221,19 @@ class FakeGitHub(SeedMixin):
         exhausted: bool,
     ) -> Reply:
         try:
-            if ident is None:
+            found = match(method, path)
+            public = found is not None and found[0].public
+            if ident is None and not public:
                 raise ApiError(401, "Bad credentials")
             if exhausted:
                 raise ApiError(403, PRIMARY_MESSAGE)
             if body is _BAD_JSON:
                 raise ApiError(400, "Problems parsing JSON")
-            found = match(method, path)
             if found is None:
                 raise ApiError(404, "Not Found")
             route, params = found
+            if ident is None:
+                ident = ("", "read")
             if route.write and ident[1] != "write":
                 raise ApiError(403, "Resource not accessible by integration")
             req = Request(method, path, query, body, ident[0], self.url, self.state, self, params)

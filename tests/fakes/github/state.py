@@ -174,6 +174,10 @@ class Repo:
     collaborators: dict[str, str] = field(default_factory=dict)  # login -> permission
     check_runs: dict[str, list[CheckRun]] = field(default_factory=dict)  # sha -> runs
     statuses: dict[str, list[Status]] = field(default_factory=dict)  # sha -> statuses
+    runs: dict[int, Any] = field(default_factory=dict)  # id -> state_loops.WorkflowRun
+    jobs: dict[int, Any] = field(default_factory=dict)  # id -> state_loops.Job
+    review_comments: dict[int, Any] = field(default_factory=dict)  # id -> ReviewComment
+    log_keys: dict[str, int] = field(default_factory=dict)  # signed log URL key -> job id
     next_number: int = 1
     created_at: str = field(default_factory=now_iso)
 

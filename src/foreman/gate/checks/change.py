@@ -13,6 +13,7 @@ from foreman.gate.bundles import Bundle
 from foreman.gate.checks.context import PolicyContext, secret_detail, tests_state
 from foreman.gate.checks.merge import merge_block
 from foreman.gate.checks.paths import protected, unsafe
+from foreman.gate.checks.tests_kept import tests_kept
 from foreman.gate.model import Assessment, Check
 from foreman.gate.patch import FilePatch, PatchError, parse
 from foreman.gate.patch_limits import size_problem
@@ -36,6 +37,8 @@ def assess_change(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
     if a.blocked:
         return
     a.action, a.reason = "change", b.result.reason
+    if not tests_kept(a, patches, b.task.item.event_name):
+        return
     if not needs_maintainer(a, b, patches, paths, ctx):
         return
     gate_review(a, b, ctx)  # last: the model is asked only about a patch that will be written

@@ -145,6 +145,8 @@ def write_item(s: Session, work: ItemWork, report: GateReport) -> None:
         work.comment_state = state
         failed = any(o.decision == "error" for o in work.outcomes)
         handled = [] if failed else [cfg.gate.labels.handled]
+        if any(n.human_label for n in work.notes):  # a foreman PR at its round limit (F07)
+            handled.append(cfg.loops.human_label)
         have = {x.lower() for x in now.labels}
         wanted = [
             x for x in dict.fromkeys([*work.triage_labels, *handled]) if x.lower() not in have

@@ -21,6 +21,7 @@ from foreman.gate.writes.pulls import (
     request_reviewers,
     update_pull,
 )
+from foreman.gate.writes.replies import answer_threads
 from foreman.gate.writes.session import Session
 from foreman.github.client import github_errors
 
@@ -169,6 +170,12 @@ class PRWriter:
         if trailer(head.message) == p.digest:
             self._finish(p, "pushed", done)
             return
+        if item.head_sha and head.sha != item.head_sha:  # F06: never over someone's push
+            self._finish(
+                p, "ask-human", f"{ref} moved from {item.head_sha[:7]} (what the worker changed)"
+                f" to {head.sha[:7]} since the plan: someone pushed; nothing pushed over it",
+            )  # fmt: skip
+            return
         patches = [fp for m in p.members for fp in m.patches]
         reader = RemoteTree(self.repo, head.tree)
         try:
@@ -192,6 +199,7 @@ class PRWriter:
             return
         self._step(p, f"pushed {sha[:7]} onto {ref}")
         self._finish(p, "pushed", done)
+        answer_threads(self.repo, item.number, p, sha, self._step, self.sleep)
 
 
 def _materialize_all(groups: list[list[FilePatch]], reader: Reader) -> dict[str, FileChange]:
