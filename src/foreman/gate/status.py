@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from foreman.actions import md_escape
+from foreman.mdtext import code
 from foreman.contracts import STATUS_MARKER, Note, Usage
 from foreman.gate.model import ASKS, DECISION_TEXT, ItemWork, Outcome
 from foreman.gate.texts import untrusted_block, untrusted_line
@@ -54,7 +55,7 @@ def render(
         for o in outcomes:
             pr = f"#{o.pr_number}" if o.pr_number else "-"
             lines.append(
-                f"| `{md_escape(o.task_id)}` | {md_escape(o.worker)} | "
+                f"| {code(o.task_id, cell=True)} | {md_escape(o.worker)} | "
                 f"{DECISION_TEXT[o.decision]} | {pr} | {cell(o.reason)} | {usage_text(o.usage)} |"
             )
         lines.append("")

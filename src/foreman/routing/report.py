@@ -6,6 +6,7 @@ import re
 
 from foreman.actions import md_escape
 from foreman.contracts import Plan
+from foreman.mdtext import code
 
 
 def _mermaid_label(text: str) -> str:
@@ -48,7 +49,7 @@ def plan_markdown(plan: Plan) -> str:
             conf = "-" if t.confidence is None else f"{t.confidence:.2f}"
             evidence = md_escape(", ".join(t.evidence)) or "-"
             lines.append(
-                f"| `{md_escape(t.id)}` | {md_escape(t.worker)} | {t.layer} | {conf} | "
+                f"| {code(t.id, cell=True)} | {md_escape(t.worker)} | {t.layer} | {conf} | "
                 f"{md_escape(t.reason)} | {evidence} |"
             )
         lines += ["", "```mermaid", "flowchart LR", *_flowchart(plan)]
