@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from foreman.actions import md_escape
-from foreman.mdtext import code
 from foreman.contracts import STATUS_MARKER, Note, Usage
 from foreman.gate.model import ASKS, DECISION_TEXT, ItemWork, Outcome
 from foreman.gate.texts import untrusted_block, untrusted_line
+from foreman.mdtext import code
 
 if TYPE_CHECKING:
     from github.IssueComment import IssueComment

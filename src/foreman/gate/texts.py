@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from foreman.actions import md_escape, redact
 from foreman.contracts import ItemRef, Result
-from foreman.mdtext import code
 from foreman.gate.model import Assessment
+from foreman.mdtext import code
 from foreman.routing.sanitize import one_line, sanitize
 
 TRAILER = "Foreman-Patch"
