@@ -53,6 +53,7 @@ class ItemRef(Model):
     base_ref: str | None = None
     is_fork: bool = False
     author: str | None = None
+    comment_id: int | None = Field(None, ge=1)  # issue_comment: the comment that asked (ack)
 
     # The gate hands these to the API and git: the same rules as the event parser's.
     _repo_ok = field_validator("repo")(_repo)

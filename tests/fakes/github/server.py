@@ -9,7 +9,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import routes_git, routes_issues, routes_pulls, routes_repos  # noqa: F401  (registers)
+from . import (  # noqa: F401  (registers)
+    routes_git,
+    routes_issues,
+    routes_pulls,
+    routes_reactions,
+    routes_repos,
+)
 from .faults import PRIMARY_MESSAGE, Fault, LoggedRequest, RequestLog
 from .handler import FakeHTTPServer, Handler, paginate
 from .routing import Paged, Request, Response, match
