@@ -157,3 +157,13 @@ def test_patch_placement_section_reports_the_bound(bench: ModuleType) -> None:
     assert "1,000,000 compared lines per patch" in section.title
     assert len(section.rows) == 3 * len(bench_patch.LINES)
     assert all("lines compared" in row.display for row in section.rows)
+
+
+def test_ack_section_counts_rest_calls_per_event(bench: ModuleType, tmp_path: Path) -> None:
+    import bench_ack
+
+    calls = bench_ack.ack_calls(tmp_path)
+    assert set(calls) == {"issues.opened", "issue_comment /foreman", "re-run of issues.opened"}
+    for total, routes in calls.values():
+        assert total == sum(routes.values()) and total <= bench_ack.ACK_GOAL
+    assert "reactions/create-for-issue-comment" in calls["issue_comment /foreman"][1]
