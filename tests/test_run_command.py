@@ -87,7 +87,7 @@ def test_with_a_key_the_agent_worker_runs_too(
                     "new_text": "pip install demo",
                 },
             ),
-        ),  # fmt: skip
+        ),
         steps.text("Fixed the install command in the README."),
         steps.json_reply({"verdict": "approve", "reasons": ["a one-word docs fix"]}),
     )
