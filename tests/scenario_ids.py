@@ -100,7 +100,6 @@ SCENARIOS: dict[str, str] = {
 OPEN: dict[str, int] = {
     **{f"S{n:02d}": 19 for n in (1, 2, 3, 4, 6, 7)},
     **{f"F{n:02d}": 22 for n in range(1, 9)},
-    "U01": 21,
 }
 
 # The letters of the series, for the test-name patterns.
