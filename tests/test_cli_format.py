@@ -50,6 +50,11 @@ def test_text_on_a_terminal_by_default(
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     assert main(_plan(tmp_path)) == 0
     assert capsys.readouterr().out.startswith("foreman plan: issues.opened\n")
+    # a runner that gives steps a terminal (act does) still gets today's output: json
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    assert main(_plan(tmp_path)) == 0
+    assert "foreman plan:" not in capsys.readouterr().out
 
 
 def test_control_characters_from_an_issue_do_not_reach_the_terminal(

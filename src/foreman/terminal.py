@@ -28,9 +28,13 @@ def add_format_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def chosen(value: str | None) -> str:
-    """``--format``, or text when stdout is a terminal and json when it is not."""
+    """``--format``, or text when stdout is a terminal and json when it is not. In Actions
+    always json unless asked: a runner may give steps a terminal (act does), and the action's
+    log and outputs must not change with it."""
     if value:
         return value
+    if actions.in_actions():
+        return "json"
     isatty = getattr(sys.stdout, "isatty", None)
     return "text" if isatty is not None and isatty() else "json"
 
