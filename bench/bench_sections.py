@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import bench_ack
 import bench_action
 import bench_jobs
 import bench_loops
@@ -320,13 +321,19 @@ def act_section(ctx: Context) -> Section:
         return s
     with guarded(s, metric):
         runs = measure_act(ctx.scratch / "act", ctx.act_runs)
-        row = timed(metric, Stats.of(t for t, _ in runs), ACT_GOAL, digits=2)
-        row.raw = {**row.raw, "outcomes": [o for _, o in runs]}
+        row = timed(metric, Stats.of(t for t, _, _ in runs), ACT_GOAL, digits=2)
+        row.raw = {**row.raw, "outcomes": [o for _, o, _ in runs]}
         s.rows.append(row)
+        for key in ("first comment", "gate's update"):
+            values = [m[key] for _, _, m in runs if key in m]
+            if values:
+                s.rows.append(timed(f"act docs-typo, event -> {key}", Stats.of(values), digits=1))
         s.notes.append(
             "bench/act_e2e.py: `act issues` in host mode against FakeGitHub and FakeAnthropic,"
             " venv prebuilt, PyGithub's production pacing (1 s between writes) on."
-            f" Outcomes: {'; '.join(sorted({o for _, o in runs}))}."
+            f" Outcomes: {'; '.join(sorted({o for _, o, _ in runs}))}. 'First comment' is the"
+            " ack job's status comment (POST), 'gate's update' the gate's PATCH of it, both as"
+            " FakeGitHub logged them, in seconds after act started."
         )
     return s
 
@@ -358,6 +365,7 @@ def memory_section(ctx: Context) -> Section:
 SECTIONS: tuple[Callable[[Context], Section], ...] = (
     plan_section,
     rest_section,
+    bench_ack.section,
     llm_section,
     router_section,
     install_section,

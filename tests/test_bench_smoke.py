@@ -164,3 +164,13 @@ def test_loops_rest_calls_are_counted(bench: ModuleType, tmp_path: Path) -> None
 
     rest, reported, downloads, brief = bench_loops.run_plan_calls(1, tmp_path / "ci")
     assert (rest, reported, downloads) == (2, 2, 1) and brief > 0
+
+
+def test_ack_section_counts_rest_calls_per_event(bench: ModuleType, tmp_path: Path) -> None:
+    import bench_ack
+
+    calls = bench_ack.ack_calls(tmp_path)
+    assert set(calls) == {"issues.opened", "issue_comment /foreman", "re-run of issues.opened"}
+    for total, routes in calls.values():
+        assert total == sum(routes.values()) and total <= bench_ack.ACK_GOAL
+    assert "reactions/create-for-issue-comment" in calls["issue_comment /foreman"][1]

@@ -21,7 +21,8 @@ from test_conformance_github_rest import operations, resolve, response_schema, v
 
 pytestmark = pytest.mark.shared
 REPO = "octo/demo"
-# In the file but not used by the foreman, so not in the fake: reactions and caches.
+# Exercised in test_conformance_github_reactions.py (the ack job's reactions), or in the file
+# but not used by the foreman, so not in the fake (caches).
 NOT_SERVED = {
     "reactions/list-for-issue",
     "reactions/create-for-issue",

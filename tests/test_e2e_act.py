@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -250,7 +251,8 @@ def test_docs_typo_issue_becomes_a_draft_pr(
 
     assert result.returncode == 0, result.tail()
     assert result.job_results() == {
-        "plan": "succeeded", "work (issue-1-docs)": "succeeded", "gate": "succeeded",
+        "plan": "succeeded", "ack": "succeeded", "work (issue-1-docs)": "succeeded",
+        "gate": "succeeded",
     }, result.tail()  # fmt: skip
     [pr] = _pulls(github)
     assert pr.draft is True and pr.base.ref == "main"
@@ -259,6 +261,51 @@ def test_docs_typo_issue_becomes_a_draft_pr(
     assert github.tree("octo/demo", "main")["README.md"].decode() == README, "main untouched"
     assert fake_anthropic.remaining == 0
     assert_no_secret(result, GITHUB_TOKEN, fake_anthropic.api_key)
+
+
+def _status_comments(github: FakeGitHub, number: int) -> list[str]:
+    return [c.body for c in github.comments("octo/demo", number) if STATUS_MARKER in c.body]
+
+
+def test_U01_the_status_comment_is_there_before_the_worker_finishes(
+    act_runner: ActRunner,
+    consumer: ConsumerRepo,
+    github: FakeGitHub,
+    fake_anthropic: FakeAnthropic,
+    scratch: Path,
+) -> None:
+    """The worker's first model call is held until the ack's comment exists (at most 150 s):
+    the work job cannot finish before it, so the comment came first, or the test fails."""
+    seen: list[str] = []
+
+    def after_the_ack(_body: dict[str, object]) -> steps.Step:
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline and not seen:
+            seen.extend(_status_comments(github, number)[:1])
+            time.sleep(0.2)
+        return DOCS_FIX[0]
+
+    fake_anthropic.script(after_the_ack, *DOCS_FIX[1:])
+    event = _docs_issue(github)
+    number = int(event["issue"]["number"])  # type: ignore[index]
+    started = time.time()
+
+    result = run(act_runner, consumer, "issues", event, scratch, github, fake_anthropic)
+
+    assert result.returncode == 0, result.tail()
+    assert result.job_results().get("ack") == "succeeded", result.tail()
+    assert seen, "the worker finished before the ack's status comment existed"
+    assert "issue-1-docs" in seen[0] and "docs" in seen[0] and "/actions/runs/" in seen[0]
+    assert github.reactions("octo/demo", "issue", number) == [("eyes", github.bot_login)]
+    [final] = _status_comments(github, number)  # the gate updated the ack's comment
+    assert final != seen[0] and "pull request" in final
+    ack = [e for e in github.requests if e.route == "issues/create-comment"]
+    gate = [e for e in github.requests if e.route == "issues/update-comment"]
+    assert len(ack) == 1 and len(gate) == 1
+    print(
+        f"\n[U01 under act] first visible comment {ack[0].time - started:.1f} s after the event;"
+        f" the gate's update {gate[0].time - started:.1f} s"
+    )
 
 
 def _moved_tag(where: Path, marker: Path) -> Path:
@@ -296,7 +343,7 @@ def test_S13_the_action_runs_from_the_workflows_own_commit_not_a_tag(
     assert len(_pulls(github)) == 1  # honest: the work got done
     served = f"stand-in checkout: agent-foreman/agent-foreman@{PINNED_SHA} in "
     jobs = {line.split("]")[0] for line in result.log.splitlines() if served in line}
-    assert len(jobs) == 3, jobs  # plan, work, gate: each ran the pinned commit's action
+    assert len(jobs) == 4, jobs  # plan, ack, work, gate: each ran the pinned commit's action
 
 
 def test_S13_a_runner_that_does_not_say_the_workflows_commit_runs_no_action(

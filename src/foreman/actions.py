@@ -161,8 +161,8 @@ def add_summary(markdown: str, env: Mapping[str, str] | None = None) -> bool:
 
 
 def md_escape(text: str) -> str:
-    """Make untrusted text safe inside a markdown table cell."""
-    text = text.replace("\r", " ").replace("\n", " ")
-    for ch in "\\|`*_[]<>":
-        text = text.replace(ch, "\\" + ch)
-    return text
+    """Make untrusted text safe inside a markdown table cell (never inside a code span: use
+    :func:`foreman.mdtext.code` there)."""
+    from foreman.mdtext import text as md_text
+
+    return md_text(text)

@@ -24,8 +24,10 @@ from foreman.startup import skip_pydantic_plugin_scan
 # name -> (module, one-line help). Order is the order shown in --help.
 COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("foreman.commands.plan", "route an event into a matrix of worker tasks"),
+    "ack": ("foreman.commands.ack", "react and post the status comment with the planned tasks"),
     "work": ("foreman.commands.work", "run one worker task and write its result bundle"),
     "gate": ("foreman.commands.gate", "check result bundles against policy, then write"),
+    "run": ("foreman.commands.run", "the whole pipeline locally: plan, workers, gate dry run"),
     "validate": ("foreman.commands.validate", "validate a .github/foreman.yml"),
     "schema": ("foreman.commands.schema", "print the JSON Schema of the config file"),
     "eval-router": ("foreman.commands.eval_router", "score the issue classifier on a CSV"),

@@ -56,6 +56,7 @@ class ItemRef(Model):
     # A writer asked with `/foreman fix` for a fix on this (same-repository) PR's branch: the
     # gate pushes onto it even without gate.fix_pr_branch (F03).
     push_requested: bool = False
+    comment_id: int | None = Field(None, ge=1)  # issue_comment: the comment that asked (ack)
 
     # The gate hands these to the API and git: the same rules as the event parser's.
     _repo_ok = field_validator("repo")(_repo)

@@ -85,7 +85,7 @@ def act_copy(dest: Path, sha: str = PINNED_SHA) -> Path:
     copy_action(dest)
     workflow = dest / ".github" / "workflows" / "foreman.yml"
     text = workflow.read_text(encoding="utf-8")
-    assert text.count(SELF_SHA_EXPR) == 3, "each job reads its own commit once"
+    assert text.count(SELF_SHA_EXPR) == 4, "each job reads its own commit once"
     workflow.write_text(text.replace(SELF_SHA_EXPR, sha), encoding="utf-8")
     return dest
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from foreman.commands import some_path
+from foreman.terminal import add_format_argument
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", help="config file (default: .github/foreman.yml in --root)")
     parser.add_argument("--root", default=".", help="checkout of the default branch (default: .)")
     parser.add_argument("--dry-run", action="store_true", help="write nothing; summarise instead")
+    add_format_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
     from foreman.gate.bundles import load_plan
     from foreman.gate.model import GateOptions
     from foreman.gate.report import markdown
+    from foreman.gate.report_text import text as report_text
     from foreman.gate.run import run_gate
+    from foreman.terminal import chosen, show
 
     root = Path(args.root)
     config_path = find_config(root, args.config)
@@ -62,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
     )
     report = run_gate(options)
     text = markdown(report)
-    if not actions.add_summary(text):
+    summarised = actions.add_summary(text)
+    if chosen(args.format) == "text":
+        show(report_text(report))
+    elif not summarised:
         print(actions.redact(text))
     decisions = [
         {"task": o.task_id, "decision": o.decision, "pr": o.pr_number} for o in report.outcomes

@@ -20,7 +20,8 @@ from foreman.config import find_config, load_config
 from foreman.contracts import Plan
 from foreman.events import load_event
 from foreman.routing.planner import make_plan
-from foreman.routing.report import plan_markdown
+from foreman.routing.report import plan_markdown, plan_text
+from foreman.terminal import add_format_argument, chosen, show
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--dry-run", action="store_true", help="plan for a gate that writes nothing"
     )
     parser.add_argument("--output", type=output_file, help="also write the plan JSON to this file")
+    add_format_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(find_config(root, args.config))
     event = load_event(args.event, args.event_name)
     plan = make_plan(event, config, root=root, dry_run=bool(args.dry_run))
-    emit(plan, args.output)
+    emit(plan, args.output, chosen(args.format))
     return 0
 
 
@@ -96,7 +98,9 @@ def _summary(plan: Plan) -> str:
     return cut + f"\n\n*(summary cut at {SUMMARY_LIMIT} bytes of {len(data)}: see the plan file)*"
 
 
-def emit(plan: Plan, output: str | None) -> None:
+def emit(plan: Plan, output: str | None, fmt: str = "json") -> None:
+    """Outputs, summary and file; stdout: the plan JSON (json, when there is no step summary)
+    or a readable summary (text)."""
     text = plan.model_dump_json(indent=2)
     if output:
         write_output(output, text + "\n")
@@ -104,7 +108,10 @@ def emit(plan: Plan, output: str | None) -> None:
     actions.set_output("count", str(len(plan.tasks)))
     actions.set_output("skipped", "true" if plan.skipped is not None else "false")
     actions.set_output("plan", plan_output(plan))
-    if not actions.add_summary(_summary(plan)):
+    summarised = actions.add_summary(_summary(plan))
+    if fmt == "text":
+        show(plan_text(plan, output))
+    elif not summarised:
         print(text)
-    elif plan.skipped:
+    if summarised and plan.skipped:
         actions.annotate("notice", f"nothing to do: {plan.skipped}")

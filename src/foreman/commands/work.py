@@ -1,8 +1,9 @@
 """``foreman work``: run one worker task against a checkout and write its result bundle.
 
 The task comes from ``--task JSON``, ``--task @FILE`` or the ``FOREMAN_TASK``
-environment variable; a bare :class:`~foreman.contracts.Task` and a matrix
-entry ``{"id", "worker", "task": "<Task JSON>"}`` are both accepted. A bundle
+environment variable; a bare :class:`~foreman.contracts.Task`, a matrix
+entry ``{"id", "worker", "task": "<Task JSON>"}`` and a whole plan (``foreman plan
+--output``, one task picked with ``--id`` or ``--index``) are accepted. A bundle
 is written whatever happens to the worker (``failed`` with the reason when it
 crashed); the exit code is 0 once a bundle is written, so the gate can read it.
 """
@@ -22,6 +23,7 @@ from foreman.commands import some_path
 from foreman.config import find_config, load_config
 from foreman.contracts import Result, Task
 from foreman.errors import ForemanError, UsageError
+from foreman.terminal import add_format_argument, chosen, clean, show
 
 TASK_ENV = "FOREMAN_TASK"
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
@@ -36,6 +38,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", help="config file, relative to WORKSPACE (default: .github/foreman.yml)"
     )
+    pick = parser.add_mutually_exclusive_group()
+    pick.add_argument("--id", help="with a plan as --task: the id of the task to run")
+    pick.add_argument(
+        "--index", type=int, help="with a plan as --task: the task at this position (0: first)"
+    )
+    add_format_argument(parser)
+
+
+def pick_task(data: dict[str, Any], task_id: str | None, index: int | None) -> Any:
+    """The task a plan's ``tasks`` holds at ``--id`` or ``--index`` (alone: its only task)."""
+    tasks = [t for t in data["tasks"] if isinstance(t, dict)]
+    ids = ", ".join(str(t.get("id")) for t in tasks) or "none"
+    if task_id is not None:
+        found = [t for t in tasks if t.get("id") == task_id]
+        if len(found) != 1:
+            raise UsageError(f"the plan holds no task {task_id!r} (its tasks: {ids})")
+        return found[0]
+    if index is not None:
+        if not 0 <= index < len(tasks):
+            raise UsageError(f"--index {index}: the plan holds {len(tasks)} task(s) ({ids})")
+        return tasks[index]
+    if len(tasks) != 1:
+        raise UsageError(f"the plan holds {len(tasks)} tasks ({ids}): pick one with --id ID")
+    return tasks[0]
 
 
 def bundle_dir(text: str) -> str:
@@ -67,10 +93,15 @@ def _raw_task(arg: str | None) -> str:
     return arg
 
 
-def parse_task(text: str) -> Task:
-    """A Task from its JSON, or from a matrix entry whose ``task`` holds the Task JSON."""
+def parse_task(text: str, task_id: str | None = None, index: int | None = None) -> Task:
+    """A Task from its JSON, from a matrix entry whose ``task`` holds the Task JSON, or out of
+    a plan (``--id``/``--index``)."""
     try:
         data: Any = jsontext.parse(text)
+        if isinstance(data, dict) and isinstance(data.get("tasks"), list):
+            data = pick_task(data, task_id, index)
+        elif task_id is not None or index is not None:
+            raise UsageError("--id and --index pick a task out of a plan; --task is not a plan")
         if isinstance(data, dict) and isinstance(data.get("task"), (str, dict)):
             outer = data
             inner = outer["task"]
@@ -108,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     text = _raw_task(args.task)
     try:
-        task = parse_task(text)
+        task = parse_task(text, args.id, args.index)
     except UsageError as err:
         task_id, worker = _best_effort_ids(text)
         write_bundle(out, Result(task_id=task_id, worker=worker, verdict="failed",
@@ -128,7 +159,31 @@ def run(args: argparse.Namespace) -> int:
         result, patch = run_task(task, workspace=workspace, config=config, hide=[out])
         write_bundle(out, result, patch)
     _report(result, out)
+    if chosen(args.format) == "text":
+        show(result_text(result, out))
+    elif not actions.in_actions():
+        print(result.model_dump_json(indent=2))
     return 0
+
+
+def result_text(result: Result, out: Path) -> str:
+    """The result for a terminal: verdict, reason, files, tests, usage, where the bundle is."""
+    u = result.usage
+    lines = [
+        f"foreman work: {clean(result.task_id)} ({result.worker}): {result.verdict}",
+        *([f"  reason: {clean(result.reason, 300)}"] if result.reason else []),
+        *([f"  title:  {clean(result.title, 120)}"] if result.title else []),
+        f"  files changed: {', '.join(clean(f) for f in result.files_changed) or 'none'}",
+    ]
+    lines += [f"  test: {clean(t.command, 80)}: {t.before} -> {t.after}" for t in result.tests]
+    if result.labels or result.comment:
+        lines.append(f"  labels proposed: {', '.join(result.labels) or 'none'}")
+    if result.comment:
+        lines += ["  comment proposed:", *("    " + clean(x) for x in result.comment.splitlines())]
+    if u.turns or u.input_tokens:
+        lines.append(f"  usage: {u.turns} turns, {u.input_tokens + u.output_tokens} tokens")
+    lines.append(f"  bundle: {out} (result.json, patch.diff)")
+    return "\n".join(lines)
 
 
 def _report(result: Result, out: Path) -> None:

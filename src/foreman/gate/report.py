@@ -9,6 +9,7 @@ from __future__ import annotations
 from foreman.actions import md_escape
 from foreman.gate.model import DECISION_TEXT, GateReport, Outcome, Proposal
 from foreman.gate.status import cell, sandbox_warnings
+from foreman.mdtext import code, fenced, html_text
 
 
 def _checks(o: Outcome) -> str:
@@ -26,12 +27,12 @@ def _check_details(o: Outcome) -> list[str]:
 
 
 def _would(p: Proposal, default: str) -> list[str]:
-    files = ", ".join(f"`{md_escape(f)}`" + (" (deleted)" if c.content is None else "")
+    files = ", ".join(code(f) + (" (deleted)" if c.content is None else "")
                       for f, c in p.files.items())  # fmt: skip
     lines = [f"- **{md_escape(', '.join(p.workers))}** ({p.target})"]
     if p.target == "new-pr":
         lines += [
-            f"  - branch `{md_escape(p.branch)}` from `{md_escape(default)}`, one commit: {files}",
+            f"  - branch {code(p.branch)} from {code(default)}, one commit: {files}",
             f"  - {'draft ' if p.draft else ''}PR: {cell(p.title)}",
             f"  - labels: {', '.join(md_escape(x) for x in p.labels) or 'none'}",
             "  - reviewers: "
@@ -39,7 +40,7 @@ def _would(p: Proposal, default: str) -> list[str]:
             f"  - merge: {cell(p.merge_block) if p.merge_block else 'if checks allow'}",
         ]
     elif p.target == "pr-branch":
-        lines.append(f"  - fix commit on `{md_escape(p.branch)}` changing {files}")
+        lines.append(f"  - fix commit on {code(p.branch)} changing {files}")
     return lines
 
 
@@ -53,19 +54,19 @@ def markdown(report: GateReport) -> str:
             pr = f"#{o.pr_number}" if o.pr_number else "-"
             item = f"#{o.item}" if o.item else "-"
             lines.append(
-                f"| `{md_escape(o.task_id)}` | {item} | {DECISION_TEXT[o.decision]} | {pr} | "
+                f"| {code(o.task_id, cell=True)} | {item} | {DECISION_TEXT[o.decision]} | {pr} | "
                 f"{_checks(o)} | {cell(o.reason)} |"
             )
         lines.append("")
     lines += sandbox_warnings(outcomes)
     for o in outcomes:
         if o.checks or o.steps:
-            lines.append(f"<details><summary>{md_escape(o.task_id)}</summary>\n")
+            lines.append(f"<details><summary>{html_text(o.task_id)}</summary>\n")
             lines += _check_details(o)
             lines += [f"  - wrote: {cell(step)}" for step in o.steps]
             lines += ["", "</details>", ""]
     for r in report.rejected:
-        lines.append(f"- rejected bundle `{md_escape(r.source)}`: {cell(r.reason)}")
+        lines.append(f"- rejected bundle {code(r.source)}: {cell(r.reason)}")
     for work in report.items:
         where = f"#{work.number}" if work.number is not None else "plan"
         lines += [f"- {where} {n.kind}: {cell(n.text, 500)}" for n in work.notes]
@@ -80,7 +81,7 @@ def markdown(report: GateReport) -> str:
             labels = [*work.triage_labels, *handled]
             lines.append(f"- item labels: {', '.join(md_escape(x) for x in labels) or 'none'}")
             if work.number is not None:
-                lines += ["- status comment:", "", "````markdown", work.comment, "````"]
+                lines += ["- status comment:", "", fenced(work.comment, "markdown")]
         elif work.number is not None:
             added = ", ".join(md_escape(x) for x in work.labels_added) or "none"
             lines.append(

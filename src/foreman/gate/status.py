@@ -17,6 +17,7 @@ from foreman.actions import md_escape
 from foreman.contracts import STATUS_MARKER, Note, Usage
 from foreman.gate.model import ASKS, DECISION_TEXT, ItemWork, Outcome
 from foreman.gate.texts import untrusted_block, untrusted_line
+from foreman.mdtext import code
 
 if TYPE_CHECKING:
     from github.IssueComment import IssueComment
@@ -64,7 +65,7 @@ def render(
         for o in outcomes:
             pr = f"#{o.pr_number}" if o.pr_number else "-"
             lines.append(
-                f"| `{md_escape(o.task_id)}` | {md_escape(o.worker)} | "
+                f"| {code(o.task_id, cell=True)} | {md_escape(o.worker)} | "
                 f"{DECISION_TEXT[o.decision]} | {pr} | {cell(o.reason)} | {usage_text(o.usage)} |"
             )
         lines.append("")

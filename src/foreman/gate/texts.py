@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from foreman.actions import md_escape, redact
 from foreman.contracts import TASK_TRAILER, TRAILER, ItemRef, Result
 from foreman.gate.model import Assessment
+from foreman.mdtext import code
 from foreman.routing.sanitize import one_line, sanitize
 
 _MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9])")
@@ -80,7 +81,7 @@ def _tests(r: Result) -> list[str]:
     rows = []
     for t in r.tests[:10]:
         rows.append(
-            f"| `{md_escape(one_line(t.command, max_chars=80))}` | {t.before} | {t.after} |"
+            f"| {code(one_line(t.command, max_chars=80), cell=True)} | {t.before} | {t.after} |"
         )
     if not rows:
         return ["No test ran in the worker."]
@@ -96,7 +97,9 @@ def pr_body(
 ) -> str:
     lines: list[str] = []
     if item is not None and item.number is not None:
-        about = untrusted_line(current_title if current_title is not None else item.title)
+        about = md_escape(
+            untrusted_line(current_title if current_title is not None else item.title)
+        )
         fixes = item.kind == "issue" and all(m.bundle.result.fixes_issue for m in members)
         lines += [
             f"{'Fixes' if fixes else 'Refs'} #{item.number}" + (f" — {about}" if about else ""),
@@ -104,7 +107,7 @@ def pr_body(
         ]
     for m in members:
         r = m.bundle.result
-        lines += [f"### {md_escape(m.worker)} (task `{md_escape(m.task_id)}`)", ""]
+        lines += [f"### {md_escape(m.worker)} (task {code(m.task_id)})", ""]
         body = untrusted_block(r.body)
         if body:
             lines += [body, ""]

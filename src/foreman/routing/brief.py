@@ -57,6 +57,7 @@ def item_ref(item: WorkItem) -> ItemRef:
         base_ref=pull.base_ref if pull else None,
         is_fork=pull.is_fork if pull else False,
         author=item.author.login if item.author else None,
+        comment_id=item.comment.id if item.comment else None,
     )
 
 

@@ -57,6 +57,7 @@ class Routed:
     undecided: list[str] = field(default_factory=list)  # why layers passed (fallback reason)
     warnings: list[str] = field(default_factory=list)  # for the maintainer (the run's log)
     evidence: tuple[str, ...] = ()  # the classifier's, when it was asked (shown with fallbacks)
+    llm_missing: bool = False  # the LLM layer was reached but had no API key (U03)
 
 
 def route(
@@ -156,6 +157,8 @@ def _route_layers(
 ) -> None:
     routing = config.routing
     known = known_workers(config)
+    if item.is_pull_request and paths is None and rules_layer.needs_paths(routing.rules):
+        out.undecided.append("rules on changed paths not evaluated (no GitHub token)")
     hits = rules_layer.evaluate(
         routing.rules, item, paths=paths, mode=routing.mode, slow=out.warnings
     )
@@ -192,6 +195,7 @@ def _route_layers(
     if ask_llm is None or not routing.llm.enabled or config.budgets.router_llm_calls < 1:
         off = not routing.llm.enabled or config.budgets.router_llm_calls < 1
         out.undecided.append("LLM routing off" if off else "no LLM (ANTHROPIC_API_KEY not set)")
+        out.llm_missing = not off
         return
     why = llm_refusal() if llm_refusal is not None else None
     if why is not None:

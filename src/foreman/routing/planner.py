@@ -12,6 +12,7 @@ from foreman.config import Config
 from foreman.config.workers import known_workers, worker_spec
 from foreman.contracts import STATUS_MARKER, Note, Plan
 from foreman.events import Unsupported, WorkItem
+from foreman.routing import unevaluated
 from foreman.routing.brief import build_task, item_ref
 from foreman.routing.decide import AskLLM, Classify, IsTrusted, Prediction, route
 from foreman.routing.fetch import Reader
@@ -154,14 +155,17 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
         )
     paths: Sequence[str] | None = None
     if item.is_pull_request and item.number and needs_paths(config.routing.rules):
-        paths = reader.changed_files(item.number) if reader.available else None
+        if reader.available:
+            paths = reader.changed_files(item.number)
+        else:
+            notes.append(unevaluated.path_rules(item.number))
     is_trusted = _trust(reader, config) if reader.available else None
     routed = route(
         item,
         config,
         paths=paths,
         request=request,
-        classify=_classifier(config, root),
+        classify=_classifier(config, root, notes, item.number),
         ask_llm=_llm(config),
         is_trusted=is_trusted,
         llm_refusal=lambda: llm_refusal(item, config, is_trusted),
@@ -170,6 +174,8 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
         actions.annotate("warning", warning, title="foreman routing rules")
     tasks = [build_task(item, config, p, paths, dry_run=dry_run) for p in routed.proposals]
     notes += routed.notes
+    if routed.llm_missing:
+        notes.append(unevaluated.llm_router(item.number, config.routing.fallback))
     return Plan(
         repo=item.repo,
         event_name=item.event_name,
@@ -197,8 +203,11 @@ def _trust(reader: Reader, config: Config) -> IsTrusted:
     return is_trusted
 
 
-def _classifier(config: Config, root: Path) -> Classify | None:
-    """A lazy classifier: the model file is read on first use only (rules may decide first)."""
+def _classifier(
+    config: Config, root: Path, notes: list[Note], number: int | None
+) -> Classify | None:
+    """A lazy classifier: the model file is read on first use only (rules may decide first).
+    A model file that cannot be used adds a note to ``notes`` (U03)."""
     if not config.routing.classifier.enabled:
         return None
     cfg = config.routing.classifier
@@ -213,6 +222,7 @@ def _classifier(config: Config, root: Path) -> Classify | None:
                 actions.annotate(
                     "warning", f"classifier model {cfg.model} not found; using the shipped model"
                 )
+                notes.append(unevaluated.classifier_model(number, str(cfg.model), "not found"))
                 model_path = None
             try:
                 loaded.append(Classifier.load(model_path))
@@ -225,6 +235,8 @@ def _classifier(config: Config, root: Path) -> Classify | None:
                     f"classifier model {cfg.model} is not usable ({err.message}); using the"
                     " shipped model. Run 'foreman learn' again to rewrite it.",
                 )
+                why = f"not usable: {err.message}"
+                notes.append(unevaluated.classifier_model(number, str(cfg.model), why))
                 loaded.append(Classifier.load(None))
         pred: Prediction = loaded[0].predict(
             title, body, min_confidence=cfg.min_confidence, evidence=EVIDENCE_TERMS

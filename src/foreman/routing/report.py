@@ -6,6 +6,7 @@ import re
 
 from foreman.actions import md_escape
 from foreman.contracts import Plan
+from foreman.mdtext import code
 
 
 def _mermaid_label(text: str) -> str:
@@ -48,7 +49,7 @@ def plan_markdown(plan: Plan) -> str:
             conf = "-" if t.confidence is None else f"{t.confidence:.2f}"
             evidence = md_escape(", ".join(t.evidence)) or "-"
             lines.append(
-                f"| `{md_escape(t.id)}` | {md_escape(t.worker)} | {t.layer} | {conf} | "
+                f"| {code(t.id, cell=True)} | {md_escape(t.worker)} | {t.layer} | {conf} | "
                 f"{md_escape(t.reason)} | {evidence} |"
             )
         lines += ["", "```mermaid", "flowchart LR", *_flowchart(plan)]
@@ -59,5 +60,42 @@ def plan_markdown(plan: Plan) -> str:
         lines.append("")
     lines.append(
         f"LLM calls: {plan.llm_calls} · tokens: {plan.llm_tokens} · REST calls: {plan.rest_calls}"
+    )
+    return "\n".join(lines)
+
+
+def plan_text(plan: Plan, output: str | None = None) -> str:
+    """The plan for a terminal: the decision per task, the notes, where the whole plan is."""
+    from foreman.terminal import clean, table
+
+    head = f"foreman plan: {_event(plan)}" + (" (dry run: the gate will write nothing)"
+                                              if plan.dry_run else "")  # fmt: skip
+    lines = [head, ""]
+    if plan.skipped:
+        lines += [f"Nothing to do: {clean(plan.skipped)}", ""]
+    if plan.tasks:
+        rows = [
+            (t.id, t.worker, t.layer, "-" if t.confidence is None else f"{t.confidence:.2f}",
+             t.reason or "-")
+            for t in plan.tasks
+        ]  # fmt: skip
+        lines += [table(("task", "worker", "decided by", "conf", "why"), rows, width=70), ""]
+        for t in plan.tasks:
+            if t.evidence:
+                lines.append(f"  {clean(t.id)} evidence: {clean('; '.join(t.evidence), 200)}")
+        if any(t.evidence for t in plan.tasks):
+            lines.append("")
+    for n in plan.notes:
+        where = f"#{n.item} " if n.item else ""
+        lines.append(f"note {where}{n.kind}: {clean(n.text, 400)}")
+    if plan.notes:
+        lines.append("")
+    lines.append(
+        f"LLM calls: {plan.llm_calls} · tokens: {plan.llm_tokens} · REST calls: {plan.rest_calls}"
+    )
+    lines.append(
+        f"The whole plan (with each task's brief) is in {output}."
+        if output
+        else "The whole plan as JSON: --format json, or --output FILE."
     )
     return "\n".join(lines)

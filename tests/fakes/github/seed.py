@@ -338,6 +338,12 @@ class SeedMixin:
                 key=lambda c: c.id,
             )
 
+    def reactions(self, repo: str, kind: str, number: int) -> list[tuple[str, str]]:
+        """``(content, login)`` of the reactions on an issue (``kind="issue"``) or a comment."""
+        with self._lock:
+            return [(r.content, r.user) for r in self._repo(repo).reactions
+                    if r.subject == (kind, number)]  # fmt: skip
+
     def pulls(self, repo: str, state: str = "all") -> list[Issue]:
         with self._lock:
             return [

@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (registers)
     routes_git,
     routes_issues,
     routes_pulls,
+    routes_reactions,
     routes_repos,
     routes_reviews,
 )

@@ -83,6 +83,15 @@ class Comment:
 
 
 @dataclass
+class Reaction:
+    id: int
+    subject: tuple[str, int]  # ("issue", number) or ("comment", comment id)
+    content: str
+    user: str
+    created_at: str = field(default_factory=now_iso)
+
+
+@dataclass
 class Review:
     id: int
     user: str
@@ -167,6 +176,7 @@ class Repo:
     labels: dict[str, Label] = field(default_factory=dict)  # key: lower-cased name
     issues: dict[int, Issue] = field(default_factory=dict)
     comments: dict[int, Comment] = field(default_factory=dict)
+    reactions: list[Reaction] = field(default_factory=list)
     gone: dict[int, tuple[int, str]] = field(default_factory=dict)  # number -> (status, message)
     moved: dict[int, tuple[int, int]] = field(default_factory=dict)  # number -> (repo id, number)
     refs: dict[str, str] = field(default_factory=dict)  # "refs/heads/main" -> sha

@@ -1,0 +1,138 @@
+"""``foreman run``: the whole pipeline on one's own machine, writing nothing to GitHub.
+
+Plans the event against the workspace, runs each task's worker in its own temporary copy of
+the workspace (the worker code applies the sandbox itself), writes the bundles as
+``foreman-bundle-<task id>/`` and runs the gate in dry run: it prints what would be written
+(labels, the status comment, the pull request's title, body and diff stat, merge or ask).
+
+Nothing is read from GitHub either (no token is used, so rules on changed paths are not
+evaluated: the plan says so in a note). Without ``ANTHROPIC_API_KEY`` it runs offline: rules,
+the classifier, command workers (lint-fix) and triage; agent workers are listed as not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from foreman import actions
+from foreman.commands import some_path
+from foreman.terminal import add_format_argument
+
+if TYPE_CHECKING:
+    from foreman.commands.run_steps import Worked
+    from foreman.contracts import Plan
+    from foreman.gate.model import GateReport
+
+TOKENS = ("GITHUB_TOKEN", "FOREMAN_GITHUB_TOKEN", "GH_TOKEN")
+_SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "node_modules", "__pycache__", "*.pyc",
+                               ".mypy_cache", ".ruff_cache", ".pytest_cache")  # fmt: skip
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--event", required=True, type=some_path, help="event payload JSON")
+    parser.add_argument("--event-name", help="event name (default: inferred from the payload)")
+    parser.add_argument(
+        "--workspace", default=".", type=some_path, help="the repository (default: .)"
+    )
+    parser.add_argument("--config", help="config file (default: .github/foreman.yml in it)")
+    parser.add_argument("--out", type=some_path, help="keep the plan and bundles in this directory")
+    add_format_argument(parser)
+
+
+@contextmanager
+def _no_github_token() -> Iterator[None]:
+    saved = {k: os.environ.pop(k) for k in TOKENS if k in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def _files(workspace: Path) -> list[str] | None:
+    """The files git would commit (tracked, and untracked but not ignored); None: not git."""
+    if not (workspace / ".git").exists() or shutil.which("git") is None:
+        return None
+    proc = subprocess.run(
+        ["git", "-c", "core.hooksPath=/dev/null", "ls-files", "-z", "-co", "--exclude-standard"],
+        cwd=workspace, capture_output=True, check=False, timeout=60,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        return None
+    return [p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def base_copy(workspace: Path, dest: Path) -> Path:
+    """A copy of the workspace as the gate's checkout and every worker's starting point."""
+    files = _files(workspace)
+    if files is None:
+        shutil.copytree(workspace, dest, symlinks=True, ignore=_SKIP)
+        return dest
+    dest.mkdir(parents=True)
+    for rel in files:
+        src = workspace / rel
+        if src.is_file() or src.is_symlink():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel, follow_symlinks=False)
+    return dest
+
+
+def run(args: argparse.Namespace) -> int:
+    from foreman.config import find_config, load_config
+    from foreman.events import load_event
+    from foreman.routing.planner import make_plan
+
+    workspace = Path(args.workspace).resolve()
+    if not workspace.is_dir():
+        from foreman.errors import UsageError
+
+        raise UsageError(f"--workspace {args.workspace}: not a directory")
+    config_path = find_config(workspace, args.config)
+    config = load_config(config_path)
+    event = load_event(args.event, args.event_name)
+    with tempfile.TemporaryDirectory(prefix="foreman-run-") as tmp:
+        keep = Path(args.out) if args.out else Path(tmp)
+        keep.mkdir(parents=True, exist_ok=True)
+        base = base_copy(workspace, Path(tmp) / "base")
+        with _no_github_token():
+            plan = make_plan(event, config, root=base, dry_run=True)
+            (keep / "foreman-plan.json").write_text(plan.model_dump_json(indent=2) + "\n")
+            from foreman.commands.run_steps import gate_dry_run, work_all
+
+            bundles = keep / "bundles"
+            bundles.mkdir(exist_ok=True)
+            worked = work_all(plan, base, Path(tmp), bundles, config)
+            rel = _relative(config_path, workspace)
+            report = gate_dry_run(plan, bundles, base, config, rel)
+        _print(args.format, plan, worked, report, keep if args.out else None)
+    return 0
+
+
+def _relative(path: Path | None, root: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return str(path.resolve().relative_to(root))
+    except ValueError:
+        return None
+
+
+def _print(
+    fmt: str | None, plan: Plan, worked: list[Worked], report: GateReport, kept: Path | None
+) -> None:
+    from foreman.commands.run_steps import as_json, as_text
+    from foreman.terminal import chosen, show
+
+    if chosen(fmt) == "text":
+        show(as_text(plan, worked, report, kept))
+    else:
+        text = json.dumps(as_json(plan, worked, report), ensure_ascii=False, indent=2)
+        print(actions.redact(text))

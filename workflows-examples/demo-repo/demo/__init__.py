@@ -1,0 +1,1 @@
+"""demo: parse small key: value config files."""
