@@ -8,6 +8,7 @@ code that writes), or stops there for a dry run.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from functools import partial
@@ -78,6 +79,15 @@ def _triage_reason(a: Assessment) -> str:
     return "; ".join(parts) or (a.reason or "no label proposed")
 
 
+def _llm_env(opts: GateOptions) -> dict[str, str]:
+    """The environment the reviewer's provider reads credentials from (``api_key`` wins)."""
+    env = dict(opts.env if opts.env is not None else os.environ)
+    env.pop("ANTHROPIC_API_KEY", None)
+    if opts.api_key:
+        env["ANTHROPIC_API_KEY"] = opts.api_key
+    return env
+
+
 def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
     """Policy for every bundle and the write plan for every item. No network."""
     loaded = load_bundles(opts.bundles, opts.plan)
@@ -89,7 +99,7 @@ def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
         checkout=checkout,
         ci_files=tuple(opts.config.gate.ci_files) if opts.prs_run_ci else (),
         # A dry run asks no model: its PRs show as drafts "not reviewed".
-        reviewer=None if _dry(opts) else make_reviewer(opts.config, opts.api_key),
+        reviewer=None if _dry(opts) else make_reviewer(opts.config, _llm_env(opts)),
         reproducer=partial(_reproduce, checkout=checkout),
     )
     rules = codeowners.load(opts.root)

@@ -27,7 +27,8 @@ from foreman.workers.snapshot import Changes, Snapshot
 from foreman.workers.tools import Toolbox
 
 if TYPE_CHECKING:
-    import anthropic
+    from foreman.llm.client import Client
+    from foreman.llm.provider import LLMAccess
 
 WORKER_MAX_RETRIES = 2  # SDK retries per model call (L01/L07: attempts = retries + 1)
 HTTP_TIMEOUT_CAP = 600.0  # no single attempt waits longer, whatever the budget
@@ -90,6 +91,17 @@ class WorkContext:
         return key.strip() if key and key.strip() else None
 
     @property
+    def llm(self) -> LLMAccess:
+        """The configured model provider (llm.provider) and what the environment gives."""
+        from foreman.llm.provider import LLMAccess
+
+        return LLMAccess(self.config.llm, self.env)
+
+    def model(self, name: str) -> str:
+        """The provider's id for a configured model name (ModelNotAvailable if it has none)."""
+        return self.llm.model(name)
+
+    @property
     def child_env(self) -> dict[str, str]:
         return scrub_env(self.env)
 
@@ -143,15 +155,13 @@ class WorkContext:
         return CommandResult(command, last.exit_code, output, last.timed_out,
                              sum(r.seconds for r in results))  # fmt: skip
 
-    def client(self) -> anthropic.Anthropic:
+    def client(self) -> Client:
         """The SDK client for this run: retries bounded, every attempt bounded by the deadline."""
-        from foreman.llm import DEFAULT_MAX_RETRY_WAIT, make_client
+        from foreman.llm import DEFAULT_MAX_RETRY_WAIT
         from foreman.workers.limits import DeadlineGuard
 
         timeout = max(1.0, min(HTTP_TIMEOUT_CAP, float(self.spec.max_seconds)))
-        client = make_client(
-            api_key=self.api_key,
-            base_url=self.env.get("ANTHROPIC_BASE_URL") or None,
+        client = self.llm.client(
             max_retries=WORKER_MAX_RETRIES,
             timeout=timeout,
             max_retry_wait=max(1.0, min(DEFAULT_MAX_RETRY_WAIT, self.remaining())),
