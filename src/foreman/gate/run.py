@@ -21,6 +21,7 @@ from foreman.gate.bundles import Loaded, load_bundles
 from foreman.gate.checks import PolicyContext, assess
 from foreman.gate.model import Assessment, GateOptions, GateReport, ItemWork, Outcome
 from foreman.gate.proposals import plan_item, target_for
+from foreman.gate.reproduce import lint_counts
 from foreman.gate.reproduce import reproduce as _reproduce
 from foreman.gate.reviewer import make_reviewer
 from foreman.gate.secrets import job_secrets
@@ -101,6 +102,7 @@ def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
         # A dry run asks no model: its PRs show as drafts "not reviewed".
         reviewer=None if _dry(opts) else make_reviewer(opts.config, _llm_env(opts)),
         reproducer=partial(_reproduce, checkout=checkout),
+        linter=partial(lint_counts, checkout=checkout),
     )
     rules = codeowners.load(opts.root)
     works: list[ItemWork] = []

@@ -134,8 +134,12 @@ class WorkContext:
     def changes(self) -> Changes:
         return self.snapshot.changes(self.fence().may_write)
 
-    def run(self, command: str, *, timeout: float | None = None) -> CommandResult:
-        """Run a trusted, configured command (``&&`` chains allowed) in the sandbox."""
+    def run(
+        self, command: str, *, timeout: float | None = None, max_output: int | None = None
+    ) -> CommandResult:
+        """Run a trusted, configured command (``&&`` chains allowed) in the sandbox.
+
+        ``max_output``: characters of output kept (default: the sandbox's cap)."""
         cap = timeout or float(self.config.test.timeout_seconds)
         try:
             steps = split_sequence(command)
@@ -144,7 +148,8 @@ class WorkContext:
         results = []
         for argv in steps:
             limit = min(cap, max(1.0, self.remaining()))  # the wall budget bounds every step
-            result = run_argv(argv, cwd=self.root, env=self.child_env, timeout=limit)
+            kept = {"max_output": max_output} if max_output else {}
+            result = run_argv(argv, cwd=self.root, env=self.child_env, timeout=limit, **kept)
             results.append(result)
             if not result.ok:
                 break

@@ -17,6 +17,7 @@ from foreman.gate.model import Assessment, Check
 from foreman.gate.patch import FilePatch, PatchError, parse
 from foreman.gate.patch_limits import size_problem
 from foreman.gate.secrets import scan_patch, scan_text
+from foreman.lintcount import compare
 from foreman.paths import matches_any
 
 
@@ -33,6 +34,7 @@ def assess_change(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
     test_evidence(a, b, ctx)
     worker_review(a, b)
     applies(a, patches, ctx)
+    lint_progress(a, b, ctx)
     if a.blocked:
         return
     a.action, a.reason = "change", b.result.reason
@@ -119,6 +121,8 @@ def test_evidence(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
     state = tests_state(b.result.tests)
     if not (ctx.config.gate.require_tests and spec.writes_code):
         a.passed("tests", f"not required ({state})")
+    elif state == "fail" and spec.kind == "command":
+        a.passed("tests", "the linter still reports violations: the gate counts them below")
     elif state == "fail":
         a.block("tests", "the bundle's tests do not pass after the change")
     elif state == "none":
@@ -126,6 +130,34 @@ def test_evidence(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
         a.draft_reasons.append("no test evidence")
     else:
         a.passed("tests", "passed")
+
+
+def lint_progress(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
+    """A command worker whose linter still fails: proposed only when the gate, counting itself
+    on the base and on the base with the change, finds no new violation and fewer than before.
+    The PR then stays a draft and is never merged; its body lists what remains."""
+    spec = worker_spec(ctx.config, b.task.worker)
+    if a.blocked or spec.kind != "command" or tests_state(b.result.tests) != "fail":
+        return
+    if ctx.linter is None or not a.files:
+        a.block("tests", "the bundle's tests do not pass after the change (the gate cannot"
+                " count the violations itself here)")  # fmt: skip
+        return
+    counted = ctx.linter(list(spec.commands), a.files)
+    if isinstance(counted, str):
+        a.block("tests", f"the bundle's tests do not pass after the change ({counted})")
+        return
+    before, after = counted
+    progress = compare(before, after)
+    if progress.new:
+        a.block("lint", f"the change adds {len(progress.new)} violation(s), first:"
+                f" {progress.new[0].describe()}")  # fmt: skip
+    elif not progress.fixed:
+        a.block("lint", f"the change fixes none of the {len(before)} violation(s)")
+    else:
+        a.passed("lint", f"{len(before)} violation(s) before, {len(after)} after, none new")
+        if after:
+            a.draft_reasons.append(f"{len(after)} lint violation(s) remain")
 
 
 def worker_review(a: Assessment, b: Bundle) -> None:
