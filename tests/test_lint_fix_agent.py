@@ -192,6 +192,8 @@ def test_with_a_model_lint_fix_ends_ruff_clean(
     assert decisions(gate.summary()) == {t.id: "pull request"}
     [pr] = gate.pulls()
     assert "Fixed by the agent (4):" in pr.body
+    # Not what ruff alone makes of the base: the gate's reviewer must approve it (no key here).
+    assert "no review by the gate" in gate.summary() and pr.pull.draft and not pr.pull.merged
 
 
 def test_without_a_model_the_partial_fix_is_proposed_listing_what_remains(
@@ -212,6 +214,7 @@ def test_without_a_model_the_partial_fix_is_proposed_listing_what_remains(
     assert pr.pull.draft and not pr.pull.merged
     assert "Remaining (4):" in pr.body and all(code in pr.body for code in LEFT)
     assert "12 violation(s) before, 4 after, none new" in gate.summary()
+    assert "ok review: not required" in gate.summary()  # exactly ruff's own change
 
 
 def _silencing_agent(fake: FakeAnthropic) -> None:

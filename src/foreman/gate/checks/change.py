@@ -172,7 +172,7 @@ def gate_review(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
 
     Without it (no key, a failed call, a dry run) the PR stays a draft and is not merged.
     """
-    if not (ctx.config.gate.require_review and b.task.review):
+    if not (ctx.config.gate.require_review and (b.task.review or _not_the_fixers(a, b, ctx))):
         a.passed("review", "not required")
         return
     verdict, why = ctx.reviewer(b) if ctx.reviewer is not None else (None, "not run")
@@ -186,6 +186,17 @@ def gate_review(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
         a.passed("review", "approved by the gate's reviewer")
 
 
+def _not_the_fixers(a: Assessment, b: Bundle, ctx: PolicyContext) -> bool:
+    """A command worker's change that is not exactly what its ruff fixers make (lint-fix's
+    agent pass wrote part of it): reviewed like an agent's. False when the gate cannot tell."""
+    spec = worker_spec(ctx.config, b.task.worker)
+    if spec.kind != "command" or ctx.reproducer is None or not a.files:
+        return False
+    if a.rerun is None:
+        a.rerun = ctx.reproducer(list(spec.commands), a.files) or ""
+    return a.rerun != ""
+
+
 def gate_rerun(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
     """``checks: worker-tests`` counts only for a command worker whose change the gate made
     again itself (ruff, on the base); anything else merges only on green checks (S08)."""
@@ -196,7 +207,9 @@ def gate_rerun(a: Assessment, b: Bundle, ctx: PolicyContext) -> None:
     if ctx.reproducer is None or not a.files:
         a.passed("gate re-run", "not run here: the change merges only on green checks")
         return
-    why = ctx.reproducer(list(spec.commands), a.files)
+    if a.rerun is None:
+        a.rerun = ctx.reproducer(list(spec.commands), a.files) or ""
+    why = a.rerun or None
     a.reproduced = why is None
     if why is None:
         a.passed("gate re-run", "the gate ran the fixers itself and got exactly this change")
