@@ -10,6 +10,7 @@ from typing import Any
 
 import bench_action
 import bench_jobs
+import bench_lint
 import bench_patch
 import bench_plan
 import bench_router
@@ -363,4 +364,5 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
     memory_section,
     bench_patch.section,
     bench_secrets.secrets_section,
+    bench_lint.section,
 )
