@@ -205,7 +205,7 @@ def test_without_a_model_the_partial_fix_is_proposed_listing_what_remains(
     assert "Fixed by the linter (8):" in res.body and "Remaining (4):" in res.body
     remaining = res.body.split("Remaining (4):", 1)[1]
     assert all(code in remaining for code in LEFT)
-    assert "no model is configured" in res.body
+    assert "Agent pass: none (no Anthropic API key)." in res.body
     assert sorted(codes(applied(gate, tmp_path, patch))) == sorted(LEFT)
 
     assert gate.run() == 0
