@@ -11,6 +11,7 @@ from typing import Any
 import bench_ack
 import bench_action
 import bench_jobs
+import bench_lint
 import bench_loops
 import bench_patch
 import bench_plan
@@ -375,4 +376,5 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
     bench_secrets.secrets_section,
     sandbox_section,
     bench_loops.section,
+    bench_lint.section,
 )

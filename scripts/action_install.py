@@ -22,6 +22,9 @@ Environment (set by action.yml):
   FOREMAN_ACTION_PATH    the action's checkout (default: this file's repository)
   INPUT_PYTHON_VERSION   uv's --python request; empty = what requires-python allows
   INPUT_UV_VERSION       uv version to pip-install when uv is not on PATH
+  INPUT_LLM_PROVIDER     llm.provider the config sets: bedrock and vertex add the SDK
+                         extra they need (agent-foreman[bedrock] / [vertex]); empty,
+                         anthropic or foundry: none
   RUNNER_TEMP            where the venv goes (default: the system's temp directory)
 Writes step outputs ``python`` and ``venv``.
 """
@@ -77,11 +80,27 @@ def find_uv(root: Path, version: str) -> str:
     return str(target / "bin" / "uv")
 
 
-def build(venv: Path, action_path: Path, uv: str, python_request: str) -> None:
+# llm.provider -> the optional dependency group (pyproject.toml) its SDK client needs
+EXTRAS = {"": None, "anthropic": None, "foundry": None, "bedrock": "bedrock", "vertex": "vertex"}
+
+
+def extra_for(provider: str) -> str | None:
+    """The extra to install for ``provider``; fails naming the allowed values otherwise."""
+    if provider not in EXTRAS:
+        allowed = ", ".join(sorted(p for p in EXTRAS if p))
+        fail(f"llm-provider: '{provider[:40]}' is not one of {allowed}")
+    return EXTRAS[provider]
+
+
+def build(
+    venv: Path, action_path: Path, uv: str, python_request: str, extra: str | None = None
+) -> None:
     cmd = [
         uv, "sync", "--frozen", "--no-dev", "--no-install-project", "--no-config",
         "--link-mode", "copy", "--project", str(action_path),
     ]  # fmt: skip
+    if extra:
+        cmd += ["--extra", extra]
     if python_request:
         cmd += ["--python", python_request]
     env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(venv), UV_NO_PROGRESS="1")
@@ -156,6 +175,7 @@ def main() -> int:
     action_path = Path(env.get("FOREMAN_ACTION_PATH") or Path(__file__).resolve().parent.parent)
     python_request = env.get("INPUT_PYTHON_VERSION", "").strip()
     uv_version = env.get("INPUT_UV_VERSION", "").strip() or DEFAULT_UV_VERSION
+    extra = extra_for(env.get("INPUT_LLM_PROVIDER", "").strip().lower())
     for name in KEY_FILES:
         if not (action_path / name).is_file():
             fail(f"{name} not found in the action's path {action_path}")
@@ -163,7 +183,7 @@ def main() -> int:
     root.mkdir(parents=True, exist_ok=True)
     # A new directory every time: never a venv an earlier job (or step) could have changed.
     venv = Path(tempfile.mkdtemp(prefix="agent-foreman-venv-", dir=root)) / "venv"
-    build(venv, action_path, find_uv(root, uv_version), python_request)
+    build(venv, action_path, find_uv(root, uv_version), python_request, extra)
     built = time.monotonic() - started
     checked = verify(venv)
     elapsed = time.monotonic() - started

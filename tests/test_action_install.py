@@ -32,7 +32,9 @@ def action(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_action(tmp_path_factory.mktemp("s12") / "action")
 
 
-def install(action: Path, runner_temp: Path, tool_cache: Path) -> tuple[int, str, dict[str, str]]:
+def install(
+    action: Path, runner_temp: Path, tool_cache: Path, provider: str = ""
+) -> tuple[int, str, dict[str, str]]:
     """The install step of one job, with the environment a runner gives it."""
     runner_temp.mkdir(parents=True, exist_ok=True)
     env = {
@@ -48,6 +50,7 @@ def install(action: Path, runner_temp: Path, tool_cache: Path) -> tuple[int, str
         RUNNER_TEMP=str(runner_temp),
         RUNNER_TOOL_CACHE=str(tool_cache),
         GITHUB_OUTPUT=str(runner_temp / "out"),
+        INPUT_LLM_PROVIDER=provider,
     )
     done = subprocess.run(
         [sys.executable, str(action / "scripts" / "action_install.py")],

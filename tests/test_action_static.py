@@ -185,6 +185,9 @@ def test_uses_are_pinned_and_checkouts_keep_no_credentials(path: Path) -> None:
             assert step.get("with", {}).get("persist-credentials") is False, step
 
 
+CLOUD_AUTH = ("aws-actions/configure-aws-credentials@", "google-github-actions/auth@")
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
 def test_permissions_are_explicit_and_only_the_gate_writes(path: Path) -> None:
     doc = _load(path)
@@ -194,6 +197,12 @@ def test_permissions_are_explicit_and_only_the_gate_writes(path: Path) -> None:
         writes = {k for k, v in job["permissions"].items() if v == "write"}
         calls_foreman = "uses" in job and job["uses"].startswith(OWN)
         allowed = RELEASE_WRITES.get(name, set()) if path == RELEASE else set()
+        # id-token: write writes nothing to GitHub; it lets the job ask for an OIDC token, and
+        # is allowed only in a job whose cloud auth step trades it for model credentials.
+        cloud = any(str(s.get("uses", "")).startswith(CLOUD_AUTH) for s in job.get("steps", []))
+        if "id-token" in writes and "id-token" not in allowed:
+            assert cloud, f"job {name} asks for an OIDC token it does not use"
+            writes.discard("id-token")
         if name == "ack":  # U01: comments and reactions, from the plan file alone
             assert job["permissions"] == {"issues": "write", "pull-requests": "write"}
             checkouts = [s for s in job["steps"] if "checkout" in s.get("uses", "")]

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal, TextIO
 
-from foreman.secrets import ANY_TOKEN, SECRET_ENV_NAMES, spellings_of
+from foreman.secrets import ANY_TOKEN, SECRET_ENV_NAMES, credential_file_secrets, spellings_of
 
 Level = Literal["error", "warning", "notice"]
 
@@ -39,6 +39,7 @@ def register_secret(value: str | None) -> None:
 def known_secrets(env: Mapping[str, str] | None = None) -> list[str]:
     env = env if env is not None else os.environ
     values = {env[n] for n in SECRET_ENV_NAMES if env.get(n)}
+    values |= credential_file_secrets(env)
     values |= _extra_secrets
     return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
 

@@ -34,9 +34,25 @@ SECRET_ENV_NAMES = (
     "ANTHROPIC_AUTH_TOKEN",
     "ACTIONS_RUNTIME_TOKEN",
     "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    # llm.provider's credentials (aws-actions/configure-aws-credentials,
+    # google-github-actions/auth, a Bedrock or Foundry API key)
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_BEARER_TOKEN_BEDROCK",
+    "GOOGLE_OAUTH_ACCESS_TOKEN",
+    "CLOUDSDK_AUTH_ACCESS_TOKEN",
+    "ANTHROPIC_FOUNDRY_API_KEY",
 )
-# Not secrets themselves, but handles to one (an agent socket, a password helper).
-CREDENTIAL_HANDLES = ("SSH_AUTH_SOCK", "GIT_ASKPASS", "SSH_ASKPASS")
+# Variables naming a file of credentials: the path is no secret, what the file holds is.
+CREDENTIAL_FILES = (
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE",
+    "GOOGLE_GHA_CREDS_PATH",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
+# Not secrets themselves, but handles to one (an agent socket, a password helper, a file).
+CREDENTIAL_HANDLES = ("SSH_AUTH_SOCK", "GIT_ASKPASS", "SSH_ASKPASS", *CREDENTIAL_FILES)
+MAX_CREDENTIAL_FILE = 64 * 1024
 _SECRET_NAME = re.compile(r"TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL|PRIVATE", re.IGNORECASE)
 
 # (kind, pattern). Shapes published by the issuers; lengths kept loose on purpose. The tokens
@@ -74,6 +90,57 @@ def env_secrets(env: Mapping[str, str], min_length: int = MIN_ENCODED) -> set[st
         for name, value in env.items()
         if looks_secret(name) and name not in CREDENTIAL_HANDLES and len(value) >= min_length
     }
+
+
+def credential_file_secrets(env: Mapping[str, str]) -> set[str]:
+    """What the credential files ``env`` names hold: the whole text, and in a JSON file every
+    string under a key that names a credential (a private key, a refresh token, ...)."""
+    found: set[str] = set()
+    for name in CREDENTIAL_FILES:
+        path = env.get(name, "")
+        if path:
+            found |= _file_secrets(path)
+    return found
+
+
+def _file_secrets(path: str) -> set[str]:
+    from pathlib import Path
+
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return set()
+    if stat.st_size > MAX_CREDENTIAL_FILE:
+        return set()
+    return set(_read_file_secrets(path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=16)
+def _read_file_secrets(path: str, _mtime: int, _size: int) -> tuple[str, ...]:
+    import json
+
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read(MAX_CREDENTIAL_FILE)
+    except OSError:
+        return ()
+    found = {text.strip()} if len(text.strip()) >= MIN_ENCODED else set()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return tuple(found)
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, str) and _SECRET_NAME.search(str(key)):
+                    found |= {value, *value.splitlines()} - {""}
+                elif isinstance(value, dict | list):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return tuple(s for s in found if len(s.strip()) >= MIN_ENCODED and not s.startswith("-----"))
 
 
 def _cores(data: bytes, group: int, bits: int, encode: Callable[[bytes], bytes]) -> list[str]:

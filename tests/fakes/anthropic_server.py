@@ -15,7 +15,7 @@ from fakes.anthropic_steps import Fault, Raw, Reply, StreamError
 if TYPE_CHECKING:
     from fakes.fake_anthropic import FakeAnthropic
 
-_HIDDEN_HEADERS = frozenset({"x-api-key", "authorization"})
+_HIDDEN_HEADERS = frozenset({"x-api-key", "authorization", "api-key", "x-amz-security-token"})
 
 
 @dataclass
@@ -30,6 +30,10 @@ class RecordedRequest:
     step: str = ""  # what answered: Reply, Fault, Raw, StreamError, auth, thread, ...
     # The whole conversation: what a server-held thread holds plus this request's messages.
     conversation: list[dict[str, Any]] = field(default_factory=list)
+    # A cloud front (FakeBedrock, FakeVertex, FakeFoundry): the path the client used and the
+    # credential it showed (checked and then hidden like the others).
+    cloud_path: str = ""
+    auth: str = ""
 
     @property
     def betas(self) -> list[str]:

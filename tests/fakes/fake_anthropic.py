@@ -37,6 +37,8 @@ class _Thread:
 
 
 class FakeAnthropic:
+    handler_class: type[FakeAnthropicHandler] = FakeAnthropicHandler  # a cloud front's: its own
+
     def __init__(
         self,
         *,
@@ -63,7 +65,7 @@ class FakeAnthropic:
     # -- lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> FakeAnthropic:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), FakeAnthropicHandler)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler_class)
         server.daemon_threads = True
         server.fake = self  # type: ignore[attr-defined]
         self._server = server
@@ -121,6 +123,7 @@ class FakeAnthropic:
 
     @property
     def message_requests(self) -> list[RecordedRequest]:
+        """Messages requests (a cloud front's are recorded under this path, see ``cloud_path``)."""
         return [r for r in self.requests if r.path == "/v1/messages"]
 
     @property

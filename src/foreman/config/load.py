@@ -227,6 +227,7 @@ def _cross_check(config: Config, lines: dict[Path_, int], file: str) -> list[tup
                 break
     problems += _trigger_labels(config, lines, file)
     problems += _merge_evidence(config, known, lines, file)
+    problems += _provider_models(config, known, lines, file)
     fallback = config.routing.fallback
     if fallback in known and worker_spec(config, fallback).writes_code:
         problems.append(
@@ -371,3 +372,30 @@ def _merge_evidence(
             " command workers such as lint-fix",
         )
     ]
+
+
+def _provider_models(
+    config: Config, known: set[str], lines: dict[Path_, int], file: str
+) -> list[tuple[Location, str]]:
+    """Every model the foreman would call has an id at llm.provider (or llm.models gives one)."""
+    from foreman.llm.model_ids import provider_model
+
+    llm = config.llm
+    used: list[tuple[Path_, str]] = [(("routing", "llm", "model"), config.routing.llm.model)]
+    for name in sorted(known):
+        spec = worker_spec(config, name)
+        if spec.kind in ("agent", "triage", "review"):
+            used.append((("workers", name, "model"), spec.model))
+    problems: list[tuple[Location, str]] = []
+    seen: set[str] = set()
+    for at, model in used:
+        if model in seen:
+            continue
+        seen.add(model)
+        try:
+            provider_model(llm.provider, model, overrides=llm.models,
+                           bedrock_profile=llm.bedrock_profile)  # fmt: skip
+        except ConfigError as err:
+            where = at if at in lines else ("llm", "provider")
+            problems.append((Location(file, _line_for(where, lines), dotted(where)), err.message))
+    return problems

@@ -10,7 +10,7 @@ shipped next to this file is generated from these models (``foreman schema``).
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from foreman.config.loops import LoopsConfig
 from foreman.config.patterns import nests_repeats
@@ -457,6 +457,58 @@ class InboxConfig(Strict):
     request_budget: int = Field(200, ge=10, description="REST requests a sweep may spend.")
 
 
+Provider = Literal["anthropic", "bedrock", "vertex", "foundry"]
+ModelId = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\s]+$")]
+
+
+class LLMConfig(Strict):
+    provider: Provider = Field(
+        "anthropic",
+        description=(
+            "Who serves Claude: anthropic (ANTHROPIC_API_KEY), bedrock (Amazon Bedrock, AWS"
+            " credentials from the environment), vertex (Google Vertex AI, Google credentials"
+            " from the environment) or foundry (Microsoft Foundry, ANTHROPIC_FOUNDRY_API_KEY)."
+            " The action installs the matching extra when its llm-provider input says so."
+        ),
+    )
+    region: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9-]{2,40}$",
+        description=(
+            "bedrock: the AWS region (default AWS_REGION, then AWS_DEFAULT_REGION); vertex: the"
+            " location, e.g. us-east5 or global (default CLOUD_ML_REGION)."
+        ),
+    )
+    project: str | None = Field(
+        None,
+        pattern=r"^[a-z][a-z0-9-]{4,61}[a-z0-9]$",
+        description=(
+            "vertex: the Google Cloud project id (default ANTHROPIC_VERTEX_PROJECT_ID, then the"
+            " project google-github-actions/auth exports: GOOGLE_CLOUD_PROJECT, ...)."
+        ),
+    )
+    resource: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9-]{1,64}$",
+        description="foundry: the resource name (default ANTHROPIC_FOUNDRY_RESOURCE).",
+    )
+    bedrock_profile: str | None = Field(
+        "global",
+        pattern=r"^[a-z]{2,8}$",
+        description=(
+            "bedrock: the cross-region inference profile a mapped model id is prefixed with"
+            " (global, us, eu, apac, ...); null for the in-region model id."
+        ),
+    )
+    models: dict[ModelId, ModelId] = Field(
+        default={},
+        description=(
+            "Model name -> the provider's id, for models the built-in table does not know or to"
+            " use another id (a Bedrock inference profile ARN, a Foundry deployment name)."
+        ),
+    )
+
+
 class Config(Strict):
     version: Literal[1] = Field(1, description="Config format version.")
     triggers: TriggerConfig = Field(
@@ -480,4 +532,8 @@ class Config(Strict):
     loops: LoopsConfig = Field(
         default_factory=LoopsConfig,
         description="CI failures and review feedback on the foreman's PRs, in bounded rounds.",
+    )
+    llm: LLMConfig = Field(
+        default_factory=LLMConfig,
+        description="Who serves the model calls (the Anthropic API, Bedrock, Vertex AI, Foundry).",
     )

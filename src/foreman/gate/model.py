@@ -85,6 +85,7 @@ class Assessment:
     draft_reasons: list[str] = field(default_factory=list)
     merge_block: str | None = None  # why it may never be merged by the gate
     reproduced: bool = False  # the gate re-ran the worker's fixers and got exactly this change
+    rerun: str | None = None  # that re-run's answer once made: "" the same change, else why not
     labels: list[str] = field(default_factory=list)  # allowed labels it proposes
     dropped_labels: list[str] = field(default_factory=list)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from foreman.gate.base import Checkout
 from foreman.gate.model import FileChange
 from foreman.gate.patch import encode
+from foreman.lintcount import Violation, counting_args, parse_check, parse_format
 
 MAX_ARCHIVE_BYTES = 200_000_000
 TIMEOUT = 120.0
@@ -84,8 +85,7 @@ def reproduce(
         root = Path(tmp) / "repo"
         root.mkdir()
         before = _originals(data, root)
-        env = {"PATH": os.defpath, "HOME": tmp, "XDG_CONFIG_HOME": tmp, "LANG": "C.UTF-8",
-               "RUFF_NO_CACHE": "true"}  # fmt: skip
+        env = _env(tmp)
         for argv in argvs:
             try:
                 subprocess.run([ruff, *argv], cwd=root, env=env, capture_output=True,
@@ -93,6 +93,72 @@ def reproduce(
             except (OSError, subprocess.TimeoutExpired) as err:
                 return f"ruff {argv[0]} did not finish: {type(err).__name__}"
         return _compare(root, before, change)
+
+
+def _env(tmp: str) -> dict[str, str]:
+    return {"PATH": os.defpath, "HOME": tmp, "XDG_CONFIG_HOME": tmp, "LANG": "C.UTF-8",
+            "RUFF_NO_CACHE": "true"}  # fmt: skip
+
+
+def lint_counts(
+    commands: list[str], change: dict[str, FileChange], *, checkout: Checkout
+) -> tuple[list[Violation], list[Violation]] | str:
+    """The violations ruff reports on the base, and on the base with ``change``; else why not.
+
+    The configured fixers' checks only (``ruff check`` as JSON, ``ruff format --check``),
+    run by the gate in a scratch copy with no token, as :func:`reproduce` runs the fixers.
+    """
+    argvs = ruff_commands(commands)
+    if isinstance(argvs, str):
+        return argvs
+    counting = [args for args in (counting_args(a) for a in argvs) if args is not None]
+    ruff = _ruff()
+    if ruff is None:
+        return "ruff is not installed next to the gate"
+    if not checkout.is_git:
+        return "the gate's checkout is not a git repository"
+    data = checkout.archive()
+    if len(data) > MAX_ARCHIVE_BYTES:
+        return "the repository is too large to run the linter"
+    with tempfile.TemporaryDirectory(prefix="foreman-lint-") as tmp:
+        root = Path(tmp) / "repo"
+        root.mkdir()
+        _originals(data, root)
+        before = _violations(ruff, counting, root, _env(tmp))
+        for rel, c in change.items():
+            target = root / rel
+            if c.content is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(encode(c.content))
+        after = _violations(ruff, counting, root, _env(tmp))
+    if isinstance(before, str):
+        return before
+    if isinstance(after, str):
+        return after
+    return before, after
+
+
+def _violations(
+    ruff: str, counting: list[list[str]], root: Path, env: dict[str, str]
+) -> list[Violation] | str:
+    found: list[Violation] = []
+    for args in counting:
+        try:
+            proc = subprocess.run([ruff, *args], cwd=root, env=env, capture_output=True,
+                                  timeout=TIMEOUT, check=False)  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired) as err:
+            return f"ruff {args[0]} did not finish: {type(err).__name__}"
+        text = proc.stdout.decode("utf-8", "replace")
+        if args[0] == "check":
+            parsed = parse_check(text, root)
+            if parsed is None:
+                return "ruff check gave no JSON report"
+            found += parsed
+        else:
+            found += parse_format(text, root)
+    return sorted(found)
 
 
 def _compare(

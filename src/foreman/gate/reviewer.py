@@ -8,6 +8,7 @@ made on first use (no key: no review, and nothing is merged).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from foreman.config.models import Config
@@ -18,25 +19,29 @@ from foreman.gate.bundles import Bundle
 from foreman.gate.checks.context import Reviewer
 
 if TYPE_CHECKING:
-    import anthropic
+    from foreman.llm.client import Client
 
 
-def make_reviewer(config: Config, api_key: str | None) -> Reviewer:
+def make_reviewer(config: Config, env: Mapping[str, str]) -> Reviewer:
+    """The reviewer through ``config.llm.provider``, credentials from ``env``."""
+    from foreman.llm.provider import LLMAccess
+
     spec = worker_spec(config, "review")
-    client: list[anthropic.Anthropic] = []
+    access = LLMAccess(config.llm, env)
+    client: list[Client] = []
 
     def review(b: Bundle) -> tuple[ReviewVerdict | None, str]:
-        if not api_key:
-            return None, "no Anthropic API key in the gate job"
-        from foreman.llm import make_client
+        why = access.missing()
+        if why is not None:
+            return None, f"{why} in the gate job"
         from foreman.llm.review import REVIEW_JOB, DiffTooLong, review_diff
 
         try:
             if not client:
-                client.append(make_client(api_key=api_key))
+                client.append(access.client())
             verdict, _usage = review_diff(
                 client[0],
-                model=spec.model,
+                model=access.model(spec.model),
                 job=spec.prompt.strip() if spec.prompt else REVIEW_JOB,
                 brief=b.task.brief,
                 diff=b.patch,

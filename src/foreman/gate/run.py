@@ -8,6 +8,7 @@ code that writes), or stops there for a dry run.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from functools import partial
@@ -20,6 +21,7 @@ from foreman.gate.bundles import Loaded, load_bundles
 from foreman.gate.checks import PolicyContext, assess
 from foreman.gate.model import Assessment, GateOptions, GateReport, ItemWork, Outcome
 from foreman.gate.proposals import plan_item, target_for
+from foreman.gate.reproduce import lint_counts
 from foreman.gate.reproduce import reproduce as _reproduce
 from foreman.gate.reviewer import make_reviewer
 from foreman.gate.secrets import job_secrets
@@ -78,6 +80,15 @@ def _triage_reason(a: Assessment) -> str:
     return "; ".join(parts) or (a.reason or "no label proposed")
 
 
+def _llm_env(opts: GateOptions) -> dict[str, str]:
+    """The environment the reviewer's provider reads credentials from (``api_key`` wins)."""
+    env = dict(opts.env if opts.env is not None else os.environ)
+    env.pop("ANTHROPIC_API_KEY", None)
+    if opts.api_key:
+        env["ANTHROPIC_API_KEY"] = opts.api_key
+    return env
+
+
 def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
     """Policy for every bundle and the write plan for every item. No network."""
     loaded = load_bundles(opts.bundles, opts.plan)
@@ -89,8 +100,9 @@ def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
         checkout=checkout,
         ci_files=tuple(opts.config.gate.ci_files) if opts.prs_run_ci else (),
         # A dry run asks no model: its PRs show as drafts "not reviewed".
-        reviewer=None if _dry(opts) else make_reviewer(opts.config, opts.api_key),
+        reviewer=None if _dry(opts) else make_reviewer(opts.config, _llm_env(opts)),
         reproducer=partial(_reproduce, checkout=checkout),
+        linter=partial(lint_counts, checkout=checkout),
     )
     rules = codeowners.load(opts.root)
     works: list[ItemWork] = []

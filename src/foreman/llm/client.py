@@ -26,6 +26,14 @@ if TYPE_CHECKING:
     import anthropic
     from anthropic.types import TextBlockParam
 
+    # What every call helper takes: the first-party client or a cloud provider's (llm.provider).
+    Client = (
+        anthropic.Anthropic
+        | anthropic.AnthropicBedrock
+        | anthropic.AnthropicVertex
+        | anthropic.AnthropicFoundry
+    )
+
 M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_MAX_RETRY_WAIT = 60.0  # seconds one retry may wait when the server asks (L02)
@@ -85,7 +93,7 @@ def system_blocks(system: str, *, cache: bool = True) -> list[TextBlockParam]:
 
 
 def parse_structured(
-    client: anthropic.Anthropic,
+    client: Client,
     *,
     model: str,
     system: str,
@@ -125,7 +133,7 @@ def parse_structured(
 
 
 def stream_text(
-    client: anthropic.Anthropic,
+    client: Client,
     *,
     model: str,
     system: str,

@@ -18,7 +18,7 @@ from foreman.llm.client import parse_structured
 from foreman.llm.usage import Usage
 
 if TYPE_CHECKING:
-    import anthropic
+    from foreman.llm.client import Client
 
 REVIEW_JOB = (
     "You are a code reviewer. Judge whether the diff does what the brief asks, correctly and"
@@ -65,7 +65,7 @@ def review_message(brief: str, diff: str) -> str:
 
 
 def review_diff(
-    client: anthropic.Anthropic,
+    client: Client,
     *,
     model: str,
     job: str,

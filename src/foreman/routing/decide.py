@@ -194,7 +194,12 @@ def _route_layers(
         )
     if ask_llm is None or not routing.llm.enabled or config.budgets.router_llm_calls < 1:
         off = not routing.llm.enabled or config.budgets.router_llm_calls < 1
-        out.undecided.append("LLM routing off" if off else "no LLM (ANTHROPIC_API_KEY not set)")
+        unset = (
+            "ANTHROPIC_API_KEY not set"
+            if config.llm.provider == "anthropic"
+            else f"no {config.llm.provider} credentials"
+        )
+        out.undecided.append("LLM routing off" if off else f"no LLM ({unset})")
         out.llm_missing = not off
         return
     why = llm_refusal() if llm_refusal is not None else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -18,6 +18,9 @@ from foreman.config.models import LLMRouterConfig
 from foreman.config.workers import WorkerSpec
 from foreman.events.models import WorkItem
 from foreman.routing.sanitize import one_line, sanitize
+
+if TYPE_CHECKING:
+    from foreman.llm.provider import LLMAccess
 
 SYSTEM = """You are the router of agent-foreman, a GitHub automation. You read one \
 GitHub issue or pull request and decide which narrow specialist worker(s) should handle it.
@@ -103,19 +106,25 @@ def ask(
     *,
     max_tasks: int,
     paths: Sequence[str] | None = None,
-    api_key: str | None = None,
-    base_url: str | None = None,
+    access: LLMAccess | None = None,
 ) -> LLMAnswer:
-    """One structured routing call. Raises ``LLMError`` (or a subclass) on any failure."""
-    from foreman.llm.client import make_client, parse_structured
+    """One structured routing call. Raises ``LLMError`` (or a subclass) on any failure.
 
+    ``access``: the provider to call (default: the Anthropic API, key from the environment).
+    """
+    import os
+
+    from foreman.config.models import LLMConfig
+    from foreman.llm.client import parse_structured
+    from foreman.llm.provider import LLMAccess
+
+    access = access or LLMAccess(LLMConfig(), os.environ)
     model_type = answer_model([s.name for s in specs], max_tasks)
-    with make_client(
-        api_key=api_key, base_url=base_url, max_retries=cfg.max_retries, timeout=cfg.timeout_seconds
-    ) as client:
+    model = access.model(cfg.model)
+    with access.client(max_retries=cfg.max_retries, timeout=cfg.timeout_seconds) as client:
         parsed, usage = parse_structured(
             client,
-            model=cfg.model,
+            model=model,
             system=system_prompt(specs),
             user=user_prompt(item, paths, cfg.max_body_chars),
             output_type=model_type,

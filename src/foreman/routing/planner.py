@@ -247,7 +247,12 @@ def _classifier(
 
 
 def _llm(config: Config) -> AskLLM | None:
-    if not config.routing.llm.enabled or not os.environ.get("ANTHROPIC_API_KEY"):
+    if not config.routing.llm.enabled:
+        return None
+    from foreman.llm.provider import LLMAccess  # light: no SDK import until a call is made
+
+    access = LLMAccess(config.llm, os.environ)
+    if not access.available:
         return None
     specs = [worker_spec(config, n) for n in sorted(known_workers(config)) if n != "review"]
 
@@ -260,6 +265,7 @@ def _llm(config: Config) -> AskLLM | None:
             config.routing.llm,
             max_tasks=config.routing.max_tasks_per_event,
             paths=paths,
+            access=access,
         )
 
     return ask

@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from foreman.errors import LLMError, TokenBudgetExceeded, WallTimeExceeded
 from foreman.workers.base import WorkContext
 from foreman.workers.limits import check_time, check_tokens, check_turns
 from foreman.workers.sdk_tools import sdk_tools
 from foreman.workers.tools import Toolbox
+
+if TYPE_CHECKING:
+    from anthropic.resources.beta.messages import Messages as BetaMessages
 
 MAX_OUTPUT_PER_TURN = 8192
 
@@ -46,8 +50,9 @@ def enabled_tools(ctx: WorkContext, box: Toolbox) -> list[str]:
 
 def run_agent(ctx: WorkContext, *, system: str, user: str, box: Toolbox) -> AgentRun:
     """Run the model with ``box``'s tools until it stops; raise on any exhausted budget."""
-    if not ctx.api_key:
-        raise LLMError(f"worker '{ctx.spec.name}' needs an Anthropic API key (ANTHROPIC_API_KEY)")
+    why = ctx.llm.missing()
+    if why is not None:
+        raise LLMError(f"worker '{ctx.spec.name}' needs a model: {why}")
     try:
         return _loop(ctx, system=system, user=user, box=box)
     except LLMError as err:
@@ -63,9 +68,11 @@ def _loop(ctx: WorkContext, *, system: str, user: str, box: Toolbox) -> AgentRun
     spec = ctx.spec
     summary, stop_reason = "", None
     with llm_errors():
-        client = ctx.client()
-        runner = client.beta.messages.tool_runner(
-            model=spec.model,
+        # A cloud provider's client serves the same beta Messages API (its tool runner is the
+        # first-party one), typed as its own class.
+        messages = cast("BetaMessages", ctx.client().beta.messages)
+        runner = messages.tool_runner(
+            model=ctx.model(spec.model),
             max_tokens=min(MAX_OUTPUT_PER_TURN, spec.max_tokens),
             system=system_blocks(system),
             messages=[{"role": "user", "content": user}],

@@ -28,7 +28,8 @@ from foreman.workers.snapshot import Changes, Snapshot
 from foreman.workers.tools import Toolbox
 
 if TYPE_CHECKING:
-    import anthropic
+    from foreman.llm.client import Client
+    from foreman.llm.provider import LLMAccess
 
 WORKER_MAX_RETRIES = 2  # SDK retries per model call (L01/L07: attempts = retries + 1)
 HTTP_TIMEOUT_CAP = 600.0  # no single attempt waits longer, whatever the budget
@@ -92,6 +93,17 @@ class WorkContext:
         return key.strip() if key and key.strip() else None
 
     @property
+    def llm(self) -> LLMAccess:
+        """The configured model provider (llm.provider) and what the environment gives."""
+        from foreman.llm.provider import LLMAccess
+
+        return LLMAccess(self.config.llm, self.env)
+
+    def model(self, name: str) -> str:
+        """The provider's id for a configured model name (ModelNotAvailable if it has none)."""
+        return self.llm.model(name)
+
+    @property
     def child_env(self) -> dict[str, str]:
         """The environment of every command: an allow-list plus the spec's declared names."""
         return child_env(self.env, self.spec.env)
@@ -126,8 +138,12 @@ class WorkContext:
     def changes(self) -> Changes:
         return self.snapshot.changes(self.fence().may_write)
 
-    def run(self, command: str, *, timeout: float | None = None) -> CommandResult:
-        """Run a trusted, configured command (``&&`` chains allowed) in the sandbox."""
+    def run(
+        self, command: str, *, timeout: float | None = None, max_output: int | None = None
+    ) -> CommandResult:
+        """Run a trusted, configured command (``&&`` chains allowed) in the sandbox.
+
+        ``max_output``: characters of output kept (default: the sandbox's cap)."""
         cap = timeout or float(self.config.test.timeout_seconds)
         try:
             steps = split_sequence(command)
@@ -136,9 +152,11 @@ class WorkContext:
         results = []
         for argv in steps:
             limit = min(cap, max(1.0, self.remaining()))  # the wall budget bounds every step
+            kept = {"max_output": max_output} if max_output else {}
             result = run_argv(
-                argv, cwd=self.root, env=self.child_env, timeout=limit, boundary=self.boundary
-            )
+                argv, cwd=self.root, env=self.child_env, timeout=limit, boundary=self.boundary,
+                **kept,
+            )  # fmt: skip
             results.append(result)
             if not result.ok:
                 break
@@ -149,15 +167,13 @@ class WorkContext:
         return CommandResult(command, last.exit_code, output, last.timed_out,
                              sum(r.seconds for r in results))  # fmt: skip
 
-    def client(self) -> anthropic.Anthropic:
+    def client(self) -> Client:
         """The SDK client for this run: retries bounded, every attempt bounded by the deadline."""
-        from foreman.llm import DEFAULT_MAX_RETRY_WAIT, make_client
+        from foreman.llm import DEFAULT_MAX_RETRY_WAIT
         from foreman.workers.limits import DeadlineGuard
 
         timeout = max(1.0, min(HTTP_TIMEOUT_CAP, float(self.spec.max_seconds)))
-        client = make_client(
-            api_key=self.api_key,
-            base_url=self.env.get("ANTHROPIC_BASE_URL") or None,
+        client = self.llm.client(
             max_retries=WORKER_MAX_RETRIES,
             timeout=timeout,
             max_retry_wait=max(1.0, min(DEFAULT_MAX_RETRY_WAIT, self.remaining())),

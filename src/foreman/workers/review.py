@@ -24,15 +24,16 @@ from foreman.workers.prompts import job_text
 
 def review_patch(ctx: WorkContext, patch: str) -> tuple[ReviewVerdict | None, str]:
     """The reviewer's verdict on ``patch``, or ``None`` and why it is absent."""
-    if not ctx.api_key:
-        return None, "no review: no Anthropic API key"
+    why = ctx.llm.missing()
+    if why is not None:
+        return None, f"no review: {why}"
     from foreman.llm.review import review_diff
 
     spec = worker_spec(ctx.config, "review")
     try:
         verdict, usage = review_diff(
             ctx.client(),
-            model=spec.model,
+            model=ctx.model(spec.model),
             job=job_text(spec),
             brief=ctx.task.brief,
             diff=patch,

@@ -82,7 +82,7 @@ class Triage:
     def run(self, ctx: WorkContext) -> Outcome:
         allowed = ctx.config.gate.labels.allowed
         offline = self.offline(ctx, allowed)
-        if not ctx.api_key:
+        if not ctx.llm.available:
             return offline
         try:
             answer = self.ask(ctx, allowed)
@@ -119,7 +119,7 @@ class Triage:
         system = f"{SYSTEM}\n\nAllowed labels: {', '.join(allowed) or '(none)'}"
         answer, usage = parse_structured(
             ctx.client(),
-            model=spec.model,
+            model=ctx.model(spec.model),
             system=system,
             user=user_message(ctx.task.brief),
             output_type=TriageAnswer,

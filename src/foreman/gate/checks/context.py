@@ -11,12 +11,18 @@ from foreman.gate.base import Reader
 from foreman.gate.bundles import Bundle
 from foreman.gate.model import FileChange
 from foreman.gate.secrets import SecretHit
+from foreman.lintcount import Violation
 
 # The gate's own reviewer: a bundle's exact patch in, a verdict (or None and why) out.
 Reviewer = Callable[[Bundle], tuple[ReviewVerdict | None, str]]
 # A command worker's fixers re-run by the gate on the base: None when they make exactly the
 # given files, else why not.
 Reproducer = Callable[[list[str], dict[str, FileChange]], str | None]
+# A command worker's linters run by the gate on the base and on the base with the change: the
+# violations (before, after), or why they could not be counted.
+Linter = Callable[
+    [list[str], dict[str, FileChange]], "tuple[list[Violation], list[Violation]] | str"
+]
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class PolicyContext:
     ci_files: tuple[str, ...] = ()  # gate.ci_files when the gate's PRs run CI, else nothing
     reviewer: Reviewer | None = None  # None: no review in this run (no key, or a dry run)
     reproducer: Reproducer | None = None  # None: no re-run (no git checkout, a dry run)
+    linter: Linter | None = None  # None: the gate cannot count lint violations itself
 
 
 def tests_state(tests: Sequence[TestRun]) -> str:
