@@ -25,6 +25,8 @@ from foreman.startup import skip_pydantic_plugin_scan
 COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("foreman.commands.plan", "route an event into a matrix of worker tasks"),
     "work": ("foreman.commands.work", "run one worker task and write its result bundle"),
+    "setup": ("foreman.commands.setup", "run the repository's setup.commands before a worker"),
+    "doctor": ("foreman.commands.doctor", "check a repository's readiness and say what to fix"),
     "gate": ("foreman.commands.gate", "check result bundles against policy, then write"),
     "validate": ("foreman.commands.validate", "validate a .github/foreman.yml"),
     "schema": ("foreman.commands.schema", "print the JSON Schema of the config file"),

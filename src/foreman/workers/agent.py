@@ -48,6 +48,8 @@ def run_agent(ctx: WorkContext, *, system: str, user: str, box: Toolbox) -> Agen
     """Run the model with ``box``'s tools until it stops; raise on any exhausted budget."""
     if not ctx.api_key:
         raise LLMError(f"worker '{ctx.spec.name}' needs an Anthropic API key (ANTHROPIC_API_KEY)")
+    if ctx.instructions:
+        system = f"{system}\n\n{ctx.instructions}"
     try:
         return _loop(ctx, system=system, user=user, box=box)
     except LLMError as err:
