@@ -128,8 +128,9 @@ def build_argv(command: str) -> list[str]:
         out = _input("OUT") or _temp("foreman-bundle")
         # Instructions from the default branch's copy, never the task's checkout.
         instructions = _input("INSTRUCTIONS") or _temp("foreman-default")
+        setup = _temp(SETUP_OUTCOME)
         return ["work", *from_plan, "--workspace", workspace, "--out", out,
-                "--instructions", instructions, "--setup-outcome", _temp(SETUP_OUTCOME)]  # fmt: skip
+                "--instructions", instructions, "--setup-outcome", setup]  # fmt: skip
     if command == "setup":
         workspace = _input("WORKSPACE") or os.environ.get("GITHUB_WORKSPACE") or "."
         return ["setup", "--workspace", workspace, "--outcome", _temp(SETUP_OUTCOME)]
