@@ -37,7 +37,9 @@ CONFIG = "version: 1\ntest:\n  command: python run_tests.py\n  timeout_seconds: 
 def wheel() -> bytes:
     files = {
         "helperpkg/__init__.py": "def expected_sum(a, b):\n    return a + b\n",
-        "helperpkg-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: helperpkg\nVersion: 1.0\n",
+        "helperpkg-1.0.dist-info/METADATA": (
+            "Metadata-Version: 2.1\nName: helperpkg\nVersion: 1.0\n"
+        ),
         "helperpkg-1.0.dist-info/WHEEL": (
             "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
         ),
