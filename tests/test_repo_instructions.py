@@ -94,7 +94,9 @@ def test_fallbacks_nested_files_cap_and_off(tmp_path: Path) -> None:
     default = InstructionsConfig()
     text = load(root, default, ["docs/api/**", "docs/guide.md"])
     assert "claude file" in text and "copilot file" not in text  # AGENTS.md absent: CLAUDE.md
-    assert "api conventions" in text and "docs conventions" in text and "src conventions" not in text
+    assert (
+        "api conventions" in text and "docs conventions" in text and "src conventions" not in text
+    )
     assert "copilot file" in load(root, InstructionsConfig(file=".github/copilot-instructions.md"))
     capped = load(root, InstructionsConfig(file="team/RULES.md", max_chars=500, nested=False))
     assert "named file" in capped and "[... cut: 411 more characters]" in capped
