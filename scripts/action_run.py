@@ -5,7 +5,7 @@ so no PYTHON* variable or user site reaches it; the foreman code is imported
 from the action's own ``src/``. Inputs arrive only as environment variables
 (never spliced into a shell line), and secrets are masked before anything runs.
 
-  INPUT_COMMAND               plan | ack | work | gate | validate
+  INPUT_COMMAND               plan | ack | work | setup | gate | validate
   FOREMAN_GITHUB_TOKEN        -> GITHUB_TOKEN (masked); for work: dropped, never exported
                                  (a worker needs no GitHub token; its commands must find none)
   FOREMAN_TOKEN_IS_JOB_TOKEN  gate: "true" when that is the job's GITHUB_TOKEN (no CI on its PRs)
@@ -16,6 +16,10 @@ from the action's own ``src/``. Inputs arrive only as environment variables
   INPUT_WORKSPACE, INPUT_OUT  -> work --workspace / --out
   INPUT_PLAN, INPUT_BUNDLES   -> gate --plan / --bundles (INPUT_PLAN: work's and ack's plan too)
   INPUT_DRY_RUN               -> plan/ack/gate --dry-run
+  INPUT_INSTRUCTIONS          -> work --instructions (default $RUNNER_TEMP/foreman-default: the
+                                 default branch's copy the work job keeps; never the workspace)
+  (setup)                     -> setup --outcome $RUNNER_TEMP/foreman-setup.jsonl, which work
+                                 reads with --setup-outcome; setup gets no key and no token
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ import os
 import sys
 from pathlib import Path
 
-COMMANDS = ("plan", "ack", "work", "gate", "validate")
+COMMANDS = ("plan", "ack", "work", "setup", "gate", "validate")
+# Commands that get no GitHub token (and setup no API key either).
+NO_TOKEN = ("work", "setup")
+SETUP_OUTCOME = "foreman-setup.jsonl"
 TRUE = ("true", "1", "yes", "on")
 FALSE = ("false", "0", "no", "off", "")
 
@@ -45,15 +52,17 @@ def _input(name: str) -> str:
 def _export_secrets(command: str = "") -> list[str]:
     """Move token inputs to the names the code reads; return their values for masking.
 
-    ``work`` gets no GitHub token at all: it is masked, then removed from the process."""
+    ``work`` gets no GitHub token at all, ``setup`` neither a token nor an API key: each is
+    masked, then removed from the process."""
     values = []
     for source, target in (
         ("FOREMAN_GITHUB_TOKEN", "GITHUB_TOKEN"),
         ("FOREMAN_ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY"),
     ):
         value = os.environ.get(source, "").strip()
-        if target == "GITHUB_TOKEN" and command == "work":
-            dropped = [os.environ.pop(n, "").strip() for n in (source, target, "GH_TOKEN")]
+        if command == "setup" or (target == "GITHUB_TOKEN" and command in NO_TOKEN):
+            names = (source, target, "GH_TOKEN" if target == "GITHUB_TOKEN" else source)
+            dropped = [os.environ.pop(n, "").strip() for n in names]
             values += [v for v in dropped if v]
             continue
         if value:
@@ -117,7 +126,14 @@ def build_argv(command: str) -> list[str]:
             os.environ["FOREMAN_TASK"] = _input("TASK")
         workspace = _input("WORKSPACE") or os.environ.get("GITHUB_WORKSPACE") or "."
         out = _input("OUT") or _temp("foreman-bundle")
-        return ["work", *from_plan, "--workspace", workspace, "--out", out]
+        # Instructions from the default branch's copy, never the task's checkout.
+        instructions = _input("INSTRUCTIONS") or _temp("foreman-default")
+        setup = _temp(SETUP_OUTCOME)
+        return ["work", *from_plan, "--workspace", workspace, "--out", out,
+                "--instructions", instructions, "--setup-outcome", setup]  # fmt: skip
+    if command == "setup":
+        workspace = _input("WORKSPACE") or os.environ.get("GITHUB_WORKSPACE") or "."
+        return ["setup", "--workspace", workspace, "--outcome", _temp(SETUP_OUTCOME)]
     if command == "ack":
         return ["ack", "--plan", _input("PLAN") or _temp("foreman-plan.json"), *dry_run]
     if command == "gate":

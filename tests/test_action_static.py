@@ -278,7 +278,8 @@ def test_S13_pinning_the_reusable_workflow_pins_every_action_it_runs() -> None:
     for name in ("plan", "work", "gate"):
         steps = doc["jobs"][name]["steps"]
         uses = [s["uses"] for s in steps if "uses" in s]
-        assert all(PINNED.match(u) or u == "./.agent-foreman" for u in uses), (name, uses)
+        own = ("./.agent-foreman", "./.foreman-setup" if name == "work" else "")
+        assert all(PINNED.match(u) or u in own for u in uses), (name, uses)
         # The action runs from a checkout of agent-foreman at this workflow's own commit ...
         run_at = next(i for i, s in enumerate(steps) if s.get("uses") == "./.agent-foreman")
         found = [i for i, s in enumerate(steps) if s.get("id") == "self"]
@@ -296,6 +297,10 @@ def test_S13_pinning_the_reusable_workflow_pins_every_action_it_runs() -> None:
         # Nothing from the workspace runs between that checkout and the action.
         between = steps[checkout + 1 : run_at]
         assert all("uses" not in s for s in between), name
+        # The repository's setup action (work, issue #27) runs the task's code unboxed: before
+        # agent-foreman is checked out, so it cannot change the code that gets the API key.
+        setup = [i for i, s in enumerate(steps) if s.get("uses") == "./.foreman-setup"]
+        assert all(i < checkout for i in setup), name
     # The examples pin a commit (the version in a comment), never a tag.
     for path in sorted((ROOT / "workflows-examples").glob("*.yml")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -429,7 +434,7 @@ def _parses(argv: list[str]) -> None:
     cli.build_parser(argv).parse_args(argv)
 
 
-@pytest.mark.parametrize("command", ["plan", "ack", "work", "gate", "validate"])
+@pytest.mark.parametrize("command", ["plan", "ack", "work", "setup", "gate", "validate"])
 def test_action_run_builds_a_valid_command_line(
     action_run: Any, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
@@ -448,8 +453,15 @@ def test_action_run_builds_a_valid_command_line(
     if command == "ack":
         assert argv[1:3] == ["--plan", "/plan.json"]
     if command == "work":
-        assert argv[1:] == ["--workspace", "/ws", "--out", "/out"]
+        # Instructions from the default branch's kept copy, never the workspace (issue #27).
+        temp = os.environ["RUNNER_TEMP"]
+        assert argv[1:] == ["--workspace", "/ws", "--out", "/out",
+                            "--instructions", f"{temp}/foreman-default",
+                            "--setup-outcome", f"{temp}/foreman-setup.jsonl"]  # fmt: skip
         assert os.environ["FOREMAN_TASK"].startswith('{"id": "t1"')
+    if command == "setup":
+        temp = os.environ["RUNNER_TEMP"]
+        assert argv[1:] == ["--workspace", "/ws", "--outcome", f"{temp}/foreman-setup.jsonl"]
     if command == "gate":
         assert argv[1:5] == ["--plan", "/plan.json", "--bundles", "/bundles"]
     _parses(argv)
@@ -509,7 +521,7 @@ def test_action_run_rejects_an_unknown_command(
 ) -> None:
     monkeypatch.setenv("INPUT_COMMAND", "merge-everything")
     assert action_run.main() == 2
-    assert "must be one of plan, ack, work, gate, validate" in capsys.readouterr().err
+    assert "must be one of plan, ack, work, setup, gate, validate" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("value", ["ture", "maybe", "dry", "2"])

@@ -662,3 +662,131 @@ def test_F04_a_change_request_on_a_foreman_pr_adds_a_commit_and_answers_the_thre
     replies = [c for c in fake_github.review_comments("octo/demo", number) if c.in_reply_to]
     assert [c.in_reply_to for c in replies] == [cid] and pushed[:7] in replies[0].body
     assert_no_secret(result, GITHUB_TOKEN, fake_anthropic.api_key)
+
+
+# -- issue #27: the repository's setup before the worker ---------------------------------------
+
+HELPER_FILES = {
+    "calc.py": "def add(a, b):\n    return a - b\n",
+    # The tests need helperpkg, a path dependency that only setup installs (no network).
+    "run_tests.py": (
+        "import sys\nsys.path.insert(0, 'vendor/site')\nimport helperpkg\nfrom calc import add\n\n"
+        "sys.exit(0 if add(2, 3) == helperpkg.expected_sum(2, 3) else 1)\n"
+    ),
+    "vendor/helper/helperpkg/__init__.py": "def expected_sum(a, b):\n    return a + b\n",
+    ".gitignore": "vendor/site/\n",
+}
+SETUP_ACTION = """\
+name: setup
+description: install the path dependency the tests need
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      env:
+        CANARY: ${{ env.FOREMAN_E2E_CANARY }}
+      run: |
+        mkdir -p vendor/site && cp -R vendor/helper/helperpkg vendor/site/
+        # What this step can see: no key, no token (checked by the test).
+        env > "$CANARY/setup-env.txt"
+"""
+
+
+@pytest.mark.parametrize("with_setup", [False, True], ids=["no-setup", "default-branch-setup"])
+def test_debug_needs_the_repositorys_setup_then_goes_red_to_green(
+    act_runner: ActRunner, tmp_path: Path, fake_github: FakeGitHub,
+    fake_anthropic: FakeAnthropic, scratch: Path, with_setup: bool,
+) -> None:  # fmt: skip
+    import json
+
+    files = {**FILES, **HELPER_FILES}
+    if with_setup:
+        files[".github/foreman/setup/action.yml"] = SETUP_ACTION
+    consumer = ConsumerRepo.create(tmp_path / "demo", files, config=DEBUG_CONFIG)
+    fake_github.add_token(GITHUB_TOKEN, "write")
+    mirror_into(fake_github, consumer)
+    if with_setup:
+        fake_anthropic.script(
+            steps.tool_use(
+                ("edit_file", {"path": "calc.py", "old_text": "a - b", "new_text": "a + b"})
+            ),
+            steps.text("add() subtracted; it adds now."),
+            steps.json_reply({"verdict": "approve", "reasons": ["the one-character fix"]}),
+        )
+    title, body = "add() is wrong", "add(2, 3) returns -1. Reproduce with `python run_tests.py`."
+    number = fake_github.add_issue(
+        "octo/demo", title, body, user="octo", labels=["bug"], author_association="OWNER"
+    )
+    event = issue_event(number, title, body, labels=["bug"])
+    canary = scratch / "canary"
+    canary.mkdir()
+    env = {"GITHUB_API_URL": fake_github.url, "FOREMAN_GITHUB_THROTTLE": "0",
+           "ANTHROPIC_BASE_URL": fake_anthropic.url, "FOREMAN_E2E_CANARY": str(canary)}  # fmt: skip
+    secrets = {"GITHUB_TOKEN": GITHUB_TOKEN, "ANTHROPIC_API_KEY": fake_anthropic.api_key}
+    result = act_runner.run(consumer, "issues", event, scratch=scratch, env=env, secrets=secrets)
+
+    assert result.returncode == 0, result.tail()
+    [bundle] = [json.loads(p.read_text()) for p in result.artifacts.rglob("result.json")]
+    assert bundle["worker"] == "debug"
+    if not with_setup:
+        assert bundle["verdict"] == "needs_human", bundle["reason"]
+        assert "environment is incomplete" in bundle["reason"]
+        assert "`helperpkg`" in bundle["reason"] and fake_anthropic.count == 0
+        assert _pulls(fake_github) == []
+        return
+    assert bundle["verdict"] == "proposed", bundle["reason"]
+    assert bundle["setup"].startswith("setup ok"), bundle["setup"]
+    assert [(t["before"], t["after"]) for t in bundle["tests"]][:1] == [("fail", "pass")]
+    [pr] = _pulls(fake_github)
+    assert "a + b" in fake_github.tree("octo/demo", pr.head.ref)["calc.py"].decode()
+    seen = (canary / "setup-env.txt").read_text()
+    assert fake_anthropic.api_key not in seen and GITHUB_TOKEN not in seen
+    assert "ANTHROPIC_API_KEY" not in seen
+    assert_no_secret(result, GITHUB_TOKEN, fake_anthropic.api_key)
+
+
+def _marker_action(name: str) -> str:
+    return (
+        "name: setup\ndescription: leaves a marker\nruns:\n  using: composite\n  steps:\n"
+        "    - shell: bash\n      env:\n        CANARY: ${{ env.FOREMAN_E2E_CANARY }}\n"
+        f'      run: touch "$CANARY/{name}"\n'
+    )
+
+
+def test_a_pull_request_cannot_change_the_setup_its_worker_gets(
+    act_runner: ActRunner, tmp_path: Path, fake_github: FakeGitHub, scratch: Path
+) -> None:
+    """The PR edits .github/foreman/setup and carries its own .foreman-setup: neither runs;
+    the default branch's setup action does."""
+    files = {**FILES, ".github/foreman/setup/action.yml": _marker_action("default-setup-ran")}
+    consumer = ConsumerRepo.create(tmp_path / "demo", files)
+    messy = "import os\n\n\ndef f( x ):\n    return x\n"
+    head = consumer.branch(
+        "sneaky",
+        {
+            ".github/foreman/setup/action.yml": _marker_action("pr-setup-ran"),
+            ".foreman-setup/action.yml": _marker_action("pr-fixed-path-ran"),
+            "src/demo/x.py": messy,
+        },
+        "tune setup",
+    )
+    fake_github.add_token(GITHUB_TOKEN, "write")
+    refs = mirror_into(fake_github, consumer)
+    number = fake_github.add_pull(
+        "octo/demo", "Tune", "", head="sneaky", user="octo", author_association="OWNER"
+    )
+    event = pull_request_event(
+        number, "Tune", head_ref="sneaky", head_sha=head, base_sha=refs["main"]
+    )
+    canary = scratch / "canary"
+    canary.mkdir()
+    env = {"GITHUB_API_URL": fake_github.url, "FOREMAN_GITHUB_THROTTLE": "0",
+           "FOREMAN_E2E_CANARY": str(canary)}  # fmt: skip
+    result = act_runner.run(
+        consumer, "pull_request", event, scratch=scratch, env=env,
+        secrets={"GITHUB_TOKEN": GITHUB_TOKEN},
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.tail()
+    assert sorted(p.name for p in canary.iterdir()) == ["default-setup-ran"]
+    assert "lint-fix" in result.summaries()

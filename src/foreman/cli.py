@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("foreman.commands.plan", "route an event into a matrix of worker tasks"),
     "ack": ("foreman.commands.ack", "react and post the status comment with the planned tasks"),
     "work": ("foreman.commands.work", "run one worker task and write its result bundle"),
+    "setup": ("foreman.commands.setup", "run the repository's setup.commands before a worker"),
+    "doctor": ("foreman.commands.doctor", "check a repository's readiness and say what to fix"),
     "gate": ("foreman.commands.gate", "check result bundles against policy, then write"),
     "run": ("foreman.commands.run", "the whole pipeline locally: plan, workers, gate dry run"),
     "validate": ("foreman.commands.validate", "validate a .github/foreman.yml"),

@@ -183,6 +183,7 @@ class Result(Model):
     duplicates: list[int] = []
     usage: Usage = Field(default_factory=Usage)
     sandbox: SandboxInfo | None = None  # None: the worker ran no command
+    setup: str = Field("", max_length=600)  # one line: how the repository's setup went
 
 
 PATCH_FILE = "patch.diff"

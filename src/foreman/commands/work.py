@@ -21,9 +21,12 @@ from pydantic import ValidationError
 from foreman import actions, jsontext
 from foreman.commands import some_path
 from foreman.config import find_config, load_config
+from foreman.config.models import Config
 from foreman.contracts import Result, Task
 from foreman.errors import ForemanError, UsageError
 from foreman.terminal import add_format_argument, chosen, clean, show
+from foreman.workers.setup_outcome import SetupStep
+from foreman.workers.setup_outcome import read as read_setup
 
 TASK_ENV = "FOREMAN_TASK"
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
@@ -42,6 +45,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     pick.add_argument("--id", help="with a plan as --task: the id of the task to run")
     pick.add_argument(
         "--index", type=int, help="with a plan as --task: the task at this position (0: first)"
+    )
+    parser.add_argument(
+        "--instructions",
+        metavar="DIR",
+        help="where the repository's instructions (AGENTS.md...) are read: the default"
+        " branch's copy the work job keeps outside the workspace (default: WORKSPACE)",
+    )
+    parser.add_argument(
+        "--setup-outcome",
+        metavar="FILE",
+        help="the outcome the setup step wrote (JSON lines); a failed setup: needs_human",
     )
     add_format_argument(parser)
 
@@ -153,10 +167,14 @@ def run(args: argparse.Namespace) -> int:
                                  verdict="failed", reason=f"{err.title}: {err}"), "")  # fmt: skip
         raise
     out.mkdir(parents=True, exist_ok=True)  # exists, so the sandbox can hide it
+    steps = _setup_steps(args.setup_outcome)
+    # Read before any command runs (and from the default branch's copy in the workflow).
+    instructions = _instructions(Path(args.instructions or workspace), config, task)
     with actions.group(f"foreman work: {task.id} ({task.worker})"):
         # Every command has returned and its process tree is gone when run_task returns;
         # none could see or write ``out`` (hidden behind an empty tmpfs).
-        result, patch = run_task(task, workspace=workspace, config=config, hide=[out])
+        result, patch = run_task(task, workspace=workspace, config=config, hide=[out],
+                                 setup=steps, instructions=instructions)  # fmt: skip
         write_bundle(out, result, patch)
     _report(result, out)
     if chosen(args.format) == "text":
@@ -186,6 +204,29 @@ def result_text(result: Result, out: Path) -> str:
     return "\n".join(lines)
 
 
+def _setup_steps(path: str | None) -> list[SetupStep]:
+    if not path:
+        return []
+    steps, problem = read_setup(Path(path))
+    if problem:
+        actions.annotate("warning", problem, title="foreman work: setup outcome")
+    return steps
+
+
+def _instructions(root: Path, config: Config, task: Task) -> str:
+    from foreman.config import known_workers, worker_spec
+    from foreman.workers import instructions
+
+    paths = task.allowed_paths
+    if paths is None and task.worker in known_workers(config):
+        paths = worker_spec(config, task.worker).allowed_paths
+    text = instructions.load(root, config.instructions, paths or [])
+    if config.instructions.enabled:
+        where = f"from {root}" if text else f"none found in {root}"
+        actions.info(f"repository instructions: {where}")
+    return text
+
+
 def _report(result: Result, out: Path) -> None:
     actions.set_output("verdict", result.verdict)
     actions.set_output("bundle", str(out))
@@ -200,6 +241,8 @@ def _report(result: Result, out: Path) -> None:
         f"| {actions.md_escape(result.worker)} | {result.verdict} | {files} | {tests}"
         f" | {actions.md_escape(result.reason or '-')} |"
     )
+    if result.setup:
+        actions.add_summary(actions.md_escape(result.setup))
     sandbox = result.sandbox
     if sandbox is not None:
         warning = sandbox.warning

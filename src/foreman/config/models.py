@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from foreman.config.environment import InstructionsConfig, SetupConfig
 from foreman.config.loops import LoopsConfig
 from foreman.config.patterns import nests_repeats
 from foreman.names import branch_problem
@@ -523,6 +524,14 @@ class Config(Strict):
     )
     test: TestConfig = Field(
         default_factory=TestConfig, description="The repository's test command (workers run it)."
+    )
+    setup: SetupConfig = Field(
+        default_factory=SetupConfig,
+        description="The repository's setup, run before the worker (network on, no secrets).",
+    )
+    instructions: InstructionsConfig = Field(
+        default_factory=InstructionsConfig,
+        description="The repository's instructions for agent workers (AGENTS.md).",
     )
     gate: GateConfig = Field(default_factory=GateConfig, description="What the gate may write.")
     budgets: BudgetConfig = Field(default_factory=BudgetConfig, description="Spending caps.")

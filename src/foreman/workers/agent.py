@@ -53,6 +53,8 @@ def run_agent(ctx: WorkContext, *, system: str, user: str, box: Toolbox) -> Agen
     why = ctx.llm.missing()
     if why is not None:
         raise LLMError(f"worker '{ctx.spec.name}' needs a model: {why}")
+    if ctx.instructions:
+        system = f"{system}\n\n{ctx.instructions}"
     try:
         return _loop(ctx, system=system, user=user, box=box)
     except LLMError as err:

@@ -75,6 +75,7 @@ class WorkContext:
     started: float = field(default_factory=time.monotonic)
     boundary: Boundary = field(default_factory=lambda: unavailable("not prepared"))
     meter: Meter = field(default_factory=Meter)
+    instructions: str = ""  # the repository's instructions (default branch), for the prompt
 
     @property
     def root(self) -> Path:

@@ -191,7 +191,13 @@ def prepare(
     if not flags:
         return unavailable(why, network)
     ws = os.path.realpath(workspace)
-    hidden = hidden_paths(env, [os.path.realpath(p) for p in hide], ws)
+    extra = [os.path.realpath(p) for p in hide]
+    own = own_checkout()
+    if own != ws and _inside(own, ws):
+        # The action's own code in the workspace (the workflow's ./.agent-foreman): a command
+        # that rewrote it would run in the next foreman process, with the API key.
+        extra.append(own)
+    hidden = hidden_paths(env, extra, ws)
     # Shown again: interpreter and PATH dirs under a hidden dir, never a dir holding one.
     shown = [
         p
@@ -204,6 +210,11 @@ def prepare(
         ", network on" if network else ", no network"
     )
     return Boundary("bwrap", network, detail, bwrap, flags, tuple(hidden), tuple(shown), ws)
+
+
+def own_checkout() -> str:
+    """The checkout the foreman code runs from (src/foreman/workers/ -> its root)."""
+    return os.path.realpath(Path(__file__).resolve().parents[3])
 
 
 def hidden_paths(env: Mapping[str, str], extra: Sequence[str], workspace: str) -> list[str]:

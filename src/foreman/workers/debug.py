@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from foreman.contracts import TestRun
 from foreman.workers.agent import run_agent
@@ -25,6 +26,28 @@ from foreman.workers.tools import Toolbox
 _NODE_ID = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.py(?:::[\w\[\].-]+)*)")
 _TEST_FILE = re.compile(r"(?:^|/)(?:tests?/.*|test_[^/]*|[^/]*_test\.py)$")
 MAX_TARGETS = 5
+# A module the reproduction cannot import: Python's two spellings, and Node's.
+_MISSING = re.compile(
+    r"(?:ModuleNotFoundError: No module named|ImportError: No module named)\s+'?([\w.]+)'?"
+    r"|Cannot find module '([^'\s]+)'"
+)
+
+
+def missing_module(output: str, root: Path) -> str | None:
+    """A module the reproduction could not import that the checkout does not hold: the
+    environment is incomplete (no setup), not the code broken. None when nothing is missing
+    or the module is the repository's own (a real bug to fix)."""
+    for match in _MISSING.finditer(output):
+        name = match.group(1) or match.group(2)
+        if name.startswith((".", "/")):
+            continue  # a relative import or path in the repository: the code's own
+        top = name.split(".")[0].split("/")[0]
+        if top.startswith("@"):  # a scoped npm package
+            top = "/".join(name.split("/")[:2])
+        own = [root / top, root / f"{top}.py", root / "src" / top, root / "src" / f"{top}.py"]
+        if not any(p.exists() for p in own):
+            return name
+    return None
 
 
 def pick_reproduction(ctx: WorkContext, box: Toolbox) -> str | None:
@@ -66,6 +89,19 @@ class Debug:
             return Outcome(
                 verdict="needs_human",
                 reason=f"the failure does not reproduce: `{repro}` passes",
+                tests=[make_test_run(repro, before, None)],
+            )
+        missing = missing_module(before.output, ctx.root)
+        if missing is not None:
+            return Outcome(
+                verdict="needs_human",
+                reason=(
+                    f"the environment is incomplete, not the code: the reproduction `{repro}`"
+                    f" cannot import `{missing}`, which the repository does not contain. Install"
+                    " the project's dependencies before the worker (.github/foreman/setup or"
+                    " setup.commands on the default branch; docs/guide.md, \"Your repository's"
+                    ' environment").'
+                ),
                 tests=[make_test_run(repro, before, None)],
             )
         if before.exit_code is None and not before.timed_out:

@@ -26,6 +26,7 @@ from foreman.workers.own_secrets import check_own_output, held_secrets
 from foreman.workers.prompts import clip
 from foreman.workers.registry import resolve
 from foreman.workers.review import review_patch
+from foreman.workers.setup_outcome import SetupStep, failure, summary
 from foreman.workers.snapshot import Snapshot
 
 TITLE_PREFIX = {
@@ -109,6 +110,8 @@ def run_task(
     env: Mapping[str, str] | None = None,
     spec: WorkerSpec | None = None,
     hide: Iterable[Path] = (),
+    setup: Iterable[SetupStep] = (),
+    instructions: str = "",
 ) -> tuple[Result, str]:
     """Run ``task`` in ``workspace``; returns the result and the patch (not yet redacted), or
     a ``failed`` result and no patch when they hold a secret of this process."""
@@ -126,8 +129,13 @@ def run_task(
         result.reason = f"{err.title}: {err.message}"
         return result, ""
     ctx = WorkContext(task, spec, config, snapshot, environ, started=started)
+    ctx.instructions = instructions
+    steps = list(setup)
+    result.setup = summary(steps)[:600]
     try:
         stop = _boundary(ctx, hide) if runs_commands(spec, config) else None
+        if stop is None and runs_commands(spec, config):
+            stop = failure(steps)  # never a reproduction in a broken environment
         if runs_commands(spec, config):
             b = ctx.boundary
             result.sandbox = SandboxInfo(mode=b.mode, network=b.network, detail=b.detail[:2000])
