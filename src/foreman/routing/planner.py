@@ -71,7 +71,16 @@ def ignore_reason(item: WorkItem, config: Config) -> str | None:
     return None
 
 
-def make_plan(event: WorkItem | Unsupported, config: Config, *, root: Path, dry_run: bool) -> Plan:
+def make_plan(
+    event: WorkItem | Unsupported,
+    config: Config,
+    *,
+    root: Path,
+    dry_run: bool,
+    learned: Path | None = None,
+) -> Plan:
+    """``learned``: a model the learn job wrote (restored from the Actions cache), used when
+    it was learned for this repository and the config names no model of its own."""
     if isinstance(event, Unsupported):
         return _skip(None, event.reason)
     item = event
@@ -80,19 +89,27 @@ def make_plan(event: WorkItem | Unsupported, config: Config, *, root: Path, dry_
     if item.dispatch is not None and item.dispatch.mode == "inbox":
         from foreman.routing.inbox import sweep_plan
 
-        return sweep_plan(item, config, reader=reader, root=root, dry_run=dry)
+        return sweep_plan(item, config, reader=reader, root=root, dry_run=dry, learned=learned)
     if item.needs_fetch and item.dispatch is not None and item.dispatch.number is not None:
         if not reader.available:
             return _skip(
                 item, "workflow_dispatch needs a GitHub token to read the item", dry_run=dry
             )
         item = reader.fetch_item(item, item.dispatch.number)
-    plan = plan_item(item, config, reader=reader, root=root, dry_run=dry)
+    plan = plan_item(item, config, reader=reader, root=root, dry_run=dry, learned=learned)
     plan.rest_calls = reader.calls
     return plan
 
 
-def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry_run: bool) -> Plan:
+def plan_item(
+    item: WorkItem,
+    config: Config,
+    *,
+    reader: Reader,
+    root: Path,
+    dry_run: bool,
+    learned: Path | None = None,
+) -> Plan:
     """Route one issue/PR into tasks (shared by live events and the inbox sweep)."""
     why = ignore_reason(item, config)
     request = request_from(item, config.triggers.slash_command, config.triggers.label_prefix)
@@ -125,7 +142,7 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
         config,
         paths=paths,
         request=request,
-        classify=_classifier(config, root),
+        classify=_classifier(config, root, learned, item.repo),
         ask_llm=_llm(config),
         is_trusted=is_trusted,
         llm_refusal=lambda: llm_refusal(item, config, is_trusted),
@@ -161,8 +178,12 @@ def _trust(reader: Reader, config: Config) -> IsTrusted:
     return is_trusted
 
 
-def _classifier(config: Config, root: Path) -> Classify | None:
-    """A lazy classifier: the model file is read on first use only (rules may decide first)."""
+def _classifier(
+    config: Config, root: Path, learned: Path | None = None, repo: str = ""
+) -> Classify | None:
+    """A lazy classifier: the model file is read on first use only (rules may decide first).
+    The config's ``routing.classifier.model`` first, else the learn job's model for this
+    repository (:func:`foreman.routing.learned.load_learned`), else the shipped one."""
     if not config.routing.classifier.enabled:
         return None
     cfg = config.routing.classifier
@@ -170,32 +191,40 @@ def _classifier(config: Config, root: Path) -> Classify | None:
 
     def classify(title: str, body: str) -> Prediction:
         if not loaded:
-            from foreman.routing.classifier import Classifier, ModelError
+            if cfg.model is None and learned is not None:
+                from foreman.routing.learned import load_learned
 
-            model_path = root / cfg.model if cfg.model else None
-            if model_path is not None and not model_path.is_file():
-                actions.annotate(
-                    "warning", f"classifier model {cfg.model} not found; using the shipped model"
-                )
-                model_path = None
-            try:
-                loaded.append(Classifier.load(model_path))
-            except ModelError as err:
-                if model_path is None:
-                    raise
-                # e.g. a model learned by an older release: route with the shipped one
-                actions.annotate(
-                    "warning",
-                    f"classifier model {cfg.model} is not usable ({err.message}); using the"
-                    " shipped model. Run 'foreman learn' again to rewrite it.",
-                )
-                loaded.append(Classifier.load(None))
+                loaded.append(load_learned(learned, repo) or _load(root, None))
+            else:
+                loaded.append(_load(root, cfg.model))
         pred: Prediction = loaded[0].predict(
             title, body, min_confidence=cfg.min_confidence, evidence=EVIDENCE_TERMS
         )
         return pred
 
     return classify
+
+
+def _load(root: Path, model: str | None) -> Any:
+    """The config's model file, or (none, missing or unusable) the shipped model."""
+    from foreman.routing.classifier import Classifier, ModelError
+
+    model_path = root / model if model else None
+    if model_path is not None and not model_path.is_file():
+        actions.annotate("warning", f"classifier model {model} not found; using the shipped model")
+        model_path = None
+    try:
+        return Classifier.load(model_path)
+    except ModelError as err:
+        if model_path is None:
+            raise
+        # e.g. a model learned by an older release: route with the shipped one
+        actions.annotate(
+            "warning",
+            f"classifier model {model} is not usable ({err.message}); using the"
+            " shipped model. Run 'foreman learn' again to rewrite it.",
+        )
+        return Classifier.load(None)
 
 
 def _llm(config: Config) -> AskLLM | None:
