@@ -15,6 +15,7 @@ from the action's own ``src/``. Inputs arrive only as environment variables
   INPUT_WORKSPACE, INPUT_OUT  -> work --workspace / --out
   INPUT_PLAN, INPUT_BUNDLES   -> gate --plan / --bundles (INPUT_PLAN: work's plan too)
   INPUT_DRY_RUN               -> plan/gate --dry-run
+  INPUT_MODEL                 -> plan --learned-model / learn --combine --out (the learn job)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import os
 import sys
 from pathlib import Path
 
-COMMANDS = ("plan", "work", "gate", "validate")
+COMMANDS = ("plan", "work", "gate", "learn", "validate")
 TRUE = ("true", "1", "yes", "on")
 FALSE = ("false", "0", "no", "off", "")
 
@@ -101,7 +102,12 @@ def build_argv(command: str) -> list[str]:
         os.environ["FOREMAN_CONFIG"] = _input("CONFIG")
     if command == "plan":
         # The whole plan as a file (the step outputs carry ids and a capped copy: S19).
-        return ["plan", *dry_run, "--output", _temp("foreman-plan.json")]
+        learned = ["--learned-model", _input("MODEL")] if _input("MODEL") else []
+        return ["plan", *dry_run, "--output", _temp("foreman-plan.json"), *learned]
+    if command == "learn":
+        out = Path(_input("MODEL") or _temp("foreman-model/model.json.gz"))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return ["learn", "--combine", "--out", str(out.resolve())]
     if command == "work":
         from_plan = []
         if _input("TASK_ID"):

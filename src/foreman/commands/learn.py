@@ -149,6 +149,7 @@ def _combined(
     if learned is not None and learned.model is not None:
         _write_model(learned.model, out)
         written = out
+    actions.set_output("model", str(written) if written else "")  # the cache save step's cue
     actions.annotate("notice", message, title="foreman learn")
     print(learn_repo.report(learned, message, got, written))
     return 0

@@ -118,9 +118,7 @@ def sweep_plan(
     with github_errors():
         items, notices = select(config, reader, sweep)
     for item in items:
-        sub = plan_item(
-            item, config, reader=reader, root=root, dry_run=dry_run, learned=learned
-        )
+        sub = plan_item(item, config, reader=reader, root=root, dry_run=dry_run, learned=learned)
         base.items.append(item_ref(item))
         base.tasks.extend(sub.tasks)
         base.notes.extend(sub.notes)
