@@ -526,3 +526,19 @@ def test_every_example_says_what_it_is_for() -> None:
     for path in sorted((ROOT / "workflows-examples").glob("*.yml")):
         first = path.read_text(encoding="utf-8").lstrip().splitlines()[0]
         assert first.startswith("#") and len(first) > 20, f"{path.name} lacks a leading comment"
+
+
+def test_action_run_passes_the_learned_model_to_plan_and_learn(
+    action_run: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The plan routes with the model the cache restored; the learn job writes it there."""
+    assert "--learned-model" not in action_run.build_argv("plan")
+    model = tmp_path / "foreman-model" / "model.json.gz"
+    monkeypatch.setenv("INPUT_MODEL", str(model))
+    argv = action_run.build_argv("plan")
+    assert argv[-2:] == ["--learned-model", str(model)]
+    _parses(argv)
+    argv = action_run.build_argv("learn")
+    assert argv == ["learn", "--combine", "--out", str(model)]
+    assert model.parent.is_dir()  # learn --out needs its directory
+    _parses(argv)
