@@ -111,17 +111,51 @@ def time_plan(layer: str, runs: int, scratch: Path) -> PlanTiming:
     )
 
 
-def plan_instructions(layer: str, scratch: Path) -> int:
+def plan_instructions(layer: str, scratch: Path, learned: Path | None = None) -> int:
     """Instructions of one plan process (after a warm-up that writes the bytecode) whose task
     ``layer`` decides: rules or classifier (the LLM path's count would be mostly anthropic's
-    import)."""
+    import). ``learned``: the learn job's model, as the plan job passes it."""
     config, expected = PATHS[layer]
     root = write_config(scratch / f"plan-ins-{layer}", config)
-    _, plan = _plan(root, BUG_EVENT, clean_env())
+    extra = ["--learned-model", str(learned)] if learned is not None else []
+    proc = foreman(
+        "plan", "--event", str(BUG_EVENT), "--root", ".", *extra, env=clean_env(), cwd=root
+    )
+    plan = proc.check().json()
     if [t["layer"] for t in plan["tasks"]] != [expected]:
         raise BenchError(f"the {layer} path did not route by {expected!r}")
-    argv = [PYTHON, "-m", "foreman", "plan", "--event", str(BUG_EVENT), "--root", "."]
+    if learned is not None and "by the model learned" not in plan["tasks"][0]["reason"]:
+        raise BenchError("the plan did not use the learned model")
+    argv = [PYTHON, "-m", "foreman", "plan", "--event", str(BUG_EVENT), "--root", ".", *extra]
     return instructions(argv, env=clean_env(), cwd=root)
+
+
+def learned_model(scratch: Path, rows: int = 120) -> Path:
+    """A model as the learn job writes it: the shipped corpus plus ``rows`` issues of a
+    repository ("gridkit", tests/learn_support.py), for octo/demo (cached in ``scratch``)."""
+    import random
+
+    from foreman.routing.adapt import OwnRow, fit
+    from foreman.routing.classifier import save
+    from foreman.routing.corpus import load
+    from learn_support import TEMPLATES, issue_text
+
+    out = scratch / "learned-model.json.gz"
+    if out.is_file():
+        return out
+    rng = random.Random(0)
+    labels = {"bug": "bug", "enhancement": "feature", "question": "question"}
+    own = []
+    for i in range(rows):
+        label = list(TEMPLATES)[i % 3]
+        title, body = issue_text(label, rng)
+        own.append(OwnRow(title, body, labels[label], f"{i:06d}"))
+    model = fit(load(), own, weight=3.0)
+    model.threshold = 0.9
+    model.meta.update({"repository": REPO, "learned_at": "2026-12-07T00:00:00Z", "own_rows": rows})
+    scratch.mkdir(parents=True, exist_ok=True)
+    save(model, out)
+    return out
 
 
 def _event(name: str) -> dict[str, Any]:

@@ -89,6 +89,12 @@ def plan_section(ctx: Context) -> Section:
         with guarded(s, metric):
             n = bench_plan.plan_instructions(layer, ctx.scratch / "plan")
             s.rows.append(Row(metric, f"{n / 1e6:.0f} M", value=n))
+    if ctx.instructions:
+        metric = "plan, whole process, classifier path with a learned model: CPU instructions"
+        with guarded(s, metric):
+            learned = bench_plan.learned_model(ctx.scratch / "plan")
+            n = bench_plan.plan_instructions("classifier", ctx.scratch / "plan", learned)
+            s.rows.append(Row(metric, f"{n / 1e6:.0f} M", value=n))
     with guarded(s, "plan via the action"):
         a = ctx.action()
         s.rows.append(

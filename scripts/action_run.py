@@ -20,6 +20,7 @@ from the action's own ``src/``. Inputs arrive only as environment variables
                                  default branch's copy the work job keeps; never the workspace)
   (setup)                     -> setup --outcome $RUNNER_TEMP/foreman-setup.jsonl, which work
                                  reads with --setup-outcome; setup gets no key and no token
+  INPUT_MODEL                 -> plan --learned-model / learn --combine --out (the learn job)
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import os
 import sys
 from pathlib import Path
 
-COMMANDS = ("plan", "ack", "work", "setup", "gate", "validate")
+COMMANDS = ("plan", "ack", "work", "setup", "gate", "learn", "validate")
 # Commands that get no GitHub token (and setup no API key either).
 NO_TOKEN = ("work", "setup")
 SETUP_OUTCOME = "foreman-setup.jsonl"
@@ -117,7 +118,12 @@ def build_argv(command: str) -> list[str]:
         os.environ["FOREMAN_CONFIG"] = _input("CONFIG")
     if command == "plan":
         # The whole plan as a file (the step outputs carry ids and a capped copy: S19).
-        return ["plan", *dry_run, "--output", _temp("foreman-plan.json")]
+        learned = ["--learned-model", _input("MODEL")] if _input("MODEL") else []
+        return ["plan", *dry_run, "--output", _temp("foreman-plan.json"), *learned]
+    if command == "learn":
+        out = Path(_input("MODEL") or _temp("foreman-model/model.json.gz"))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return ["learn", "--combine", "--out", str(out.resolve())]
     if command == "work":
         from_plan = []
         if _input("TASK_ID"):

@@ -11,6 +11,10 @@ comes from leave-one-repo-out CV: the shipped model always runs on a
 repository it was not trained on, and its confidence on a new repository is
 less reliable than k-fold CV (same repositories) suggests. Without one it
 comes from --folds-fold CV (--folds 0: no CV, keep --threshold).
+
+--corpus FILE also writes the rows in the compact form the learn job fits a repository's
+model with (``foreman.routing.corpus``; shipped as src/foreman/routing/corpus.bin.xz);
+--corpus-only writes just that.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from foreman.routing import corpus
 from foreman.routing.classifier import save
 from foreman.routing.evaluate import cross_validate, read_rows
+from foreman.routing.features import FeatureConfig
 from foreman.routing.train import train
 
 
@@ -35,8 +41,15 @@ def main() -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--threshold", type=float, default=0.65)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--corpus", help="also write the compact training rows to this file")
+    ap.add_argument("--corpus-only", action="store_true", help="write --corpus, train nothing")
     args = ap.parse_args()
     rows, repos = read_rows(Path(args.data))
+    if args.corpus:
+        corpus.save(corpus.build(rows, FeatureConfig(), Path(args.data).name), Path(args.corpus))
+        print(f"wrote {args.corpus}: {len(rows)} rows, {Path(args.corpus).stat().st_size} bytes")
+        if args.corpus_only:
+            return 0
     threshold = args.threshold
     cv = grouped = None
     if args.folds:

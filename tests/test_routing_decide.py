@@ -33,6 +33,7 @@ class Pred:
     confidence: float
     probabilities: dict[str, float] = field(default_factory=dict)
     evidence: tuple[str, ...] = ()
+    model: str = ""
 
 
 def item(**kw: object) -> WorkItem:

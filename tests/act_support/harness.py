@@ -11,10 +11,11 @@
   that SHA written in, see :func:`act_copy`) and runs ``uses: ./.agent-foreman``; the
   checkout stand-in serves ``repository: agent-foreman/agent-foreman`` from
   ``ACT_STANDIN_SELF/<ref>`` (a directory per commit: a missing one fails the step).
-* ``actions/checkout``, ``actions/upload-artifact`` and ``actions/download-artifact``
-  resolve to the stand-ins in ``standins/`` (pinned SHAs read from the reusable
-  workflow, so bumping a pin keeps the tests working). Checkout clones from the
-  consumer repo; artifacts live in one directory per act run.
+* ``actions/checkout``, ``actions/upload-artifact``, ``actions/download-artifact`` and
+  ``actions/cache/{save,restore}`` resolve to the stand-ins in ``standins/`` (pinned SHAs
+  read from the reusable workflow, so bumping a pin keeps the tests working). Checkout
+  clones from the consumer repo; artifacts live in one directory per act run, the
+  Actions cache in one per session (or ACT_STANDIN_CACHE).
 * act runs with a temporary HOME, its own action cache, no cache server and a
   minimal PATH (this venv's bin, then /usr/bin:/bin), so the host leaks nothing.
 """
@@ -50,7 +51,7 @@ ORIGIN_URL = "https://github.com/octo/demo.git"
 RELEASE_FILES = ("action.yml", "pyproject.toml", "uv.lock", "README.md", "LICENSE")
 RELEASE_DIRS = ("src", "scripts", ".github")
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache")
-_USES = re.compile(r"uses:\s*(actions/[\w-]+)@([0-9a-f]{40})")
+_USES = re.compile(r"uses:\s*(actions/[\w-]+)(?:/[\w/-]+)?@([0-9a-f]{40})")
 
 CONFIG = """\
 version: 1
@@ -85,7 +86,7 @@ def act_copy(dest: Path, sha: str = PINNED_SHA) -> Path:
     copy_action(dest)
     workflow = dest / ".github" / "workflows" / "foreman.yml"
     text = workflow.read_text(encoding="utf-8")
-    assert text.count(SELF_SHA_EXPR) == 4, "each job reads its own commit once"
+    assert text.count(SELF_SHA_EXPR) >= 3, "each job reads its own commit once"
     workflow.write_text(text.replace(SELF_SHA_EXPR, sha), encoding="utf-8")
     return dest
 
@@ -301,6 +302,8 @@ class ActRunner:
             **self.uv_env,
             "ACT_STANDIN_ORIGIN": str(repo.path),
             "ACT_STANDIN_ARTIFACTS": str(artifacts),
+            # The Actions cache outlives a run: one directory for the whole session.
+            "ACT_STANDIN_CACHE": str(self.work / "actions-cache"),
             "ACT_STANDIN_SELF": str(self.self_commits),
             **(env or {}),
         }

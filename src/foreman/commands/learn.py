@@ -10,15 +10,19 @@ import argparse
 import contextlib
 import json
 import os
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from foreman import actions
 from foreman.commands import output_file, positive_int
 from foreman.errors import AuthError, UsageError
 from foreman.names import repo_problem
 
 if TYPE_CHECKING:
+    from foreman.config.models import Config
     from foreman.progress import Report
+    from foreman.routing.fetch import Reader
     from foreman.routing.learn import Collected
     from foreman.routing.train import Model
 
@@ -60,6 +64,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="k-fold CV on the collected issues picks the abstain threshold (90 %% precision);"
         " 0 skips it and keeps the shipped model's threshold (default: 5)",
     )
+    parser.add_argument(
+        "--combine",
+        action="store_true",
+        help="the learn job's fit: open and closed issues (the foreman's own labels once people"
+        " kept them), weighted up, together with the shipped training data; the threshold"
+        " from a time-ordered split; too few issues is a notice, not an error; writes the step"
+        " summary (routing.classifier.learn)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
     reader = Reader.from_env(repo)
     if not reader.available:
         raise AuthError("foreman learn needs a GitHub token (GITHUB_TOKEN) to read the issues")
+    if args.combine:
+        return _combined(args, config, reader, repo, out)
     bar = Progress()
     try:
         got = collect(reader, config.routing.classifier, max_issues=args.max_issues, progress=bar)
@@ -104,11 +118,47 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _combined(
+    args: argparse.Namespace, config: Config, reader: Reader, repo: str, out: Path
+) -> int:
+    from datetime import datetime
+
+    from foreman.commands import learn_repo
+    from foreman.progress import Progress
+    from foreman.routing.feedback import Feedback
+    from foreman.routing.learn import collect
+
+    feedback = Feedback(
+        config.gate.labels.handled,
+        config.routing.classifier.learn.keep_days,
+        datetime.now(UTC),
+    )
+    bar = Progress()
+    try:
+        got = collect(
+            reader,
+            config.routing.classifier,
+            max_issues=args.max_issues,
+            progress=bar,
+            feedback=feedback,
+        )
+        learned, message = learn_repo.fit(got, config, repo, bar)
+    finally:
+        bar.done()
+    written = None
+    if learned is not None and learned.model is not None:
+        _write_model(learned.model, out)
+        written = out
+    actions.set_output("model", str(written) if written else "")  # the cache save step's cue
+    actions.annotate("notice", message, title="foreman learn")
+    print(learn_repo.report(learned, message, got, written))
+    return 0
+
+
 def _fit(
     got: Collected, args: argparse.Namespace, progress: Report
 ) -> tuple[Model, float, dict[str, object] | None]:
     """The model, its abstain threshold and the CV numbers (``None`` without ``--folds``)."""
-    from foreman import actions
     from foreman.routing.classifier import Classifier
     from foreman.routing.evaluate import cross_validate
     from foreman.routing.train import train

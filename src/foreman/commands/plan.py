@@ -33,6 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--dry-run", action="store_true", help="plan for a gate that writes nothing"
     )
     parser.add_argument("--output", type=output_file, help="also write the plan JSON to this file")
+    parser.add_argument(
+        "--learned-model",
+        help="the learn job's model (restored from the Actions cache); used when it was"
+        " learned for this repository and routing.classifier.model is not set",
+    )
     add_format_argument(parser)
 
 
@@ -40,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.root)
     config = load_config(find_config(root, args.config))
     event = load_event(args.event, args.event_name)
-    plan = make_plan(event, config, root=root, dry_run=bool(args.dry_run))
+    learned = Path(args.learned_model) if args.learned_model else None
+    plan = make_plan(event, config, root=root, dry_run=bool(args.dry_run), learned=learned)
     emit(plan, args.output, chosen(args.format))
     return 0
 

@@ -151,6 +151,31 @@ class Rule(Strict):
     brief: str | None = Field(None, description="Extra instructions added to the task brief.")
 
 
+class LearnConfig(Strict):
+    min_issues: int = Field(
+        100,
+        ge=20,
+        description=(
+            "The learn job fits a repository model once this many closed issues carry a"
+            " label of learn_labels; fewer: it says how many more it needs."
+        ),
+    )
+    own_weight: float = Field(
+        3.0,
+        ge=1.0,
+        le=20.0,
+        description="How much one of the repository's issues counts against one shipped row.",
+    )
+    keep_days: int = Field(
+        14,
+        ge=1,
+        description=(
+            "A class label the foreman applied counts as training data once it has stayed"
+            " this many days without a person removing it (removed: it counts against)."
+        ),
+    )
+
+
 class ClassifierConfig(Strict):
     enabled: bool = Field(
         True, description="Use the embedded classifier for issues no rule matched."
@@ -173,6 +198,12 @@ class ClassifierConfig(Strict):
             "question": "question",
         },
         description="'foreman learn': repository label -> classifier class.",
+    )
+    learn: LearnConfig = Field(
+        default_factory=LearnConfig,
+        description=(
+            "The learn job (scheduled): the repository's own model, kept in the Actions cache."
+        ),
     )
 
 

@@ -33,6 +33,7 @@ class Prediction:
     confidence: float
     probabilities: dict[str, float]
     evidence: tuple[str, ...] = ()  # terms in words that favour the label (or best guess)
+    model: str = ""  # which model decided, for the reason ("": the shipped one)
 
     @property
     def abstained(self) -> bool:
@@ -118,8 +119,9 @@ def _from_json(data: Any, source: str) -> Model:
 
 
 class Classifier:
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, name: str = "") -> None:
         self.model = model
+        self.name = name  # e.g. "the model learned for owner/name on <date>"
 
     @classmethod
     def load(cls, path: Path | None = None) -> Classifier:
@@ -161,4 +163,4 @@ class Classifier:
         label = self.model.labels[best] if conf >= threshold else None
         found = self.model.evidence(counts, self.model.labels[best], evidence) if evidence else []
         probabilities = dict(zip(self.model.labels, probs, strict=True))
-        return Prediction(label, conf, probabilities, tuple(found))
+        return Prediction(label, conf, probabilities, tuple(found), self.name)

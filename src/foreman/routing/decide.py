@@ -30,6 +30,7 @@ class Prediction(Protocol):
     confidence: float
     probabilities: dict[str, float]
     evidence: Sequence[str]  # what raised the label's score, in words (may be empty)
+    model: str  # which model decided ("" the shipped one), named in the reason
 
 
 Classify = Callable[[str, str], Prediction]
@@ -182,6 +183,8 @@ def _route_layers(
         out.evidence = tuple(pred.evidence)
         if pred.label is not None and worker in known:
             reason = f"classified as {pred.label} ({pred.confidence:.2f})"
+            if pred.model:
+                reason += f" by {pred.model}"
             out.proposals.append(
                 Proposal(worker, "classifier", reason, pred.confidence, evidence=out.evidence)
             )

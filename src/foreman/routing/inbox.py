@@ -100,7 +100,13 @@ def select(config: Config, reader: Reader, sweep: WorkItem) -> tuple[list[WorkIt
 
 
 def sweep_plan(
-    sweep: WorkItem, config: Config, *, reader: Reader, root: Path, dry_run: bool
+    sweep: WorkItem,
+    config: Config,
+    *,
+    reader: Reader,
+    root: Path,
+    dry_run: bool,
+    learned: Path | None = None,
 ) -> Plan:
     from foreman.github.client import github_errors
     from foreman.routing.planner import plan_item
@@ -112,7 +118,7 @@ def sweep_plan(
     with github_errors():
         items, notices = select(config, reader, sweep)
     for item in items:
-        sub = plan_item(item, config, reader=reader, root=root, dry_run=dry_run)
+        sub = plan_item(item, config, reader=reader, root=root, dry_run=dry_run, learned=learned)
         base.items.append(item_ref(item))
         base.tasks.extend(sub.tasks)
         base.notes.extend(sub.notes)

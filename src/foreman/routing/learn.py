@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from foreman.config.models import ClassifierConfig
 from foreman.errors import NotFoundError
 from foreman.progress import Report, quiet
+from foreman.routing.feedback import Feedback
 from foreman.routing.fetch import Reader, is_pull_request
 
 RESERVE = 100  # leave this many requests for everything else
@@ -21,10 +22,15 @@ RESERVE = 100  # leave this many requests for everything else
 @dataclass
 class Collected:
     rows: list[tuple[str, str, str]] = field(default_factory=list)  # (title, body, class)
+    created: list[str] = field(default_factory=list)  # each row's created_at (ISO 8601)
+    # Each row's origin: "person" (a person's label), "foreman" (the foreman's, kept
+    # ``keep_days``), "correction" (a person's label replacing one the foreman applied).
+    origins: list[str] = field(default_factory=list)
     seen: int = 0
     skipped_ambiguous: int = 0
     skipped_unlabelled: int = 0
     stopped_early: str | None = None
+    feedback: dict[str, int] = field(default_factory=dict)  # issues the foreman labelled
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -34,12 +40,17 @@ class Collected:
 
 
 def collect(
-    reader: Reader, cfg: ClassifierConfig, *, max_issues: int, progress: Report = quiet
+    reader: Reader,
+    cfg: ClassifierConfig,
+    *,
+    max_issues: int,
+    progress: Report = quiet,
+    feedback: Feedback | None = None,
 ) -> Collected:
     """Closed issues, newest first; a 404 names the repository (missing, or not readable
     with this token: GitHub answers 404 for a private repository it will not show)."""
     try:
-        return _collect(reader, cfg, max_issues=max_issues, progress=progress)
+        return _collect(reader, cfg, max_issues=max_issues, progress=progress, feedback=feedback)
     except NotFoundError as err:
         raise NotFoundError(
             f"repository {reader.repo_name} was not found, or this token cannot read it"
@@ -48,14 +59,21 @@ def collect(
 
 
 def _collect(
-    reader: Reader, cfg: ClassifierConfig, *, max_issues: int, progress: Report = quiet
+    reader: Reader,
+    cfg: ClassifierConfig,
+    *,
+    max_issues: int,
+    progress: Report = quiet,
+    feedback: Feedback | None = None,
 ) -> Collected:
     from foreman.github.client import github_errors
 
     mapping = {k.lower(): v for k, v in cfg.learn_labels.items()}
     result = Collected()
     with github_errors():
-        listing = reader.repo().get_issues(state="closed", sort="created", direction="desc")
+        # With feedback (the learn job): open issues too, the foreman's labels are on them.
+        state = "all" if feedback is not None else "closed"
+        listing = reader.repo().get_issues(state=state, sort="created", direction="desc")
         for index, issue in enumerate(listing):
             if index % 100 == 0:
                 progress(f"reading closed issues: {index} read, {len(result.rows)} labelled")
@@ -69,11 +87,25 @@ def _collect(
             result.seen += 1
             if is_pull_request(issue):
                 continue
-            classes = {mapping[x.name.lower()] for x in issue.labels if x.name.lower() in mapping}
+            names = [x.name for x in issue.labels]
+            classes = {mapping[x.lower()] for x in names if x.lower() in mapping}
+            origin = "person"
+            if classes and feedback is not None and feedback.touched(names):
+                # The foreman labelled this issue: whose are its class labels now?
+                reader.calls += 1
+                origin, classes = feedback.judge(issue.get_events(), mapping, classes)
+                result.feedback[origin] = result.feedback.get(origin, 0) + 1
             if not classes:
                 result.skipped_unlabelled += 1
             elif len(classes) > 1:
                 result.skipped_ambiguous += 1
             else:
                 result.rows.append((issue.title or "", issue.body or "", classes.pop()))
+                result.created.append(_iso(issue.created_at))
+                result.origins.append(origin)
     return result
+
+
+def _iso(value: object) -> str:
+    iso = getattr(value, "isoformat", None)
+    return str(iso() if iso is not None else value or "")

@@ -73,7 +73,16 @@ def ignore_reason(item: WorkItem, config: Config) -> str | None:
     return None
 
 
-def make_plan(event: WorkItem | Unsupported, config: Config, *, root: Path, dry_run: bool) -> Plan:
+def make_plan(
+    event: WorkItem | Unsupported,
+    config: Config,
+    *,
+    root: Path,
+    dry_run: bool,
+    learned: Path | None = None,
+) -> Plan:
+    """``learned``: a model the learn job wrote (restored from the Actions cache), used when
+    it was learned for this repository and the config names no model of its own."""
     if isinstance(event, Unsupported):
         return _skip(None, event.reason)
     item = event
@@ -82,7 +91,7 @@ def make_plan(event: WorkItem | Unsupported, config: Config, *, root: Path, dry_
     if item.dispatch is not None and item.dispatch.mode == "inbox":
         from foreman.routing.inbox import sweep_plan
 
-        return sweep_plan(item, config, reader=reader, root=root, dry_run=dry)
+        return sweep_plan(item, config, reader=reader, root=root, dry_run=dry, learned=learned)
     if item.needs_fetch and item.dispatch is not None and item.dispatch.number is not None:
         if not reader.available:
             return _skip(
@@ -94,7 +103,7 @@ def make_plan(event: WorkItem | Unsupported, config: Config, *, root: Path, dry_
 
         plan = ci_plan(item, config, reader=reader, dry_run=dry)
     else:
-        plan = plan_item(item, config, reader=reader, root=root, dry_run=dry)
+        plan = plan_item(item, config, reader=reader, root=root, dry_run=dry, learned=learned)
     plan.rest_calls = reader.calls
     return plan
 
@@ -116,7 +125,15 @@ def _review_round(item: WorkItem, config: Config, *, reader: Reader, dry_run: bo
     return review_plan(item, config, reader=reader, dry_run=dry_run, is_trusted=trusted)
 
 
-def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry_run: bool) -> Plan:
+def plan_item(
+    item: WorkItem,
+    config: Config,
+    *,
+    reader: Reader,
+    root: Path,
+    dry_run: bool,
+    learned: Path | None = None,
+) -> Plan:
     """Route one issue/PR into tasks (shared by live events and the inbox sweep)."""
     if item.event_name in ("pull_request_review", "pull_request_review_comment"):
         round_plan = _review_round(item, config, reader=reader, dry_run=dry_run)
@@ -165,7 +182,7 @@ def plan_item(item: WorkItem, config: Config, *, reader: Reader, root: Path, dry
         config,
         paths=paths,
         request=request,
-        classify=_classifier(config, root, notes, item.number),
+        classify=_classifier(config, root, notes, item.number, learned, item.repo),
         ask_llm=_llm(config),
         is_trusted=is_trusted,
         llm_refusal=lambda: llm_refusal(item, config, is_trusted),
@@ -204,10 +221,17 @@ def _trust(reader: Reader, config: Config) -> IsTrusted:
 
 
 def _classifier(
-    config: Config, root: Path, notes: list[Note], number: int | None
+    config: Config,
+    root: Path,
+    notes: list[Note],
+    number: int | None,
+    learned: Path | None = None,
+    repo: str = "",
 ) -> Classify | None:
     """A lazy classifier: the model file is read on first use only (rules may decide first).
-    A model file that cannot be used adds a note to ``notes`` (U03)."""
+    The config's ``routing.classifier.model`` first, else the learn job's model for this
+    repository (:func:`foreman.routing.learned.load_learned`), else the shipped one. A model
+    file that cannot be used adds a note to ``notes`` (U03)."""
     if not config.routing.classifier.enabled:
         return None
     cfg = config.routing.classifier
@@ -215,35 +239,43 @@ def _classifier(
 
     def classify(title: str, body: str) -> Prediction:
         if not loaded:
-            from foreman.routing.classifier import Classifier, ModelError
+            if cfg.model is None and learned is not None:
+                from foreman.routing.learned import load_learned
 
-            model_path = root / cfg.model if cfg.model else None
-            if model_path is not None and not model_path.is_file():
-                actions.annotate(
-                    "warning", f"classifier model {cfg.model} not found; using the shipped model"
-                )
-                notes.append(unevaluated.classifier_model(number, str(cfg.model), "not found"))
-                model_path = None
-            try:
-                loaded.append(Classifier.load(model_path))
-            except ModelError as err:
-                if model_path is None:
-                    raise
-                # e.g. a model learned by an older release: route with the shipped one
-                actions.annotate(
-                    "warning",
-                    f"classifier model {cfg.model} is not usable ({err.message}); using the"
-                    " shipped model. Run 'foreman learn' again to rewrite it.",
-                )
-                why = f"not usable: {err.message}"
-                notes.append(unevaluated.classifier_model(number, str(cfg.model), why))
-                loaded.append(Classifier.load(None))
+                loaded.append(load_learned(learned, repo) or _load(root, None, notes, number))
+            else:
+                loaded.append(_load(root, cfg.model, notes, number))
         pred: Prediction = loaded[0].predict(
             title, body, min_confidence=cfg.min_confidence, evidence=EVIDENCE_TERMS
         )
         return pred
 
     return classify
+
+
+def _load(root: Path, model: str | None, notes: list[Note], number: int | None) -> Any:
+    """The config's model file, or (none, missing or unusable) the shipped model; a model file
+    that cannot be used adds a note (U03)."""
+    from foreman.routing.classifier import Classifier, ModelError
+
+    model_path = root / model if model else None
+    if model_path is not None and not model_path.is_file():
+        actions.annotate("warning", f"classifier model {model} not found; using the shipped model")
+        notes.append(unevaluated.classifier_model(number, str(model), "not found"))
+        model_path = None
+    try:
+        return Classifier.load(model_path)
+    except ModelError as err:
+        if model_path is None:
+            raise
+        # e.g. a model learned by an older release: route with the shipped one
+        actions.annotate(
+            "warning",
+            f"classifier model {model} is not usable ({err.message}); using the"
+            " shipped model. Run 'foreman learn' again to rewrite it.",
+        )
+        notes.append(unevaluated.classifier_model(number, str(model), f"not usable: {err.message}"))
+        return Classifier.load(None)
 
 
 def _llm(config: Config) -> AskLLM | None:

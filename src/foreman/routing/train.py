@@ -18,6 +18,7 @@ from typing import Any
 
 from foreman.routing.features import (
     Counts,
+    Doc,
     FeatureConfig,
     Table,
     Vector,
@@ -142,11 +143,21 @@ def softmax(scores: Sequence[float]) -> list[float]:
 
 
 def _sgd(
-    xs: list[Vector], ys: list[int], dim: int, k: int, *, c: float, epochs: int, seed: int
+    xs: list[Vector],
+    ys: list[int],
+    dim: int,
+    k: int,
+    *,
+    c: float,
+    epochs: int,
+    seed: int,
+    sample_weight: Sequence[float] | None = None,
 ) -> tuple[list[list[float]], list[float]]:
-    """Averaged SGD on the softmax loss; weights kept as ``scale * v`` for cheap decay."""
+    """Averaged SGD on the softmax loss; weights kept as ``scale * v`` for cheap decay. A row's
+    ``sample_weight`` scales its gradient (the L2 term counts the total weight as rows)."""
     n = len(xs)
-    lam = 1.0 / (c * n)
+    sw = list(sample_weight) if sample_weight is not None else [1.0] * n
+    lam = 1.0 / (c * sum(sw))
     v = [[0.0] * dim for _ in range(k)]
     b = [0.0] * k
     scale = 1.0
@@ -163,9 +174,9 @@ def _sgd(
             idx, val = xs[i]
             s = [scale * sum(map(mul, map(v[c_].__getitem__, idx), val)) + b[c_] for c_ in range(k)]
             p = softmax(s)
-            scale *= 1.0 - eta * lam
+            scale *= 1.0 - eta * lam * sw[i]
             for c_ in range(k):
-                g = p[c_] - (1.0 if ys[i] == c_ else 0.0)
+                g = (p[c_] - (1.0 if ys[i] == c_ else 0.0)) * sw[i]
                 if -1e-4 < g < 1e-4:
                     continue
                 b[c_] -= eta * g
@@ -196,20 +207,42 @@ def train(
     threshold: float = 0.6,
 ) -> Model:
     data = list(rows)
-    if not data:
+    cfg = features or FeatureConfig()
+    docs = [extract(t, b, cfg) for t, b, _ in data]
+    return train_docs(
+        docs, [r[2] for r in data], seed=seed, epochs=epochs, c=c, features=cfg, threshold=threshold
+    )
+
+
+def train_docs(
+    docs: Sequence[Doc],
+    gold: Sequence[str],
+    *,
+    sample_weight: Sequence[float] | None = None,
+    seed: int = 0,
+    epochs: int = EPOCHS,
+    c: float = C,
+    features: FeatureConfig | None = None,
+    threshold: float = 0.6,
+) -> Model:
+    """:func:`train` on issues already counted (:func:`extract`), each row weighted by
+    ``sample_weight`` (default 1): how a repository's own rows count more than the shipped
+    corpus's (:mod:`foreman.routing.corpus`)."""
+    if not docs:
         raise ValueError("no training rows")
     cfg = features or FeatureConfig()
-    labels = sorted({label for _, _, label in data})
+    labels = sorted(set(gold))
     if len(labels) < 2:
         raise ValueError(f"need at least two classes, got {labels}")
-    docs = [extract(t, b, cfg) for t, b, _ in data]
-    vocab = build_vocabulary(docs, min_df=2, max_terms=MAX_TERMS)
+    vocab = build_vocabulary(list(docs), min_df=2, max_terms=MAX_TERMS)
     xs = [vectorise(d, vocab, cfg.weights) for d in docs]
-    ys = [labels.index(label) for _, _, label in data]
-    dense, bias = _sgd(xs, ys, len(vocab), len(labels), c=c, epochs=epochs, seed=seed)
+    ys = [labels.index(label) for label in gold]
+    dense, bias = _sgd(
+        xs, ys, len(vocab), len(labels), c=c, epochs=epochs, seed=seed, sample_weight=sample_weight
+    )
     weights = [[round(w, 5) for w in row] for row in dense]
     meta = {
-        "rows": len(data),
+        "rows": len(docs),
         "per_label": {label: ys.count(k) for k, label in enumerate(labels)},
         "seed": seed,
         "epochs": epochs,

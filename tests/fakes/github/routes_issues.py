@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from .routing import Paged, Request, Response, no_content, ok, route
-from .serialize import comment_json, issue_json, issue_labels, label_json
-from .state import ApiError, Comment, Issue, Label, Repo, now_iso, validation_failed
+from .serialize import comment_json, issue_event_json, issue_json, issue_labels, label_json
+from .state import (
+    ApiError,
+    Comment,
+    Issue,
+    IssueEvent,
+    Label,
+    Repo,
+    now_iso,
+    validation_failed,
+)
 
 R = "/repos/{owner}/{repo}"
 
@@ -130,7 +139,9 @@ def update_issue(req: Request) -> Response:
             "completed" if issue.state == "closed" else "reopened"
         )
     if "labels" in body and body["labels"] is not None:
+        before = list(issue.labels)
         issue.labels = [ensure_label(req, repo, n).name for n in label_names(body)]
+        _record(req, issue, before)
     if "assignees" in body and body["assignees"] is not None:
         issue.assignees = list(body["assignees"])
     issue.touch()
@@ -147,19 +158,41 @@ def list_issue_labels(req: Request) -> Paged:
 def add_labels(req: Request) -> Response:
     repo = req.repo()
     issue = find_issue(req, repo)
+    before = list(issue.labels)
     for name in label_names(req.body):
         label = ensure_label(req, repo, name)
         if label.name.lower() not in {n.lower() for n in issue.labels}:
             issue.labels.append(label.name)
+    _record(req, issue, before)
     issue.touch()
     return ok(issue_labels(req.base, repo, issue))
+
+
+@route("GET", R + "/issues/{issue_number}/events", "issues/list-events")
+def list_events(req: Request) -> Paged:
+    repo = req.repo()
+    issue = find_issue(req, repo)
+    return Paged([issue_event_json(req.base, req.state, repo, issue, e) for e in issue.events])
+
+
+def _record(req: Request, issue: Issue, before: list[str]) -> None:
+    """labeled/unlabeled events for what changed, by the caller."""
+    had, now = {n.lower() for n in before}, {n.lower() for n in issue.labels}
+    for name in issue.labels:
+        if name.lower() not in had:
+            issue.events.append(IssueEvent(req.state.new_id(), "labeled", req.login, name))
+    for name in before:
+        if name.lower() not in now:
+            issue.events.append(IssueEvent(req.state.new_id(), "unlabeled", req.login, name))
 
 
 @route("PUT", R + "/issues/{issue_number}/labels", "issues/set-labels")
 def set_labels(req: Request) -> Response:
     repo = req.repo()
     issue = find_issue(req, repo)
+    before = list(issue.labels)
     issue.labels = [ensure_label(req, repo, n).name for n in label_names(req.body)]
+    _record(req, issue, before)
     issue.touch()
     return ok(issue_labels(req.base, repo, issue))
 
@@ -171,7 +204,9 @@ def remove_label(req: Request) -> Response:
     wanted = req.params["name"].lower()
     if wanted not in {n.lower() for n in issue.labels}:
         raise ApiError(404, "Label does not exist")
+    before = list(issue.labels)
     issue.labels = [n for n in issue.labels if n.lower() != wanted]
+    _record(req, issue, before)
     issue.touch()
     return ok(issue_labels(req.base, repo, issue))
 

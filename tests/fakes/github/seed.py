@@ -14,6 +14,7 @@ from .state import (
     CheckRun,
     Comment,
     Issue,
+    IssueEvent,
     Label,
     PullInfo,
     Repo,
@@ -158,6 +159,7 @@ class SeedMixin:
         state: str = "open",
         locked: bool = False,
         assignees: Iterable[str] = (),
+        created_at: str | None = None,
     ) -> int:
         with self._lock:
             r = self._repo(repo)
@@ -176,11 +178,21 @@ class SeedMixin:
                 labels=list(labels),
                 assignees=list(assignees),
             )
+            if created_at is not None:
+                issue.created_at = issue.updated_at = created_at
             if state == "closed":
                 issue.closed_at = now_iso()
             r.issues[issue.number] = issue
             r.next_number += 1
             return issue.number
+
+    def add_label_event(
+        self, repo: str, number: int, event: str, label: str, actor: str, created_at: str
+    ) -> None:
+        """A labeled/unlabeled entry of an issue's events (the labels themselves unchanged)."""
+        with self._lock:
+            issue = self._repo(repo).issues[number]
+            issue.events.append(IssueEvent(self.state.new_id(), event, actor, label, created_at))
 
     def add_pull(
         self,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .state import Comment, Issue, Label, Repo, State
+from .state import Comment, Issue, IssueEvent, Label, Repo, State
 
 
 def user_json(base: str, state: State, login: str) -> dict[str, Any]:
@@ -160,6 +160,25 @@ def label_json(base: str, repo: Repo, label: Label) -> dict[str, Any]:
 
 def issue_labels(base: str, repo: Repo, issue: Issue) -> list[dict[str, Any]]:
     return [label_json(base, repo, lab) for name in issue.labels if (lab := repo.label(name))]
+
+
+def issue_event_json(
+    base: str, state: State, repo: Repo, issue: Issue, event: IssueEvent
+) -> dict[str, Any]:
+    """An issue event as GitHub's ``issue-event`` (the labeled/unlabeled kind)."""
+    lab = repo.label(event.label)
+    return {
+        "id": event.id,
+        "node_id": f"LE_{event.id}",
+        "url": f"{base}/repos/{repo.full_name}/issues/events/{event.id}",
+        "actor": user_json(base, state, event.actor),
+        "event": event.event,
+        "commit_id": None,
+        "commit_url": None,
+        "created_at": event.created_at,
+        "label": {"name": event.label, "color": lab.color if lab else "ededed"},
+        "performed_via_github_app": None,
+    }
 
 
 def issue_json(base: str, state: State, repo: Repo, issue: Issue) -> dict[str, Any]:

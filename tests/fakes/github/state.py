@@ -124,6 +124,17 @@ class PullInfo:
 
 
 @dataclass
+class IssueEvent:
+    """A labeled/unlabeled entry of an issue's events (who changed which label, when)."""
+
+    id: int
+    event: str
+    actor: str
+    label: str
+    created_at: str = field(default_factory=now_iso)
+
+
+@dataclass
 class Issue:
     id: int
     number: int
@@ -140,6 +151,7 @@ class Issue:
     updated_at: str = field(default_factory=now_iso)
     closed_at: str | None = None
     pull: PullInfo | None = None
+    events: list[IssueEvent] = field(default_factory=list)
 
     def touch(self) -> None:
         self.updated_at = now_iso()

@@ -1,0 +1,124 @@
+"""``foreman learn --combine``: the learn job's fit (scheduled, model kept in the Actions cache).
+
+The repository's labelled issues (people's labels, corrections, and the foreman's own
+labels people kept: :mod:`foreman.routing.feedback`), weighted ``own_weight``, plus the
+shipped corpus; the threshold from a time-ordered split of people's labels
+(:mod:`foreman.routing.adapt`). Too few issues, or a model that would decide less than
+the shipped one, is a notice and exit 0 with no model written: the plan keeps the
+shipped model (a weekly job that fails until a repository has history would be noise).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from foreman import actions
+
+if TYPE_CHECKING:
+    from foreman.config.models import Config
+    from foreman.progress import Report
+    from foreman.routing.adapt import Learned, OwnRow
+    from foreman.routing.learn import Collected
+
+SUMMARY_TITLE = "### agent-foreman: the repository's own classifier"
+
+
+def own_rows(got: Collected) -> tuple[list[OwnRow], list[OwnRow]]:
+    """(people's rows, the foreman's kept rows)."""
+    from foreman.routing.adapt import OwnRow
+
+    people: list[OwnRow] = []
+    foreman: list[OwnRow] = []
+    for (title, body, label), created, origin in zip(
+        got.rows, got.created, got.origins, strict=True
+    ):
+        (foreman if origin == "foreman" else people).append(OwnRow(title, body, label, created))
+    return people, foreman
+
+
+def fit(got: Collected, config: Config, repo: str, progress: Report) -> tuple[Learned | None, str]:
+    """The learned model (or why there is none) and the message that says so."""
+    from foreman.routing.adapt import learn
+    from foreman.routing.classifier import Classifier
+    from foreman.routing.corpus import load
+
+    cfg = config.routing.classifier.learn
+    people, kept = own_rows(got)
+    shipped = Classifier.load().model
+    known = set(shipped.labels)
+    people = [r for r in people if r.label in known]
+    kept = [r for r in kept if r.label in known]
+    have = len(people) + len(kept)
+    if len(people) < cfg.min_issues:
+        return None, (
+            f"not enough labelled issues yet ({len(people)} of {cfg.min_issues} labelled by"
+            f" people{f', plus {len(kept)} the foreman labelled' if kept else ''}):"
+            " the shipped model stays in use"
+        )
+    corpus = load()
+    # The foreman's kept labels join the final fit at weight 1, never the calibration.
+    learned = learn(corpus, people, shipped, weight=cfg.own_weight, extra=kept, progress=progress)
+    if learned.model is None:
+        return learned, f"no repository model: {learned.reason}; the shipped model stays in use"
+    learned.model.meta.update(
+        {
+            "repository": repo,
+            "ref": os.environ.get("GITHUB_REF", ""),
+            "learned_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "foreman_rows": len(kept),
+            "feedback": got.feedback,
+        }
+    )
+    return learned, (
+        f"learned from {have} of {repo}'s issues: decides {learned.after.decided:.0%} of the"
+        f" newest {learned.calibration_rows} (shipped model: {learned.before.decided:.0%})"
+    )
+
+
+def summary(learned: Learned | None, message: str, got: Collected, out: Path | None) -> str:
+    lines = [SUMMARY_TITLE, "", message, ""]
+    if learned is not None:
+        b, a = learned.before, learned.after
+        lines += [
+            f"On the newest {learned.calibration_rows} issues labelled by people (held out of"
+            " the fit that chose the threshold):",
+            "",
+            "| model | decided without the LLM | precision of those | macro-F1 |",
+            "|---|---:|---:|---:|",
+            f"| shipped (before) | {b.decided:.0%} | {b.precision:.0%} | {b.macro_f1:.3f} |",
+            f"| this repository's (after) | {a.decided:.0%} | {a.precision:.0%}"
+            f" | {a.macro_f1:.3f} |",
+            "",
+        ]
+    if got.feedback:
+        lines.append(
+            "Issues the foreman labelled: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(got.feedback.items()))
+            + " (pending: younger than routing.classifier.learn.keep_days)"
+        )
+    if out is not None:
+        lines.append(f"Model written to `{out}` (the workflow saves it to the Actions cache).")
+    return "\n".join(lines) + "\n"
+
+
+def report(learned: Learned | None, message: str, got: Collected, out: Path | None) -> str:
+    """The JSON printed on stdout."""
+    data: dict[str, Any] = {
+        "model": str(out) if out else None,
+        "message": message,
+        "rows": len(got.rows),
+        "classes": got.counts(),
+        "feedback": got.feedback,
+    }
+    if learned is not None:
+        data |= {
+            "abstain_threshold": round(learned.threshold, 4),
+            "before": learned.before.as_dict(),
+            "after": learned.after.as_dict(),
+        }
+    actions.add_summary(summary(learned, message, got, out))
+    return json.dumps(data, indent=2)

@@ -1,0 +1,54 @@
+"""The learn job's model, restored from the Actions cache: used only when it is this
+repository's and readable; otherwise the plan routes with the shipped model and says why.
+
+What keeps a model written from a pull request's scope out of the plan is the cache's
+scope, not this file: a cache saved by a run on a pull request's ref is visible to that
+ref only, never to the default branch's runs, and the workflow saves the model only in
+the learn job, which runs on the default branch (schedule or workflow_dispatch). The
+metadata checks here catch the honest mistakes: a model for another repository (a cache
+key shared across forks or copied workflows), or one an older release wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from foreman import actions
+
+
+def describe(meta: dict[str, Any]) -> str:
+    when = str(meta.get("learned_at", ""))[:10]
+    rows = int(meta.get("own_rows", 0) or 0) + int(meta.get("extra_rows", 0) or 0)
+    return f"the model learned for {meta.get('repository')} on {when} from {rows} issues"
+
+
+def load_learned(path: Path, repo: str) -> Any:
+    """A :class:`~foreman.routing.classifier.Classifier` named after the learned model, or
+    ``None`` (with a notice or warning) when there is none or it cannot be used."""
+    from foreman.routing.classifier import Classifier, ModelError
+
+    if not path.is_file():
+        actions.annotate(
+            "notice", "no learned model in the Actions cache yet: the shipped model routes"
+        )
+        return None
+    try:
+        clf = Classifier.load(path)
+    except ModelError as err:
+        actions.annotate(
+            "warning",
+            f"the learned model is not usable ({err.message}): the shipped model routes until"
+            " the learn job runs again",
+        )
+        return None
+    meta = clf.model.meta
+    learned_for = str(meta.get("repository", ""))
+    if not repo or learned_for.lower() != repo.lower():
+        actions.annotate(
+            "warning",
+            f"the learned model is for {learned_for[:100]!r}, not {repo!r}: the shipped model"
+            " routes",
+        )
+        return None
+    return Classifier(clf.model, describe(meta))

@@ -1,0 +1,74 @@
+"""A repository's history of labelled issues, written the way one project writes them.
+
+The project ("gridkit") has its own templates and words: its bug reports say "the grid
+flickers", its feature requests "a knob for ...", its questions "in the gridkit forum
+style". The shipped model has never seen them and abstains on many; a model that learned
+the project decides them. Deterministic (seeded), so the tests' numbers do not move.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from fakes.github.server import FakeGitHub
+
+PARTS = ["grid", "tile", "layer", "cell", "pane", "ruler", "axis", "legend", "marker", "band"]
+BUG = (
+    "{p} flickers on resize",
+    "{p} goes blank after undo",
+    "{p} draws twice in the overview",
+    "{p} stutters when the palette reloads",
+)
+BUG_BODY = (
+    "### Gridkit build\n{v}\n### What flickers\nThe {p} flickers and goes blank.\n"
+    "### Last good build\n{w}\n"
+)
+FEATURE = (
+    "knob for {p} spacing",
+    "a knob to pin the {p}",
+    "{p} presets in the knob panel",
+    "let the knob panel hide the {p}",
+)
+FEATURE_BODY = (
+    "### Knob wanted\nA knob for the {p} would let us tune it.\n### Who turns it\nlayout folks\n"
+)
+QUESTION = (
+    "gridkit forum: {p} and snapping",
+    "gridkit forum: {p} units",
+    "gridkit forum: where does the {p} live",
+    "gridkit forum: {p} in print mode",
+)
+QUESTION_BODY = "### Forum thread\nFrom the forum: the {p}, snapping and units, in print mode.\n"
+TEMPLATES = {
+    "bug": (BUG, BUG_BODY),
+    "enhancement": (FEATURE, FEATURE_BODY),
+    "question": (QUESTION, QUESTION_BODY),
+}
+START = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def issue_text(label: str, rng: random.Random) -> tuple[str, str]:
+    titles, body = TEMPLATES[label]
+    p = rng.choice(PARTS)
+    v = f"{rng.randint(1, 9)}.{rng.randint(0, 30)}"
+    w = f"{rng.randint(1, 9)}.{rng.randint(0, 30)}"
+    return rng.choice(titles).format(p=p), body.format(p=p, v=v, w=w)
+
+
+def seed_history(fake: FakeGitHub, repo: str, n: int, *, seed: int = 0) -> None:
+    """``n`` closed issues, labelled by people, one a day, the three kinds in turn."""
+    rng = random.Random(seed)
+    labels = list(TEMPLATES)
+    for i in range(n):
+        label = labels[i % 3]
+        title, body = issue_text(label, rng)
+        when = (START + timedelta(days=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        fake.add_issue(repo, title, body, labels=[label], state="closed", created_at=when)
+
+
+NEW_BUG = (
+    "ruler flickers on resize",
+    "### Gridkit build\n4.12\n### What flickers\nThe ruler flickers and goes blank.\n"
+    "### Last good build\n4.9\n",
+)
