@@ -70,17 +70,10 @@ def reproduce(
     commands: list[str], change: dict[str, FileChange], *, checkout: Checkout
 ) -> str | None:
     """``None`` when ruff, run by the gate on the base, makes exactly ``change``; else why not."""
-    argvs = ruff_commands(commands)
-    if isinstance(argvs, str):
-        return argvs
-    ruff = _ruff()
-    if ruff is None:
-        return "ruff is not installed next to the gate"
-    if not checkout.is_git:
-        return "the gate's checkout is not a git repository"
-    data = checkout.archive()
-    if len(data) > MAX_ARCHIVE_BYTES:
-        return "the repository is too large to re-run the fixer"
+    ready = _ready(commands, checkout, "the repository is too large to re-run the fixer")
+    if isinstance(ready, str):
+        return ready
+    argvs, ruff, data = ready
     with tempfile.TemporaryDirectory(prefix="foreman-rerun-") as tmp:
         root = Path(tmp) / "repo"
         root.mkdir()
@@ -93,6 +86,24 @@ def reproduce(
             except (OSError, subprocess.TimeoutExpired) as err:
                 return f"ruff {argv[0]} did not finish: {type(err).__name__}"
         return _compare(root, before, change)
+
+
+def _ready(
+    commands: list[str], checkout: Checkout, too_large: str
+) -> tuple[list[list[str]], str, bytes] | str:
+    """The ruff argvs of ``commands``, the ruff binary and the base as an archive; else why not."""
+    argvs = ruff_commands(commands)
+    if isinstance(argvs, str):
+        return argvs
+    ruff = _ruff()
+    if ruff is None:
+        return "ruff is not installed next to the gate"
+    if not checkout.is_git:
+        return "the gate's checkout is not a git repository"
+    data = checkout.archive()
+    if len(data) > MAX_ARCHIVE_BYTES:
+        return too_large
+    return argvs, ruff, data
 
 
 def _env(tmp: str) -> dict[str, str]:
@@ -108,18 +119,11 @@ def lint_counts(
     The configured fixers' checks only (``ruff check`` as JSON, ``ruff format --check``),
     run by the gate in a scratch copy with no token, as :func:`reproduce` runs the fixers.
     """
-    argvs = ruff_commands(commands)
-    if isinstance(argvs, str):
-        return argvs
+    ready = _ready(commands, checkout, "the repository is too large to run the linter")
+    if isinstance(ready, str):
+        return ready
+    argvs, ruff, data = ready
     counting = [args for args in (counting_args(a) for a in argvs) if args is not None]
-    ruff = _ruff()
-    if ruff is None:
-        return "ruff is not installed next to the gate"
-    if not checkout.is_git:
-        return "the gate's checkout is not a git repository"
-    data = checkout.archive()
-    if len(data) > MAX_ARCHIVE_BYTES:
-        return "the repository is too large to run the linter"
     with tempfile.TemporaryDirectory(prefix="foreman-lint-") as tmp:
         root = Path(tmp) / "repo"
         root.mkdir()
