@@ -528,6 +528,22 @@ DEBUG_CONFIG = (
 )
 
 
+# The model's side of the calc fix: the edit, its summary, the worker's reviewer.
+CALC_FIX = [
+    steps.tool_use(("edit_file", {"path": "calc.py", "old_text": "a - b", "new_text": "a + b"})),
+    steps.text("add() subtracted; it adds now."),
+    steps.json_reply({"verdict": "approve", "reasons": ["the one-character fix"]}),
+]
+
+
+def _bug_issue(github: FakeGitHub) -> dict[str, object]:
+    title, body = "add() is wrong", "add(2, 3) returns -1. Reproduce with `python run_tests.py`."
+    number = github.add_issue(
+        "octo/demo", title, body, user="octo", labels=["bug"], author_association="OWNER"
+    )
+    return issue_event(number, title, body, labels=["bug"])
+
+
 def test_debug_fixes_a_bug_red_to_green_inside_the_process_boundary(
     act_runner: ActRunner, tmp_path: Path, fake_github: FakeGitHub,
     fake_anthropic: FakeAnthropic, scratch: Path,
@@ -537,18 +553,8 @@ def test_debug_fixes_a_bug_red_to_green_inside_the_process_boundary(
     consumer = ConsumerRepo.create(tmp_path / "demo", {**FILES, **CALC}, config=DEBUG_CONFIG)
     fake_github.add_token(GITHUB_TOKEN, "write")
     mirror_into(fake_github, consumer)
-    fake_anthropic.script(
-        steps.tool_use(
-            ("edit_file", {"path": "calc.py", "old_text": "a - b", "new_text": "a + b"})
-        ),
-        steps.text("add() subtracted; it adds now."),
-        steps.json_reply({"verdict": "approve", "reasons": ["the one-character fix"]}),
-    )
-    title, body = "add() is wrong", "add(2, 3) returns -1. Reproduce with `python run_tests.py`."
-    number = fake_github.add_issue(
-        "octo/demo", title, body, user="octo", labels=["bug"], author_association="OWNER"
-    )
-    event = issue_event(number, title, body, labels=["bug"])
+    fake_anthropic.script(*CALC_FIX)
+    event = _bug_issue(fake_github)
 
     result = run(act_runner, consumer, "issues", event, scratch, fake_github, fake_anthropic)
 
@@ -602,7 +608,8 @@ def test_F01_a_failing_ci_run_on_the_default_branch_becomes_a_fix_pr(
     assert result.returncode == 0, result.tail()
     task_id = f"ci-{run_id}-{main[:12]}-ci-fix"
     assert result.job_results() == {
-        "plan": "succeeded", f"work ({task_id})": "succeeded", "gate": "succeeded",
+        "plan": "succeeded", "ack": "succeeded", f"work ({task_id})": "succeeded",
+        "gate": "succeeded",
     }, result.tail()  # fmt: skip
     (task,) = result.plan()["tasks"]
     assert "unknown command 'pip instal'" in task["brief"]
@@ -706,18 +713,8 @@ def test_debug_needs_the_repositorys_setup_then_goes_red_to_green(
     fake_github.add_token(GITHUB_TOKEN, "write")
     mirror_into(fake_github, consumer)
     if with_setup:
-        fake_anthropic.script(
-            steps.tool_use(
-                ("edit_file", {"path": "calc.py", "old_text": "a - b", "new_text": "a + b"})
-            ),
-            steps.text("add() subtracted; it adds now."),
-            steps.json_reply({"verdict": "approve", "reasons": ["the one-character fix"]}),
-        )
-    title, body = "add() is wrong", "add(2, 3) returns -1. Reproduce with `python run_tests.py`."
-    number = fake_github.add_issue(
-        "octo/demo", title, body, user="octo", labels=["bug"], author_association="OWNER"
-    )
-    event = issue_event(number, title, body, labels=["bug"])
+        fake_anthropic.script(*CALC_FIX)
+    event = _bug_issue(fake_github)
     canary = scratch / "canary"
     canary.mkdir()
     env = {"GITHUB_API_URL": fake_github.url, "FOREMAN_GITHUB_THROTTLE": "0",
