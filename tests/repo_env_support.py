@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 from fixtures_repo import CALC_BUGGY, make_repo
-from sandbox_attacks import ROOT, Job
+from sandbox_attacks import Job, run_action
 
 WHEEL = "vendor/helperpkg-1.0-py3-none-any.whl"
 SETUP = f"python -m zipfile -e {WHEEL} vendor/site"
@@ -74,25 +72,4 @@ def run_action_setup(
 ) -> subprocess.CompletedProcess[str]:
     """``python -I scripts/action_run.py`` with INPUT_COMMAND=setup, as action.yml runs it,
     given the secrets a careless workflow might pass (they must not reach setup)."""
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(job.home),
-        "LANG": "C.UTF-8",
-        "CI": "true",
-        "GITHUB_ACTIONS": "true",
-        "RUNNER_TEMP": str(job.runner_temp),
-        "GITHUB_WORKSPACE": str(job.workspace),
-        "FOREMAN_ACTION_PATH": str(ROOT),
-        "INPUT_COMMAND": "setup",
-        "INPUT_DRY_RUN": "false",
-        **secrets,
-        **(extra_env or {}),
-    }
-    return subprocess.run(
-        [sys.executable, "-I", str(ROOT / "scripts" / "action_run.py")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    return run_action(job, "setup", {**secrets, **(extra_env or {})})

@@ -77,11 +77,10 @@ def make_job(tmp_path: Path) -> Iterator[Job]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def run_action_work(
-    job: Job, fake: FakeAnthropic, task: dict[str, Any], extra_env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """``python -I scripts/action_run.py`` with INPUT_COMMAND=work, as action.yml runs it."""
-    env = {
+def run_action(job: Job, command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``python -I scripts/action_run.py`` with INPUT_COMMAND=``command``, as action.yml runs
+    it on a runner: the job's HOME, RUNNER_TEMP and workspace, plus ``env``."""
+    base = {
         "PATH": os.environ["PATH"],
         "HOME": str(job.home),
         "LANG": "C.UTF-8",
@@ -90,9 +89,25 @@ def run_action_work(
         "RUNNER_TEMP": str(job.runner_temp),
         "GITHUB_WORKSPACE": str(job.workspace),
         "FOREMAN_ACTION_PATH": str(ROOT),
-        "INPUT_COMMAND": "work",
-        "INPUT_TASK": json.dumps(task),
+        "INPUT_COMMAND": command,
         "INPUT_DRY_RUN": "false",
+    }
+    return subprocess.run(
+        [sys.executable, "-I", str(ROOT / "scripts" / "action_run.py")],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
+def run_action_work(
+    job: Job, fake: FakeAnthropic, task: dict[str, Any], extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -I scripts/action_run.py`` with INPUT_COMMAND=work, as action.yml runs it."""
+    env = {
+        "INPUT_TASK": json.dumps(task),
         "FOREMAN_GITHUB_TOKEN": GITHUB_TOKEN,
         "FOREMAN_ANTHROPIC_API_KEY": fake.api_key,
         "ANTHROPIC_BASE_URL": fake.url,
@@ -100,14 +115,7 @@ def run_action_work(
         **{name: str(job.job_file(name)) for name in JOB_FILES},
         **(extra_env or {}),
     }
-    return subprocess.run(
-        [sys.executable, "-I", str(ROOT / "scripts" / "action_run.py")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    return run_action(job, "work", env)
 
 
 def attack_script(fake: FakeAnthropic, payload: str, *, file: str = "run_tests.py") -> None:
