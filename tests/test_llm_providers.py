@@ -244,7 +244,7 @@ def test_validate_names_a_model_the_provider_does_not_have(
 def test_model_ids_per_provider(
     provider: str, model: str, profile: str | None, expected: str
 ) -> None:
-    from foreman.llm.model_ids import provider_model
+    from foreman.config.model_ids import provider_model
 
     assert provider_model(provider, model, overrides={}, bedrock_profile=profile) == expected
 

@@ -11,34 +11,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from foreman.config import find_config, load_config
 from foreman.config.models import Config
+from foreman.doctor_finding import Finding
 from foreman.errors import ConfigError, ForemanError
 
-Level = Literal["ok", "warn", "fail"]
 _USES = re.compile(
     r"^\s*(?:-\s*)?uses:\s*['\"]?(agent-foreman/agent-foreman[^@\s'\"]*)@([^\s'\"#]+)"
 )
 _SHA = re.compile(r"[0-9a-f]{40}")
 _KEY = re.compile(r"secrets\.ANTHROPIC_API_KEY\b")
 SETUP_ACTION = (".github/foreman/setup/action.yml", ".github/foreman/setup/action.yaml")
-
-
-@dataclass(frozen=True)
-class Finding:
-    level: Level
-    what: str
-    text: str
-    fix: str = ""
-
-    def line(self) -> str:
-        mark = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}[self.level]
-        fix = f"\n        fix: {self.fix}" if self.fix else ""
-        return f"{mark}  {self.what}: {self.text}{fix}"
 
 
 def check_config(root: Path, name: str | None) -> tuple[Config | None, list[Finding]]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from foreman.config.models import Config
-from foreman.doctor import Finding
+from foreman.doctor_finding import Finding
 
 
 def try_setup_and_tests(root: Path, config: Config, env: Mapping[str, str]) -> list[Finding]:

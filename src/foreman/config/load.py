@@ -19,7 +19,7 @@ from foreman.config.models import WORKER_NAME, WORKER_NAME_RULE, Config, Match
 from foreman.config.workers import BUILTINS, known_workers, worker_spec
 from foreman.config.yamlload import Path_, dotted, load_yaml
 from foreman.errors import ConfigError, Location, UsageError
-from foreman.events.parse import HANDLED, LOOP_EVENTS
+from foreman.event_names import HANDLED, LOOP_EVENTS
 
 DEFAULT_PATHS = (".github/foreman.yml", ".github/foreman.yaml")
 YAML_BOOLS = {"on", "off", "yes", "no", "true", "false"}  # YAML 1.1 (PyYAML) booleans
@@ -378,7 +378,7 @@ def _provider_models(
     config: Config, known: set[str], lines: dict[Path_, int], file: str
 ) -> list[tuple[Location, str]]:
     """Every model the foreman would call has an id at llm.provider (or llm.models gives one)."""
-    from foreman.llm.model_ids import provider_model
+    from foreman.config.model_ids import provider_model
 
     llm = config.llm
     used: list[tuple[Path_, str]] = [(("routing", "llm", "model"), config.routing.llm.model)]

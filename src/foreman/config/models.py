@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from foreman.config.environment import InstructionsConfig, SetupConfig
 from foreman.config.loops import LoopsConfig
 from foreman.config.patterns import nests_repeats
-from foreman.names import branch_problem
+from foreman.names import branch_problem, env_name_problem
 
 WORKER_NAME = r"^[a-z][a-z0-9-]{0,39}$"
 WORKER_NAME_RULE = "a worker name is 1-40 lowercase letters, digits and '-', starting with a letter"
@@ -352,8 +352,6 @@ class WorkerConfig(Strict):
     @field_validator("env")
     @classmethod
     def _plain_env_names(cls, names: list[str] | None) -> list[str] | None:
-        from foreman.workers.sandbox import env_name_problem
-
         for name in names or []:
             if problem := env_name_problem(name):
                 raise ValueError(f"env: {name!r} {problem}")

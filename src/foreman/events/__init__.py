@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from foreman.event_names import HANDLED
 from foreman.events.models import Actor, Comment, Dispatch, PullInfo, WorkItem
-from foreman.events.parse import HANDLED, Unsupported, load_event, parse_event, read_payload
+from foreman.events.parse import Unsupported, load_event, parse_event, read_payload
 
 __all__ = [
     "HANDLED",

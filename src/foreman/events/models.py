@@ -1,7 +1,7 @@
 """The one typed work item every supported event becomes.
 
 Text fields are kept raw here (untrusted, unsanitised); whoever builds a
-prompt sanitises them (:mod:`foreman.routing.sanitize`).
+prompt sanitises them (:mod:`foreman.sanitize`).
 """
 
 # No ``from __future__ import annotations`` in the model modules: pydantic would evaluate every

@@ -14,99 +14,17 @@ from typing import Any
 
 from foreman import jsontext
 from foreman.errors import EventError, Location
+from foreman.event_names import HANDLED
 from foreman.events.models import Actor, Comment, Dispatch, PullInfo, WorkItem
-from foreman.names import branch_problem, repo_problem
+from foreman.events.payload import MAX_ID, MAX_NUMBER, Payload
+from foreman.names import repo_problem
 
-HANDLED: dict[str, set[str] | None] = {
-    "issues": {"opened", "edited", "reopened", "labeled"},
-    "pull_request": {"opened", "synchronize", "reopened", "labeled", "ready_for_review"},
-    "issue_comment": {"created"},
-    "workflow_dispatch": None,
-    "schedule": None,
-    "workflow_run": {"completed"},
-    "pull_request_review": {"submitted"},
-    "pull_request_review_comment": {"created"},
-}
-# Routed by the loops (foreman.routing.ci, review_loop), never by routing.rules.
-LOOP_EVENTS = frozenset({"workflow_run", "pull_request_review", "pull_request_review_comment"})
 MAX_EVENT_BYTES = 25_000_000
-MAX_NUMBER = 2**31  # issue and pull request numbers are 32-bit on GitHub
-MAX_ID = 2**63  # comment ids are 64-bit
 
 
 @dataclass(frozen=True)
 class Unsupported:
     reason: str
-
-
-class _Payload:
-    """Typed access to a JSON payload; every miss names the field."""
-
-    def __init__(self, data: dict[str, Any], source: str) -> None:
-        self.data = data
-        self.source = source
-
-    def get(self, path: str, kind: type | tuple[type, ...], *, required: bool = True) -> Any:
-        node: Any = self.data
-        for part in path.split("."):
-            if not isinstance(node, dict) or part not in node or node[part] is None:
-                if required:
-                    raise EventError(
-                        f"event field '{path}' is missing", location=Location(self.source, key=path)
-                    )
-                return None
-            node = node[part]
-        if not isinstance(node, kind) or (isinstance(node, bool) and kind is int):
-            want = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise EventError(
-                f"event field '{path}' should be {want}, got {type(node).__name__}",
-                location=Location(self.source, key=path),
-            )
-        return node
-
-    def number(self, path: str, limit: int) -> int:
-        """A required positive integer below ``limit`` (issue and PR numbers, comment ids)."""
-        value: int = self.get(path, int)
-        if not 1 <= value < limit:
-            raise EventError(
-                f"event field '{path}' must be a positive number below {limit}, got {value}",
-                location=Location(self.source, key=path),
-            )
-        return value
-
-    def branch(self, path: str, *, required: bool = True) -> str | None:
-        """A branch name git accepts (it reaches git and the API): ``../x`` is no branch."""
-        value: str | None = self.get(path, str, required=required)
-        if value is not None and (problem := branch_problem(value)):
-            raise EventError(
-                f"event field '{path}' {problem}", location=Location(self.source, key=path)
-            )
-        return value
-
-    def text(self, path: str) -> str:
-        value = self.get(path, str, required=False)
-        return value or ""
-
-    def actor(self, path: str, association_path: str | None = None) -> Actor:
-        login = self.get(f"{path}.login", str)
-        typ = self.get(f"{path}.type", str, required=False) or "User"
-        assoc = self.get(association_path, str, required=False) if association_path else None
-        return Actor(login=login, type=typ, association=assoc or "NONE")
-
-    def labels(self, path: str) -> list[str]:
-        raw = self.get(path, list, required=False) or []
-        out = []
-        for i, label in enumerate(raw):
-            if isinstance(label, str):
-                out.append(label)
-            elif isinstance(label, dict) and isinstance(label.get("name"), str):
-                out.append(label["name"])
-            else:
-                raise EventError(
-                    f"event field '{path}[{i}].name' is missing",
-                    location=Location(self.source, key=f"{path}[{i}].name"),
-                )
-        return out
 
 
 def infer_event_name(data: dict[str, Any]) -> str | None:
@@ -168,7 +86,7 @@ def parse_event(
         )
     if name not in HANDLED:
         return Unsupported(f"event '{name}' is not handled by foreman")
-    p = _Payload(data, source)
+    p = Payload(data, source)
     action = p.get("action", str, required=HANDLED[name] is not None)
     allowed = HANDLED[name]
     if allowed is not None and action not in allowed:
@@ -221,7 +139,7 @@ def parse_event(
     return item
 
 
-def _comment(p: _Payload) -> Comment:
+def _comment(p: Payload) -> Comment:
     return Comment(
         id=p.number("comment.id", MAX_ID),
         body=p.text("comment.body"),
@@ -229,7 +147,7 @@ def _comment(p: _Payload) -> Comment:
     )
 
 
-def _pull(p: _Payload, repo: str) -> PullInfo:
+def _pull(p: Payload, repo: str) -> PullInfo:
     head_repo = p.get("pull_request.head.repo.full_name", str, required=False)
     return PullInfo(
         head_ref=p.branch("pull_request.head.ref"),
@@ -248,7 +166,7 @@ def _truthy(value: Any) -> bool:
     )
 
 
-def _dispatch(p: _Payload) -> Dispatch:
+def _dispatch(p: Payload) -> Dispatch:
     inputs = p.get("inputs", dict, required=False) or {}
     raw = next(
         (inputs[k] for k in ("number", "issue", "pr", "pull_request") if inputs.get(k)), None

@@ -3,18 +3,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from foreman.events.models import Comment, PullInfo, ReviewInfo, RunInfo, WorkItem
-
-if TYPE_CHECKING:
-    from foreman.events.parse import _Payload
-
-MAX_ID = 2**63
-MAX_NUMBER = 2**31
+from foreman.events.payload import MAX_ID, MAX_NUMBER, Payload
 
 
-def workflow_run(p: _Payload, common: dict[str, Any]) -> WorkItem:
+def workflow_run(p: Payload, common: dict[str, Any]) -> WorkItem:
     repo = str(common["repo"])
     head_repo = p.get("workflow_run.head_repository.full_name", str, required=False)
     run = RunInfo(
@@ -39,7 +34,7 @@ def workflow_run(p: _Payload, common: dict[str, Any]) -> WorkItem:
     )
 
 
-def _run_pull(p: _Payload, repo: str, run: RunInfo) -> tuple[int, PullInfo] | None:
+def _run_pull(p: Payload, repo: str, run: RunInfo) -> tuple[int, PullInfo] | None:
     """The one same-repository PR the run belongs to (GitHub lists none for forks' PRs)."""
     raw = p.get("workflow_run.pull_requests", list, required=False) or []
     base_url = p.get("repository.url", str, required=False)
@@ -66,7 +61,7 @@ def _run_pull(p: _Payload, repo: str, run: RunInfo) -> tuple[int, PullInfo] | No
     return found[0] if len(found) == 1 else None
 
 
-def review_item(name: str, p: _Payload, common: dict[str, Any], pull: PullInfo) -> WorkItem:
+def review_item(name: str, p: Payload, common: dict[str, Any], pull: PullInfo) -> WorkItem:
     review = None
     comment = None
     if name == "pull_request_review":

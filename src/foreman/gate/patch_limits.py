@@ -18,10 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from foreman.gate.patch import FilePatch
+from typing import Protocol
 
 MAX_OFFSET = 1000  # lines a hunk may sit from where its header says
 MAX_SEARCH = 1_000_000  # lines compared while placing one patch's hunks (all its files)
@@ -29,6 +26,22 @@ MAX_HUNKS_PER_FILE = 200
 # Lines a patch may carry, context included, per changed line allowed: git's 3 lines of
 # context each side of a change fit; a patch that is mostly context does not.
 PATCH_LINES_FACTOR = 4
+
+
+class _Hunk(Protocol):
+    @property
+    def lines(self) -> Sequence[str]: ...
+
+
+class _FilePatch(Protocol):
+    """What the size check reads of a parsed file (:class:`.patch.FilePatch`, which imports
+    this module: the limits stay below the parser)."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def hunks(self) -> Sequence[_Hunk]: ...
 
 
 class PatchError(ValueError):
@@ -51,7 +64,7 @@ class Work:
             )
 
 
-def size_problem(patches: Sequence[FilePatch], max_changed_lines: int) -> str | None:
+def size_problem(patches: Sequence[_FilePatch], max_changed_lines: int) -> str | None:
     """Why the patch is too big to check (context lines count), or None."""
     for fp in patches:
         if len(fp.hunks) > MAX_HUNKS_PER_FILE:

@@ -15,7 +15,7 @@ from foreman.actions import md_escape, redact
 from foreman.contracts import TASK_TRAILER, TRAILER, ItemRef, Result
 from foreman.gate.model import Assessment
 from foreman.mdtext import code
-from foreman.routing.sanitize import one_line, sanitize
+from foreman.sanitize import one_line, sanitize
 
 _MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9])")
 _CLOSING = re.compile(

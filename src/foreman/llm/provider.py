@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from foreman.actions import register_secret
+from foreman.config.model_ids import provider_model
 from foreman.config.models import LLMConfig
 from foreman.errors import ConfigError, LLMError
 from foreman.llm.faults import RetryGuard
-from foreman.llm.model_ids import provider_model
 
 if TYPE_CHECKING:
     from foreman.llm.client import Client

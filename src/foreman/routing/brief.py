@@ -9,7 +9,7 @@ from foreman.config.workers import worker_spec
 from foreman.contracts import ItemRef, Task
 from foreman.events.models import WorkItem
 from foreman.routing.decide import Proposal
-from foreman.routing.sanitize import one_line, sanitize
+from foreman.sanitize import one_line, sanitize
 
 WHAT: dict[str, str] = {
     "triage": "Triage this item: propose labels from the allowed list, a short helpful comment "

@@ -29,7 +29,7 @@ from foreman.routing.loops import (
     round_limit,
     rounds_done,
 )
-from foreman.routing.sanitize import one_line
+from foreman.sanitize import one_line
 
 LOG_BUDGET = 14_000  # characters of log excerpts in one brief, all jobs together
 DIAGNOSIS_CHARS = 1_500  # of the log shown in a person's PR's status comment

@@ -16,7 +16,7 @@ from foreman.routing.decide import IsTrusted
 from foreman.routing.fetch import Reader
 from foreman.routing.fetch_loops import _get, run_jobs
 from foreman.routing.loops import loop_skip, own_workflow
-from foreman.routing.sanitize import one_line
+from foreman.sanitize import one_line
 
 
 def _refuse(item: WorkItem, text: str, *, dry_run: bool) -> Plan:

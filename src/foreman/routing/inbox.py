@@ -13,7 +13,7 @@ any) plus one for a PR's refs.
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from foreman import actions
@@ -104,12 +104,12 @@ def sweep_plan(
     config: Config,
     *,
     reader: Reader,
-    root: Path,
     dry_run: bool,
-    learned: Path | None = None,
+    plan_one: Callable[[WorkItem], Plan],
 ) -> Plan:
+    """The open items the sweep selects, each planned by ``plan_one`` (the planner's way for
+    one item), merged into one plan."""
     from foreman.github.client import github_errors
-    from foreman.routing.planner import plan_item
 
     base = Plan(repo=sweep.repo, event_name=sweep.event_name, action="inbox", dry_run=dry_run)
     if not reader.available:
@@ -118,7 +118,7 @@ def sweep_plan(
     with github_errors():
         items, notices = select(config, reader, sweep)
     for item in items:
-        sub = plan_item(item, config, reader=reader, root=root, dry_run=dry_run, learned=learned)
+        sub = plan_one(item)
         base.items.append(item_ref(item))
         base.tasks.extend(sub.tasks)
         base.notes.extend(sub.notes)

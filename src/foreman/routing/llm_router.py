@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from foreman.config.models import LLMRouterConfig
 from foreman.config.workers import WorkerSpec
 from foreman.events.models import WorkItem
-from foreman.routing.sanitize import one_line, sanitize
+from foreman.sanitize import one_line, sanitize
 
 if TYPE_CHECKING:
     from foreman.llm.provider import LLMAccess

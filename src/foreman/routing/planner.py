@@ -91,7 +91,10 @@ def make_plan(
     if item.dispatch is not None and item.dispatch.mode == "inbox":
         from foreman.routing.inbox import sweep_plan
 
-        return sweep_plan(item, config, reader=reader, root=root, dry_run=dry, learned=learned)
+        def plan_one(one: WorkItem) -> Plan:
+            return plan_item(one, config, reader=reader, root=root, dry_run=dry, learned=learned)
+
+        return sweep_plan(item, config, reader=reader, dry_run=dry, plan_one=plan_one)
     if item.needs_fetch and item.dispatch is not None and item.dispatch.number is not None:
         if not reader.available:
             return _skip(

@@ -25,8 +25,8 @@ from foreman.routing.decide import IsTrusted
 from foreman.routing.fetch import Reader
 from foreman.routing.fetch_loops import _get, pull_commits, pull_diff, review_comments
 from foreman.routing.loops import loop_skip, origin, round_limit, rounds_done
-from foreman.routing.sanitize import one_line, sanitize
 from foreman.routing.triggers import parse_command
+from foreman.sanitize import one_line, sanitize
 
 DIFF_CHARS = 8_000
 COMMENT_CHARS = 1_500

@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict
 from foreman.config import Config, WorkerSpec
 from foreman.contracts import Outcome as TestOutcome
 from foreman.contracts import ReviewVerdict, Task, TestRun, Verdict
-from foreman.llm.usage import Usage as LLMUsage
 from foreman.workers.boundary import Boundary, unavailable
 from foreman.workers.fence import Fence
+from foreman.workers.limits import DeadlineGuard, Meter
 from foreman.workers.sandbox import (
     CommandRefused,
     CommandResult,
@@ -51,18 +51,6 @@ class Outcome(BaseModel):
     comment: str | None = None
     duplicates: list[int] = []
     review: ReviewVerdict | None = None
-
-
-@dataclass
-class Meter:
-    """Usage of one run, updated as it happens so a limit error still reports it."""
-
-    turns: int = 0
-    llm: LLMUsage = field(default_factory=LLMUsage)
-
-    @property
-    def tokens(self) -> int:
-        return self.llm.total_input_tokens + self.llm.output_tokens
 
 
 @dataclass
@@ -171,7 +159,6 @@ class WorkContext:
     def client(self) -> Client:
         """The SDK client for this run: retries bounded, every attempt bounded by the deadline."""
         from foreman.llm import DEFAULT_MAX_RETRY_WAIT
-        from foreman.workers.limits import DeadlineGuard
 
         timeout = max(1.0, min(HTTP_TIMEOUT_CAP, float(self.spec.max_seconds)))
         client = self.llm.client(

@@ -1,16 +1,29 @@
-"""A worker's three budgets: turns, tokens and wall time, each with its named exception."""
+"""A worker's three budgets (turns, tokens and wall time, each with its named exception) and
+the meter they are checked against."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from foreman.errors import MaxTurnsExceeded, TokenBudgetExceeded, WallTimeExceeded
+from foreman.llm.usage import Usage
 
 if TYPE_CHECKING:
     import anthropic
 
-    from foreman.workers.base import Meter
+
+@dataclass
+class Meter:
+    """Usage of one run, updated as it happens so a limit error still reports it."""
+
+    turns: int = 0
+    llm: Usage = field(default_factory=Usage)
+
+    @property
+    def tokens(self) -> int:
+        return self.llm.total_input_tokens + self.llm.output_tokens
 
 
 class DeadlineGuard:

@@ -44,9 +44,6 @@ _CHILD_DEFAULTS = {
 MAX_OUTPUT_CHARS = 8000
 # The only variables a command inherits from the job (plus LC_* and what the config declares).
 _PASSED = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "SOURCE_DATE_EPOCH")
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
-_RUNNER_PREFIXES = ("GITHUB_", "RUNNER_", "ACTIONS_", "INPUT_", "FOREMAN_", "ANTHROPIC_")
-_RESERVED = frozenset({"HOME", "TMPDIR", "PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "PYTHONPATH"})
 
 
 class CommandRefused(ValueError):
@@ -62,19 +59,6 @@ def scrub_env(env: Mapping[str, str]) -> dict[str, str]:
     }
     kept.update(_CHILD_DEFAULTS)
     return kept
-
-
-def env_name_problem(name: str) -> str | None:
-    """Why ``name`` may not be declared as a variable passed into commands, or None."""
-    if not _ENV_NAME.fullmatch(name):
-        return "is not an environment variable name"
-    if looks_secret(name):
-        return "looks like a secret (its name says token, key, password, ...): not passed"
-    if name.upper().startswith(_RUNNER_PREFIXES) or name.upper().startswith("CI_"):
-        return "belongs to the runner or to foreman: not passed"
-    if name.upper() in _RESERVED:
-        return "is set by the sandbox itself"
-    return None
 
 
 def child_env(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from foreman.routing.sanitize import one_line, sanitize
+from foreman.sanitize import one_line, sanitize
 
 
 def test_H03_hidden_payloads_stripped() -> None:
