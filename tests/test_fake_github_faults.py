@@ -9,7 +9,7 @@ import requests
 from github import Auth, Github, GithubException
 
 from fakes.github import FakeGitHub, Fault
-from foreman.github import connect
+from foreman.github.client import connect
 
 REPO = "octo/demo"
 

@@ -16,7 +16,8 @@ from github.PullRequest import PullRequest
 
 from fakes.github import FakeGitHub, primary_rate_limit, secondary_rate_limit, too_many_requests
 from foreman.errors import AuthError, GitHubError, NotFoundError, RateLimitedError
-from foreman.github import connect, github_errors, translate, write_with_reconcile
+from foreman.github.client import connect, github_errors, translate
+from foreman.github.reconcile import write_with_reconcile
 
 REPO = "octo/demo"
 MARKER = "<!-- foreman:triage -->"

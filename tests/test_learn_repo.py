@@ -13,9 +13,9 @@ import pytest
 from fakes.github.server import FakeGitHub
 from foreman.cli import main
 from foreman.config.models import ClassifierConfig
+from foreman.github.reads import Reader
 from foreman.routing.classifier import Classifier, save
 from foreman.routing.feedback import Feedback
-from foreman.routing.fetch import Reader
 from foreman.routing.learn import collect
 from learn_support import NEW_BUG, seed_history
 

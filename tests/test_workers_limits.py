@@ -12,8 +12,8 @@ from fakes.fake_anthropic import FakeAnthropic
 from fixtures_repo import bundle, calc_repo, config_of, run_work, use_fake
 from foreman.config import worker_spec
 from foreman.contracts import Task
-from foreman.workers.base import WORKER_MAX_RETRIES
 from foreman.workers.bundle import write_bundle
+from foreman.workers.context import WORKER_MAX_RETRIES
 from foreman.workers.run import run_task
 
 BRIEF = "add(2, 3) returns -1. Reproduce with `python run_tests.py`."

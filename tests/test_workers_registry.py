@@ -10,7 +10,7 @@ from foreman.config import worker_spec
 from foreman.contracts import Task
 from foreman.workers import registry
 from foreman.workers.agentic import AgentWorker
-from foreman.workers.base import WorkContext
+from foreman.workers.context import WorkContext
 from foreman.workers.debug import pick_reproduction
 from foreman.workers.lint_fix import CommandWorker
 from foreman.workers.snapshot import Snapshot

@@ -21,8 +21,8 @@ from foreman.names import repo_problem
 
 if TYPE_CHECKING:
     from foreman.config.models import Config
+    from foreman.github.reads import Reader
     from foreman.progress import Report
-    from foreman.routing.fetch import Reader
     from foreman.routing.learn import Collected
     from foreman.routing.train import Model
 
@@ -76,8 +76,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from foreman.config import find_config, load_config
+    from foreman.github.reads import Reader
     from foreman.progress import Progress
-    from foreman.routing.fetch import Reader
     from foreman.routing.learn import collect
 
     if args.folds == 1 or args.folds < 0:

@@ -1,31 +1,7 @@
-"""The GitHub adapter: a configured PyGithub client, error mapping, reconciled writes.
+"""The GitHub adapter: reads (:mod:`.reads`, :mod:`.loop_reads`), a configured PyGithub
+client and its error mapping (:mod:`.client`), reconciled writes (:mod:`.reconcile`).
 
-Importing this package imports PyGithub (about a second): the plan and gate
-import it lazily, inside the functions that talk to GitHub.
+Importing this package imports nothing: :mod:`.client` imports PyGithub (about a second), so
+the plan and the gate import it inside the functions that talk to GitHub, and the reads
+(which the plan imports at once) take it only when a call is made.
 """
-
-from __future__ import annotations
-
-from .client import (
-    DEFAULT_API_URL,
-    ForemanRetry,
-    build_retry,
-    connect,
-    github_errors,
-    is_ambiguous,
-    rate_limit_wait,
-    translate,
-)
-from .reconcile import write_with_reconcile
-
-__all__ = [
-    "DEFAULT_API_URL",
-    "ForemanRetry",
-    "build_retry",
-    "connect",
-    "github_errors",
-    "is_ambiguous",
-    "rate_limit_wait",
-    "translate",
-    "write_with_reconcile",
-]

@@ -17,10 +17,10 @@ from foreman.config import Config
 from foreman.config.workers import worker_spec
 from foreman.contracts import ItemRef, Note, Plan, Task
 from foreman.events.models import RunInfo, WorkItem
+from foreman.github.loop_reads import RunJobs, pull_commits, run_jobs
+from foreman.github.reads import Reader
 from foreman.routing.brief import ACCEPT, WHAT, item_ref
 from foreman.routing.cilog import FENCE_END, excerpt
-from foreman.routing.fetch import Reader
-from foreman.routing.fetch_loops import RunJobs, pull_commits, run_jobs
 from foreman.routing.loops import (
     is_foreman_pull,
     loop_skip,

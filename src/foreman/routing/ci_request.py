@@ -11,10 +11,10 @@ from __future__ import annotations
 from foreman.config import Config
 from foreman.contracts import Note, Plan
 from foreman.events.models import RunInfo, WorkItem
+from foreman.github.loop_reads import _get, run_jobs
+from foreman.github.reads import Reader
 from foreman.routing.ci import _task, skip_reason
 from foreman.routing.decide import IsTrusted
-from foreman.routing.fetch import Reader
-from foreman.routing.fetch_loops import _get, run_jobs
 from foreman.routing.loops import loop_skip, own_workflow
 from foreman.sanitize import one_line
 

@@ -20,8 +20,8 @@ from foreman import actions
 from foreman.config.models import Config
 from foreman.contracts import STATUS_MARKER, Note, Plan
 from foreman.events.models import Actor, WorkItem
+from foreman.github.reads import Reader, association_of, is_pull_request
 from foreman.routing.brief import item_ref
-from foreman.routing.fetch import Reader, association_of, is_pull_request
 from foreman.routing.outsiders import from_the_gate
 
 RESERVE = 50  # never spend the repository's last requests on a sweep

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from foreman.config.models import ClassifierConfig
 from foreman.errors import NotFoundError
+from foreman.github.reads import Reader, is_pull_request
 from foreman.progress import Report, quiet
 from foreman.routing.feedback import Feedback
-from foreman.routing.fetch import Reader, is_pull_request
 
 RESERVE = 100  # leave this many requests for everything else
 

@@ -12,10 +12,10 @@ from foreman.config import Config
 from foreman.config.workers import known_workers, worker_spec
 from foreman.contracts import STATUS_MARKER, Note, Plan
 from foreman.events import Unsupported, WorkItem
+from foreman.github.reads import Reader
 from foreman.routing import unevaluated
 from foreman.routing.brief import build_task, item_ref
 from foreman.routing.decide import AskLLM, Classify, IsTrusted, Prediction, route
-from foreman.routing.fetch import Reader
 from foreman.routing.outsiders import from_the_gate, llm_refusal
 from foreman.routing.rules import needs_paths
 from foreman.routing.triggers import request_from

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from foreman.errors import LLMError, TokenBudgetExceeded, WallTimeExceeded
-from foreman.workers.base import WorkContext
+from foreman.workers.context import WorkContext
 from foreman.workers.limits import check_time, check_tokens, check_turns
 from foreman.workers.sdk_tools import sdk_tools
 from foreman.workers.tools import Toolbox

@@ -14,7 +14,7 @@ from typing import Literal
 
 from foreman.contracts import TestRun
 from foreman.workers.agent import run_agent
-from foreman.workers.base import Outcome, WorkContext, outcome_of
+from foreman.workers.context import Outcome, WorkContext, outcome_of
 from foreman.workers.prompts import system_prompt, user_message
 from foreman.workers.sandbox import CommandResult, tail
 

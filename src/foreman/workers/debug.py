@@ -19,7 +19,7 @@ from foreman.contracts import TestRun
 from foreman.workers.agent import run_agent
 from foreman.workers.agentic import make_test_run
 from foreman.workers.arguments import existing_target
-from foreman.workers.base import Outcome, WorkContext, outcome_of
+from foreman.workers.context import Outcome, WorkContext, outcome_of
 from foreman.workers.prompts import system_prompt, user_message
 from foreman.workers.tools import Toolbox
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from foreman.errors import ForemanError
 from foreman.lintcount import Violation, compare
 from foreman.workers.agent import run_agent
-from foreman.workers.base import WorkContext
+from foreman.workers.context import WorkContext
 from foreman.workers.fence import Fence
 from foreman.workers.prompts import system_prompt, user_message
 from foreman.workers.tools import Toolbox

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from foreman.lintcount import Violation, counting_args, parse_check, parse_format
 from foreman.workers.agentic import make_test_run
-from foreman.workers.base import Outcome, WorkContext
+from foreman.workers.context import Outcome, WorkContext
 from foreman.workers.lint_agent import agent_pass
 from foreman.workers.lint_report import Report
 from foreman.workers.sandbox import CommandRefused, split_sequence

@@ -11,7 +11,7 @@ from __future__ import annotations
 from foreman.config import WorkerSpec
 from foreman.errors import UsageError
 from foreman.workers.agentic import AgentWorker
-from foreman.workers.base import Worker
+from foreman.workers.context import Worker
 from foreman.workers.debug import Debug
 from foreman.workers.docs import DOCS
 from foreman.workers.infra import INFRA

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from foreman.config import worker_spec
 from foreman.contracts import ReviewVerdict
 from foreman.errors import ForemanError
-from foreman.workers.base import Outcome, WorkContext
+from foreman.workers.context import Outcome, WorkContext
 from foreman.workers.prompts import job_text
 
 

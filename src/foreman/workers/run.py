@@ -21,7 +21,7 @@ from foreman.contracts import Result, SandboxInfo, Task, Usage
 from foreman.errors import ForemanError, LimitExceeded
 from foreman.secrets import env_secrets
 from foreman.workers import boundary as boundaries
-from foreman.workers.base import Outcome, WorkContext
+from foreman.workers.context import Outcome, WorkContext
 from foreman.workers.own_secrets import check_own_output, held_secrets
 from foreman.workers.prompts import clip
 from foreman.workers.registry import resolve

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 
 from foreman.errors import LLMError
-from foreman.workers.base import Outcome, WorkContext
+from foreman.workers.context import Outcome, WorkContext
 from foreman.workers.prompts import clip, user_message
 
 CLASS_LABELS = {

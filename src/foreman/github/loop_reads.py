@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from foreman.routing.fetch import Reader
+from foreman.github.reads import Reader
 
 DOWNLOAD_TIMEOUT = 30.0
 MAX_READ = 200_000_000  # bytes read of one log at most, whatever its length (its end is kept)
