@@ -14,7 +14,7 @@ from foreman.errors import UsageError
 from foreman.gate import codeowners
 from foreman.gate.bundles import Bundle, load_bundles, load_plan
 from foreman.gate.checks import PolicyContext, assess
-from foreman.gate.proposals import plan_item
+from foreman.gate.proposals import item_proposals
 from foreman.gate.secrets import scan_text
 from gate_support import PASSING, item, result, task
 
@@ -266,6 +266,6 @@ def test_conflicting_bundles_make_one_pr_and_one_question() -> None:
     other = assess(
         Bundle(t, result(t, tests=PASSING), diff("src/app.py", "a = 1", "a = 11"), "y"), ctx()
     )
-    planned = plan_item(item(5), [one, other], Config(), Files(BASE), [])
+    planned = item_proposals(item(5), [one, other], Config(), Files(BASE), [])
     assert [p.workers for p in planned.proposals] == [["debug"]]
     assert planned.held[t.id][0] == "ask-human"

@@ -18,7 +18,7 @@ from foreman import actions
 from foreman.errors import ExitCode, LLMBudgetError, LLMError
 from foreman.llm import (
     PromptTooLongError,
-    Usage,
+    TokenUsage,
     llm_errors,
     make_client,
     parse_structured,
@@ -38,7 +38,7 @@ def client(fake_anthropic: FakeAnthropic) -> Iterator[anthropic.Anthropic]:
     made.close()
 
 
-def route(client: anthropic.Anthropic) -> tuple[Route, Usage]:
+def route(client: anthropic.Anthropic) -> tuple[Route, TokenUsage]:
     return parse_structured(
         client,
         model="claude-haiku-4-5",
@@ -91,7 +91,7 @@ def test_parse_structured_round_trip_with_cached_system_prompt(fake_anthropic, c
     answer, used = route(client)
 
     assert answer == Route(worker="docs", confidence=0.9)
-    assert used == Usage(
+    assert used == TokenUsage(
         requests=1, input_tokens=12, output_tokens=8, cache_creation_input_tokens=300
     )
     body = fake_anthropic.requests[0].body
@@ -342,10 +342,12 @@ def test_llm_errors_leaves_bugs_alone():
 
 
 def test_usage_accumulates():
-    total = Usage()
-    total.add(Usage(requests=1, input_tokens=10, output_tokens=2, cache_read_input_tokens=5))
-    total.add(Usage(requests=1, input_tokens=1, output_tokens=1, cache_creation_input_tokens=7))
-    assert total == Usage(
+    total = TokenUsage()
+    total.add(TokenUsage(requests=1, input_tokens=10, output_tokens=2, cache_read_input_tokens=5))
+    total.add(
+        TokenUsage(requests=1, input_tokens=1, output_tokens=1, cache_creation_input_tokens=7)
+    )
+    assert total == TokenUsage(
         requests=2,
         input_tokens=11,
         output_tokens=3,

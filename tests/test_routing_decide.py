@@ -71,7 +71,7 @@ def llm_fails(it: WorkItem, paths: Sequence[str] | None) -> LLMAnswer:
 
 
 def workers(routed) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    return [(p.worker, p.layer) for p in routed.proposals]
+    return [(p.worker, p.layer) for p in routed.picks]
 
 
 def test_rules_decide_first_without_classifier_or_llm() -> None:
@@ -96,7 +96,7 @@ def test_classifier_abstains_then_llm_decides_once() -> None:
 def test_llm_layer_capped_by_max_tasks() -> None:
     ask = llm_says(("docs", 0.8), ("debug", 0.7), ("infra", 0.9))
     r = route(item(), CFG, classify=classify_as(None), ask_llm=ask)
-    assert len(r.proposals) == 2
+    assert len(r.picks) == 2
 
 
 def test_L06_llm_failure_falls_back_to_triage_and_asks_a_human() -> None:
@@ -181,7 +181,7 @@ def test_P01_slash_command_from_non_writer_refused_before_llm_spend() -> None:
     req = request_from(it, "/foreman", "foreman:")
     r = route(it, CFG, request=req, ask_llm=ask, is_trusted=lambda login: login == "octo")
     assert ask.calls == []
-    assert all(p.worker == "triage" for p in r.proposals)
+    assert all(p.worker == "triage" for p in r.picks)
     assert "@mallory does not have write access" in r.notes[0].text
 
 
@@ -189,13 +189,13 @@ def test_slash_command_from_writer_starts_worker() -> None:
     it = command_item(Actor(login="collab", association="COLLABORATOR"), "/foreman debug now")
     req = request_from(it, "/foreman", "foreman:")
     r = route(it, CFG, request=req, is_trusted=lambda login: login == "collab")
-    assert workers(r) == [("debug", "command")] and r.proposals[0].focus == "now"
+    assert workers(r) == [("debug", "command")] and r.picks[0].focus == "now"
 
 
 def test_unknown_worker_command_refused() -> None:
     it = command_item(OWNER, "/foreman deploy")
     r = route(it, CFG, request=request_from(it, "/foreman", "foreman:"))
-    assert r.proposals == [] and "Unknown worker `deploy`" in r.notes[0].text
+    assert r.picks == [] and "Unknown worker `deploy`" in r.notes[0].text
 
 
 def test_H10_trust_uses_event_user_not_a_spoofed_name() -> None:
@@ -212,23 +212,23 @@ def test_the_fallback_says_why_no_layer_decided() -> None:
     unsure = Pred(None, 0.61, {"bug": 0.61, "feature": 0.3, "question": 0.09})
     r = route(item(), CFG, classify=lambda title, body: unsure)
     assert workers(r) == [("triage", "fallback")]
-    assert r.proposals[0].reason == (
+    assert r.picks[0].reason == (
         "classifier unsure (best guess bug at 0.61); no LLM (ANTHROPIC_API_KEY not set)"
     )
     explained = Pred(None, 0.61, {"bug": 0.61}, ("a stack trace", '"crash"'))
     r = route(item(), CFG, classify=lambda title, body: explained)
-    assert r.proposals[0].reason.startswith("classifier unsure (best guess bug at 0.61); no LLM")
-    assert r.proposals[0].evidence == ("a stack trace", '"crash"')  # the best guess's
+    assert r.picks[0].reason.startswith("classifier unsure (best guess bug at 0.61); no LLM")
+    assert r.picks[0].evidence == ("a stack trace", '"crash"')  # the best guess's
     decided = Pred("bug", 0.97, {"bug": 0.97}, ("a stack trace",))
     r = route(item(), CFG, classify=lambda title, body: decided)
     assert workers(r) == [("debug", "classifier")]
-    assert r.proposals[0].reason == "classified as bug (0.97)"
-    assert r.proposals[0].evidence == ("a stack trace",)
+    assert r.picks[0].reason == "classified as bug (0.97)"
+    assert r.picks[0].evidence == ("a stack trace",)
     r = route(item(labels=["docs"]), CFG, classify=lambda title, body: decided)
-    assert workers(r) == [("docs", "rules")] and r.proposals[0].evidence == ("label docs",)
+    assert workers(r) == [("docs", "rules")] and r.picks[0].evidence == ("label docs",)
     off = CFG.model_copy(update={"budgets": BudgetConfig(router_llm_calls=0)})
     r = route(item(), off, classify=lambda title, body: unsure, ask_llm=llm_says(("debug", 0.9)))
-    assert r.proposals[0].reason.endswith("; LLM routing off") and r.llm_calls == 0
+    assert r.picks[0].reason.endswith("; LLM routing off") and r.llm_calls == 0
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from fixtures_repo import LINT_FILES, apply_patch, bundle, git, make_repo, run_w
 from foreman.cli import main
 from foreman.contracts import Task
 from foreman.workers import registry
-from foreman.workers.context import Outcome, WorkContext
+from foreman.workers.context import WorkContext, WorkerOutcome
 
 TASK = {"id": "t1", "worker": "lint-fix", "brief": "Fix the lint errors."}
 CANARY = "canary-work-3b9d7e1f0a2c4e6d"
@@ -110,7 +110,7 @@ def test_invalid_config_writes_a_failed_bundle(tmp_path: Path) -> None:
 class Exploding:
     kind = "command"
 
-    def run(self, ctx: WorkContext) -> Outcome:
+    def run(self, ctx: WorkContext) -> WorkerOutcome:
         (ctx.root / "half-done.txt").write_text("partial\n")
         raise RuntimeError(f"boom with {CANARY} inside")
 

@@ -386,12 +386,12 @@ def test_S07_the_explicit_opt_out_runs_unboxed_and_says_so_everywhere(
     assert "::warning" in proc.stdout and "WITHOUT the process boundary" in proc.stdout
     assert "WITHOUT the process boundary" in job.job_file("GITHUB_STEP_SUMMARY").read_text()
 
-    from foreman.gate.model import Outcome
+    from foreman.gate.model import GateOutcome
     from foreman.gate.status import render
 
-    outcome = Outcome(result.task_id, result.worker, 1, "pull-request", sandbox=result.sandbox)
+    outcome = GateOutcome(result.task_id, result.worker, 1, "pull-request", sandbox=result.sandbox)
     assert "WITHOUT the process boundary" in render([outcome], [], [], [])
-    boxed = Outcome("t2", "debug", 1, "pull-request", sandbox=result.sandbox.model_copy(
+    boxed = GateOutcome("t2", "debug", 1, "pull-request", sandbox=result.sandbox.model_copy(
         update={"mode": "bwrap", "network": False}))  # fmt: skip
     assert "WARNING" not in render([boxed], [], [], [])
 

@@ -17,7 +17,7 @@ SCHEMA_VERSION = 1
 
 Layer = Literal["rules", "classifier", "llm", "command", "label", "dispatch", "fallback"]
 Verdict = Literal["proposed", "no_change", "needs_human", "failed"]
-Outcome = Literal["pass", "fail", "error", "timeout", "not_run"]
+TestOutcome = Literal["pass", "fail", "error", "timeout", "not_run"]
 
 
 class Model(BaseModel):
@@ -121,8 +121,8 @@ class Plan(Model):
 
 class TestRun(Model):
     command: str
-    before: Outcome = "not_run"
-    after: Outcome = "not_run"
+    before: TestOutcome = "not_run"
+    after: TestOutcome = "not_run"
     output_tail: str = ""
 
 

@@ -39,7 +39,7 @@ class Violation:
 
 
 @dataclass(frozen=True)
-class Progress:
+class LintChange:
     fixed: list[Violation]  # in ``before``, gone from ``after``
     new: list[Violation]  # in ``after`` with no match in ``before``
     remaining: list[Violation]  # in both
@@ -50,7 +50,7 @@ class Progress:
         return not self.new and bool(self.fixed)
 
 
-def compare(before: list[Violation], after: list[Violation]) -> Progress:
+def compare(before: list[Violation], after: list[Violation]) -> LintChange:
     left = Counter(v.key for v in before)
     new, remaining = [], []
     for v in sorted(after):
@@ -64,7 +64,7 @@ def compare(before: list[Violation], after: list[Violation]) -> Progress:
         if left[v.key] > 0:
             left[v.key] -= 1
             fixed.append(v)
-    return Progress(sorted(fixed), new, remaining)
+    return LintChange(sorted(fixed), new, remaining)
 
 
 def counting_args(args: list[str]) -> list[str] | None:

@@ -9,8 +9,11 @@ here, and callers off the main thread must bound the work another way.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+# A sleep (``time.sleep``, or a test's clock): how the GitHub client and the gate wait.
+Sleep = Callable[[float], None]
 
 
 class TimeLimitExceeded(Exception):

@@ -21,7 +21,7 @@ WORKER_NAME = r"^[a-z][a-z0-9-]{0,39}$"
 WORKER_NAME_RULE = "a worker name is 1-40 lowercase letters, digits and '-', starting with a letter"
 WorkerName = Annotated[str, Field(pattern=WORKER_NAME)]
 ToolName = Literal["read", "list", "search", "write", "edit", "run"]
-EventName = Literal["issues", "pull_request", "issue_comment", "workflow_dispatch", "schedule"]
+RuleEvent = Literal["issues", "pull_request", "issue_comment", "workflow_dispatch", "schedule"]
 Permission = Literal["admin", "maintain", "write", "triage", "read"]
 Association = Literal[
     "OWNER",
@@ -101,7 +101,7 @@ def _not_empty(value: object) -> object:
 class Match(Strict):
     """Conditions of one routing rule; all given conditions must hold."""
 
-    event: list[EventName] | None = Field(
+    event: list[RuleEvent] | None = Field(
         None, min_length=1, description="Event names the rule applies to."
     )
     action: list[str] | None = Field(

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from foreman.config.models import Config, ToolName, WorkerConfig
 
-Kind = Literal["agent", "command", "triage", "review"]
+WorkerKind = Literal["agent", "command", "triage", "review"]
 ROUTER_MODEL = "claude-haiku-4-5"
 AGENT_MODEL = "claude-sonnet-4-6"  # 4-5 is deprecated in the SDK (warns)
 READ_TOOLS: list[ToolName] = ["read", "list", "search"]
@@ -53,7 +53,7 @@ class WorkerSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
-    kind: Kind
+    kind: WorkerKind
     description: str
     prompt: str | None
     tools: list[ToolName]
@@ -70,7 +70,7 @@ class WorkerSpec(BaseModel):
     env: list[str] = []
 
 
-def _spec(name: str, kind: Kind, description: str, **kw: object) -> WorkerSpec:
+def _spec(name: str, kind: WorkerKind, description: str, **kw: object) -> WorkerSpec:
     base: dict[str, object] = {
         "prompt": None,
         "tools": ALL_TOOLS,

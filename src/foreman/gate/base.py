@@ -26,7 +26,10 @@ _GIT_SAFE = (
 )  # fmt: skip
 
 
-class Reader(Protocol):
+class BaseFiles(Protocol):
+    """The files at a patch's base (the checkout, or a remote tree); not the GitHub reads of
+    :class:`foreman.github.reads.Reader`."""
+
     def read(self, path: str) -> tuple[str, str] | None:
         """``(mode, text)`` of ``path`` at the base, or ``None`` when it does not exist."""
         ...
@@ -81,7 +84,7 @@ class Checkout:
 
 def materialize(
     patches: list[FilePatch],
-    reader: Reader,
+    reader: BaseFiles,
     overlay: Mapping[str, FileChange] | None = None,
 ) -> dict[str, FileChange]:
     """Apply ``patches`` on ``reader`` (seen through ``overlay``, earlier changes).
@@ -143,7 +146,7 @@ def file_in_the_way(
     return None
 
 
-def already_applied(patches: list[FilePatch], reader: Reader) -> bool:
+def already_applied(patches: list[FilePatch], reader: BaseFiles) -> bool:
     """True when every patch can be undone at the base: the change is already there."""
     work = Work()  # one placement budget for the whole patch (S18)
     try:

@@ -19,7 +19,7 @@ MAX_BYTES = 3_000_000  # GitHub ignores larger CODEOWNERS files
 
 
 @dataclass(frozen=True)
-class Rule:
+class OwnerRule:
     globs: tuple[str, ...]
     owners: tuple[str, ...]
 
@@ -46,8 +46,8 @@ def to_globs(pattern: str) -> tuple[str, ...]:
     return (base, f"{base}/**")  # a plain name may be a file or a directory
 
 
-def parse(text: str) -> list[Rule]:
-    rules: list[Rule] = []
+def parse(text: str) -> list[OwnerRule]:
+    rules: list[OwnerRule] = []
     for raw in text.splitlines():
         line = raw.split(" #", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
         if not line:
@@ -55,11 +55,11 @@ def parse(text: str) -> list[Rule]:
         pattern, *owners = line.split()
         if pattern.startswith("!") or "[" in pattern:
             continue  # not supported by GitHub either
-        rules.append(Rule(to_globs(pattern), tuple(owners)))
+        rules.append(OwnerRule(to_globs(pattern), tuple(owners)))
     return rules
 
 
-def load(root: Path) -> list[Rule]:
+def load(root: Path) -> list[OwnerRule]:
     for rel in LOCATIONS:
         path = root / rel
         if path.is_file() and not path.is_symlink():
@@ -69,7 +69,7 @@ def load(root: Path) -> list[Rule]:
     return []
 
 
-def owners_for(rules: list[Rule], files: Iterable[str]) -> Owners:
+def owners_for(rules: list[OwnerRule], files: Iterable[str]) -> Owners:
     """Owners of ``files`` in first-seen order; e-mail owners are skipped."""
     found: dict[str, None] = {}
     for path in files:

@@ -7,7 +7,7 @@ Shared by the stages of the gate (:mod:`.run` prepares, :mod:`.checks` judges,
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -18,6 +18,7 @@ from foreman.errors import ForemanError
 from foreman.gate.bundles import Bundle, Rejected
 from foreman.gate.codeowners import Owners
 from foreman.gate.patch import FilePatch
+from foreman.timelimit import Sleep
 
 Action = Literal["change", "triage", "ask-human", "blocked", "no-change", "failed"]
 Target = Literal["new-pr", "pr-branch", "suggest"]
@@ -145,7 +146,7 @@ class Proposal:
 
 
 @dataclass
-class Outcome:
+class GateOutcome:
     """What happened to one task (or a bundle that names no valid task)."""
 
     task_id: str
@@ -164,9 +165,6 @@ class Outcome:
         self.decision = decision
         if reason is not None:
             self.reason = reason
-
-
-Sleep = Callable[[float], None]
 
 
 @dataclass
@@ -196,7 +194,7 @@ class ItemWork:
     """Everything the gate decided for one item, and (later) what it wrote."""
 
     item: ItemRef | None
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: list[GateOutcome] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
     triage_labels: list[str] = field(default_factory=list)
     triage_comments: list[tuple[str, str]] = field(default_factory=list)
@@ -210,7 +208,7 @@ class ItemWork:
     def number(self) -> int | None:
         return self.item.number if self.item is not None else None
 
-    def outcome(self, task_id: str) -> Outcome:
+    def outcome(self, task_id: str) -> GateOutcome:
         return next(o for o in self.outcomes if o.task_id == task_id)
 
 
@@ -224,7 +222,7 @@ class GateReport:
     error: ForemanError | None = None  # the first write that failed for good
 
     @property
-    def outcomes(self) -> list[Outcome]:
+    def outcomes(self) -> list[GateOutcome]:
         return [o for w in self.items for o in w.outcomes]
 
     @property

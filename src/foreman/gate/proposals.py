@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from foreman.config.models import Config
 from foreman.contracts import ItemRef
-from foreman.gate.base import Reader, materialize
-from foreman.gate.codeowners import Owners, Rule, owners_for
+from foreman.gate.base import BaseFiles, materialize
+from foreman.gate.codeowners import OwnerRule, Owners, owners_for
 from foreman.gate.model import Assessment, Decision, FileChange, Proposal, Target
 from foreman.gate.patch import PatchError
 from foreman.gate.texts import commit_message, digest, pr_body, pr_title
@@ -64,7 +64,7 @@ def _overlap_groups(changes: list[Assessment]) -> list[list[Assessment]]:
 
 
 def _stack(
-    order: list[Assessment], reader: Reader
+    order: list[Assessment], reader: BaseFiles
 ) -> tuple[list[Assessment], dict[str, FileChange]]:
     """Greedily apply patches in ``order``; the ones that do not apply are left out."""
     taken: list[Assessment] = []
@@ -78,7 +78,7 @@ def _stack(
     return taken, files
 
 
-def combine(changes: list[Assessment], reader: Reader) -> tuple[list[Unit], Held]:
+def combine(changes: list[Assessment], reader: BaseFiles) -> tuple[list[Unit], Held]:
     """Overlapping bundles stacked into one unit each; the ones that cannot join are held."""
     units: list[Unit] = []
     held: Held = {}
@@ -102,7 +102,7 @@ def combine(changes: list[Assessment], reader: Reader) -> tuple[list[Unit], Held
     return units, held
 
 
-def reviewers(config: Config, rules: list[Rule], files: Sequence[str]) -> Owners:
+def reviewers(config: Config, rules: list[OwnerRule], files: Sequence[str]) -> Owners:
     policy = config.gate.reviewers
     bots = {b.lower() for b in config.triggers.bot_logins}
     users = list(policy.users)
@@ -121,12 +121,12 @@ def reviewers(config: Config, rules: list[Rule], files: Sequence[str]) -> Owners
     return out
 
 
-def plan_item(
+def item_proposals(
     item: ItemRef | None,
     assessments: list[Assessment],
     config: Config,
-    reader: Reader,
-    rules: list[Rule],
+    reader: BaseFiles,
+    rules: list[OwnerRule],
 ) -> Planned:
     """The proposals for one item's change bundles, capped at gate.max_prs_per_event."""
     out = Planned()
@@ -158,7 +158,7 @@ def _proposal(
     files: dict[str, FileChange],
     target: Target,
     config: Config,
-    rules: list[Rule],
+    rules: list[OwnerRule],
 ) -> Proposal:
     workers = [m.worker for m in members]
     branch = branch_name(config, item, workers, members[0].task_id)

@@ -7,18 +7,18 @@ its files, the PR title, the labels and the status comment.
 from __future__ import annotations
 
 from foreman.actions import md_escape
-from foreman.gate.model import DECISION_TEXT, GateReport, Outcome, Proposal
+from foreman.gate.model import DECISION_TEXT, GateOutcome, GateReport, Proposal
 from foreman.gate.status import cell, sandbox_warnings
 from foreman.mdtext import code, fenced, html_text
 
 
-def _checks(o: Outcome) -> str:
+def _checks(o: GateOutcome) -> str:
     if not o.checks:
         return ""
     return " · ".join(("✅ " if c.ok else "❌ ") + md_escape(c.name) for c in o.checks)
 
 
-def _check_details(o: Outcome) -> list[str]:
+def _check_details(o: GateOutcome) -> list[str]:
     return [
         f"  - {'ok' if c.ok else 'FAILED'} {md_escape(c.name)}"
         + (f": {cell(c.detail)}" if c.detail else "")

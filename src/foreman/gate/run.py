@@ -19,8 +19,8 @@ from foreman.gate import codeowners
 from foreman.gate.base import Checkout
 from foreman.gate.bundles import Loaded, load_bundles
 from foreman.gate.checks import PolicyContext, assess
-from foreman.gate.model import Assessment, GateOptions, GateReport, ItemWork, Outcome
-from foreman.gate.proposals import plan_item, target_for
+from foreman.gate.model import Assessment, GateOptions, GateOutcome, GateReport, ItemWork
+from foreman.gate.proposals import item_proposals, target_for
 from foreman.gate.reproduce import lint_counts
 from foreman.gate.reproduce import reproduce as _reproduce
 from foreman.gate.reviewer import make_reviewer
@@ -45,9 +45,9 @@ def _protected(config: Config, config_file: str | None) -> tuple[str, ...]:
     return (*config.gate.protected_paths, *extra)
 
 
-def _initial(a: Assessment, work: ItemWork, config: Config) -> Outcome:
+def _initial(a: Assessment, work: ItemWork, config: Config) -> GateOutcome:
     r = a.bundle.result
-    o = Outcome(a.task_id, a.worker, work.number, "no-change", a.reason, checks=a.checks,
+    o = GateOutcome(a.task_id, a.worker, work.number, "no-change", a.reason, checks=a.checks,
                 usage=r.usage, sandbox=r.sandbox)  # fmt: skip
     if a.action == "triage":
         o.set("triaged", _triage_reason(a))
@@ -118,7 +118,7 @@ def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
             item_ctx = replace(item_ctx, reviewer=None, reproducer=None)
         assessments = [assess(b, item_ctx) for b in mine]
         work.outcomes = [_initial(a, work, opts.config) for a in assessments]
-        planned = plan_item(item, assessments, opts.config, checkout, rules)
+        planned = item_proposals(item, assessments, opts.config, checkout, rules)
         work.proposals = planned.proposals
         for task_id, (decision, reason) in planned.held.items():
             work.outcome(task_id).set(decision, reason)
@@ -126,12 +126,12 @@ def prepare(opts: GateOptions) -> tuple[list[ItemWork], Loaded]:
             task = next((t for t in opts.plan.tasks if t.id == r.task_id), None)
             if task is not None and task.item.number == number:
                 work.outcomes.append(
-                    Outcome(task.id, task.worker, number, "rejected", f"{r.source}: {r.reason}")
+                    GateOutcome(task.id, task.worker, number, "rejected", f"{r.source}: {r.reason}")
                 )
         for t in loaded.missing:
             if t.item.number == number:
                 work.outcomes.append(
-                    Outcome(t.id, t.worker, number, "missing", "no result bundle for this task")
+                    GateOutcome(t.id, t.worker, number, "missing", "no result bundle for this task")
                 )
         work.notes = [n for n in opts.plan.notes if n.item == number]
         if len(items) == 1 and number is not None:

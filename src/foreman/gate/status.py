@@ -10,20 +10,20 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from foreman.actions import md_escape
 from foreman.contracts import STATUS_MARKER, Note, Usage
-from foreman.gate.model import ASKS, DECISION_TEXT, ItemWork, Outcome
+from foreman.gate.model import ASKS, DECISION_TEXT, GateOutcome, ItemWork
 from foreman.gate.texts import untrusted_block, untrusted_line
 from foreman.mdtext import code
+from foreman.timelimit import Sleep
 
 if TYPE_CHECKING:
     from github.IssueComment import IssueComment
     from github.Repository import Repository
 
-Sleep = Callable[[float], None]
 Upsert = Literal["created", "updated", "unchanged"]
 
 
@@ -39,7 +39,7 @@ def usage_text(usage: Usage | None) -> str:
     return f"{usage.turns} turns · {shown} tokens"
 
 
-def sandbox_warnings(outcomes: Sequence[Outcome]) -> list[str]:
+def sandbox_warnings(outcomes: Sequence[GateOutcome]) -> list[str]:
     """A warning line per task whose commands ran unboxed or with the network."""
     lines = [
         f"> [!WARNING]\n> `{md_escape(o.task_id)}`: {md_escape(o.sandbox.warning)}"
@@ -50,7 +50,7 @@ def sandbox_warnings(outcomes: Sequence[Outcome]) -> list[str]:
 
 
 def render(
-    outcomes: Sequence[Outcome],
+    outcomes: Sequence[GateOutcome],
     notes: Sequence[Note],
     triage: Sequence[tuple[str, str]],
     ask: Sequence[str],

@@ -16,7 +16,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
@@ -33,12 +33,11 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from foreman.errors import AuthError, ForemanError, GitHubError, NotFoundError, RateLimitedError
+from foreman.timelimit import Sleep
 
 DEFAULT_API_URL = "https://api.github.com"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SECONDARY_BASE_WAIT = 15.0  # first wait after a secondary limit / 429 without Retry-After
-
-Sleep = Callable[[float], None]
 
 
 def connect(

@@ -15,13 +15,13 @@ from foreman.llm.client import (
     system_blocks,
 )
 from foreman.llm.faults import PromptTooLongError, RetryGuard, to_llm_error
-from foreman.llm.usage import Usage
+from foreman.llm.usage import TokenUsage
 
 __all__ = [
     "DEFAULT_MAX_RETRY_WAIT",
     "PromptTooLongError",
     "RetryGuard",
-    "Usage",
+    "TokenUsage",
     "llm_errors",
     "make_client",
     "parse_structured",

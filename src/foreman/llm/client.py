@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from foreman.actions import register_secret
 from foreman.errors import ForemanError, LLMError
 from foreman.llm.faults import RetryGuard, to_llm_error
-from foreman.llm.usage import Usage
+from foreman.llm.usage import TokenUsage
 
 if TYPE_CHECKING:
     import anthropic
@@ -101,7 +101,7 @@ def parse_structured(
     output_type: type[M],
     max_tokens: int,
     cache_system: bool = True,
-) -> tuple[M, Usage]:
+) -> tuple[M, TokenUsage]:
     """One structured-output call (``messages.parse``): the validated answer and its usage.
 
     Output that is not JSON or does not fit ``output_type`` raises
@@ -129,7 +129,7 @@ def parse_structured(
     parsed = message.parsed_output
     if parsed is None:
         raise LLMError(f"invalid structured output for {name}: the answer has no JSON text")
-    return parsed, Usage.of(message.usage)
+    return parsed, TokenUsage.of(message.usage)
 
 
 def stream_text(
@@ -140,7 +140,7 @@ def stream_text(
     user: str,
     max_tokens: int,
     cache_system: bool = True,
-) -> tuple[str, Usage]:
+) -> tuple[str, TokenUsage]:
     """A streamed text answer, returned only once the stream completed (L04).
 
     An ``error`` event mid-stream raises ``LLMError``; the text received
@@ -157,4 +157,4 @@ def stream_text(
     ):
         message = stream.get_final_message()
     text = "".join(block.text for block in message.content if block.type == "text")
-    return text, Usage.of(message.usage)
+    return text, TokenUsage.of(message.usage)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from foreman.contracts import ReviewVerdict
 from foreman.llm.client import parse_structured
-from foreman.llm.usage import Usage
+from foreman.llm.usage import TokenUsage
 
 if TYPE_CHECKING:
     from foreman.llm.client import Client
@@ -73,7 +73,7 @@ def review_diff(
     diff: str,
     max_tokens: int,
     whole: bool = False,
-) -> tuple[ReviewVerdict, Usage]:
+) -> tuple[ReviewVerdict, TokenUsage]:
     """The reviewer's verdict on ``diff``. ``whole``: raise :class:`DiffTooLong` rather than
     show a cut diff (a verdict that counts must be on all of it)."""
     if len(diff) > MAX_DIFF_CHARS and whole:

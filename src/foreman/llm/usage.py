@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 
-class Usage(BaseModel):
+class TokenUsage(BaseModel):
     """Tokens billed for successful model answers (failed attempts bill nothing)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -19,7 +19,7 @@ class Usage(BaseModel):
     cache_creation_input_tokens: int = 0
 
     @classmethod
-    def of(cls, sdk_usage: Any) -> Usage:
+    def of(cls, sdk_usage: Any) -> TokenUsage:
         """One answer's usage from the SDK's ``message.usage`` (absent cache fields count 0)."""
 
         def count(name: str) -> int:
@@ -33,7 +33,7 @@ class Usage(BaseModel):
             cache_creation_input_tokens=count("cache_creation_input_tokens"),
         )
 
-    def add(self, other: Usage) -> Usage:
+    def add(self, other: TokenUsage) -> TokenUsage:
         """Accumulate ``other`` into this one; returns ``self`` for chaining."""
         self.requests += other.requests
         self.input_tokens += other.input_tokens

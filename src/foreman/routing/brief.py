@@ -8,7 +8,7 @@ from foreman.config.models import Config
 from foreman.config.workers import worker_spec
 from foreman.contracts import ItemRef, Task
 from foreman.events.models import WorkItem
-from foreman.routing.decide import Proposal
+from foreman.routing.decide import Pick
 from foreman.sanitize import one_line, sanitize
 
 WHAT: dict[str, str] = {
@@ -66,26 +66,26 @@ def task_id(item: WorkItem, worker: str) -> str:
 
 
 def build_brief(
-    item: WorkItem, config: Config, proposal: Proposal, paths: Sequence[str] | None
+    item: WorkItem, config: Config, pick: Pick, paths: Sequence[str] | None
 ) -> tuple[str, list[str], list[str]]:
-    spec = worker_spec(config, proposal.worker)
+    spec = worker_spec(config, pick.worker)
     body = sanitize(item.body, max_chars=config.routing.llm.max_body_chars)
     kind = "Pull request" if item.is_pull_request else "Issue"
-    what = WHAT.get(proposal.worker) or (
+    what = WHAT.get(pick.worker) or (
         f"Do what the {kind.lower()} asks, within your role: {spec.description}"
     )
-    accept = ACCEPT.get(proposal.worker, ["The change does what the item asks", "Tests pass"])
+    accept = ACCEPT.get(pick.worker, ["The change does what the item asks", "Tests pass"])
     lines = [
-        f"# {proposal.worker}: {kind} #{item.number} in {item.repo}",
+        f"# {pick.worker}: {kind} #{item.number} in {item.repo}",
         "",
         "## What to do",
         what,
     ]
-    if proposal.focus:
+    if pick.focus:
         lines += [
             "",
             "Focus (from the router; untrusted when it quotes the item):",
-            sanitize(proposal.focus, max_chars=1200).text,
+            sanitize(pick.focus, max_chars=1200).text,
         ]
     lines += [
         "",
@@ -115,24 +115,24 @@ def build_brief(
 def build_task(
     item: WorkItem,
     config: Config,
-    proposal: Proposal,
+    pick: Pick,
     paths: Sequence[str] | None,
     *,
     dry_run: bool = False,
 ) -> Task:
-    spec = worker_spec(config, proposal.worker)
-    brief, accept, allowed = build_brief(item, config, proposal, paths)
+    spec = worker_spec(config, pick.worker)
+    brief, accept, allowed = build_brief(item, config, pick, paths)
     return Task(
-        id=task_id(item, proposal.worker),
-        worker=proposal.worker,
+        id=task_id(item, pick.worker),
+        worker=pick.worker,
         brief=brief,
         item=item_ref(item),
         acceptance=accept,
         allowed_paths=allowed if spec.writes_code else [],
-        layer=proposal.layer,
-        confidence=proposal.confidence,
-        reason=one_line(proposal.reason, max_chars=300),
-        evidence=list(proposal.evidence),
+        layer=pick.layer,
+        confidence=pick.confidence,
+        reason=one_line(pick.reason, max_chars=300),
+        evidence=list(pick.evidence),
         writes_code=spec.writes_code,
         review=spec.review and spec.writes_code,
         dry_run=dry_run,

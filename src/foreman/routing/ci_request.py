@@ -14,8 +14,8 @@ from foreman.events.models import RunInfo, WorkItem
 from foreman.github.loop_reads import _get, run_jobs
 from foreman.github.reads import Reader
 from foreman.routing.ci import _task, skip_reason
-from foreman.routing.decide import IsTrusted
 from foreman.routing.loops import loop_skip, own_workflow
+from foreman.routing.outsiders import IsTrusted
 from foreman.sanitize import one_line
 
 

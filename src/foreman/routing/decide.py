@@ -17,6 +17,7 @@ from foreman.contracts import Layer, Note
 from foreman.errors import LLMError
 from foreman.events.models import WorkItem
 from foreman.routing import rules as rules_layer
+from foreman.routing.outsiders import IsTrusted
 from foreman.routing.triggers import Request
 
 if TYPE_CHECKING:  # the LLM layer is imported only when it is asked (planner._llm)
@@ -35,12 +36,14 @@ class Prediction(Protocol):
 
 Classify = Callable[[str, str], Prediction]
 AskLLM = Callable[[WorkItem, Sequence[str] | None], "LLMAnswer"]
-IsTrusted = Callable[[str], bool]
 Refusal = Callable[[], str | None]  # why the LLM may not be asked (None: it may), S16
 
 
 @dataclass(frozen=True)
-class Proposal:
+class Pick:
+    """One worker a routing layer chose for the item, and why (the gate's proposals are
+    writes: :class:`foreman.gate.model.Proposal`)."""
+
     worker: str
     layer: Layer
     reason: str
@@ -51,7 +54,7 @@ class Proposal:
 
 @dataclass
 class Routed:
-    proposals: list[Proposal] = field(default_factory=list)
+    picks: list[Pick] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     llm_calls: int = 0
     llm_tokens: int = 0
@@ -86,8 +89,8 @@ def route(
                 "refused", f"Unknown worker `{request.worker}`. Known: {', '.join(sorted(known))}."
             )
             return out
-        out.proposals.append(
-            Proposal(
+        out.picks.append(
+            Pick(
                 request.worker,
                 _layer(request.source),
                 f"{request.source} by @{request.requester}",
@@ -97,14 +100,14 @@ def route(
         )
     else:
         _route_layers(item, config, paths, classify, ask_llm, out, llm_refusal)
-        if not out.proposals:
+        if not out.picks:
             reason = "; ".join(out.undecided) or "no layer decided"
-            out.proposals.append(Proposal(fallback, "fallback", reason, evidence=out.evidence))
+            out.picks.append(Pick(fallback, "fallback", reason, evidence=out.evidence))
 
     # Safety net: code-writing workers only for trusted people on same-repo code.
     checked: dict[str, bool] = {}
-    safe: list[Proposal] = []
-    for p in out.proposals:
+    safe: list[Pick] = []
+    for p in out.picks:
         if not worker_spec(config, p.worker).writes_code:
             safe.append(p)
             continue
@@ -117,8 +120,8 @@ def route(
                 f"`{p.worker}` not started: {why}. A maintainer can run "
                 f"`{config.triggers.slash_command} {p.worker}`.",
             )
-            safe.append(Proposal(fallback, "fallback", f"{p.worker} refused: {why}"))
-    out.proposals = _dedupe(safe)[: config.routing.max_tasks_per_event]
+            safe.append(Pick(fallback, "fallback", f"{p.worker} refused: {why}"))
+    out.picks = _dedupe(safe)[: config.routing.max_tasks_per_event]
     return out
 
 
@@ -165,8 +168,8 @@ def _route_layers(
     )
     for hit in hits:
         if hit.rule.worker in known:
-            out.proposals.append(
-                Proposal(
+            out.picks.append(
+                Pick(
                     hit.rule.worker,
                     "rules",
                     hit.reason,
@@ -175,7 +178,7 @@ def _route_layers(
                     evidence=hit.evidence,
                 )
             )
-    if out.proposals:
+    if out.picks:
         return
     if classify is not None and routing.classifier.enabled and not item.is_pull_request:
         pred = classify(item.title, item.body)
@@ -185,8 +188,8 @@ def _route_layers(
             reason = f"classified as {pred.label} ({pred.confidence:.2f})"
             if pred.model:
                 reason += f" by {pred.model}"
-            out.proposals.append(
-                Proposal(worker, "classifier", reason, pred.confidence, evidence=out.evidence)
+            out.picks.append(
+                Pick(worker, "classifier", reason, pred.confidence, evidence=out.evidence)
             )
             return
         guess = max(pred.probabilities, key=pred.probabilities.__getitem__, default="?")
@@ -223,7 +226,7 @@ def _route_layers(
                 text=f"Automatic routing failed ({err.title}); please triage.",
             )
         )
-        out.proposals.append(Proposal(routing.fallback, "fallback", f"LLM failed: {err.title}"))
+        out.picks.append(Pick(routing.fallback, "fallback", f"LLM failed: {err.title}"))
         return
     out.llm_tokens += answer.input_tokens + answer.output_tokens
     for t in answer.tasks:
@@ -237,15 +240,15 @@ def _route_layers(
                     text=f"Routing is unsure ({t.confidence:.2f}): {t.reason}",
                 )
             )
-            out.proposals.append(Proposal(routing.fallback, "llm", t.reason, t.confidence, t.focus))
+            out.picks.append(Pick(routing.fallback, "llm", t.reason, t.confidence, t.focus))
             continue
-        out.proposals.append(Proposal(t.worker, "llm", t.reason, t.confidence, t.focus))
+        out.picks.append(Pick(t.worker, "llm", t.reason, t.confidence, t.focus))
 
 
-def _dedupe(proposals: list[Proposal]) -> list[Proposal]:
+def _dedupe(picks: list[Pick]) -> list[Pick]:
     seen: set[str] = set()
-    out: list[Proposal] = []
-    for p in proposals:
+    out: list[Pick] = []
+    for p in picks:
         if p.worker not in seen:
             seen.add(p.worker)
             out.append(p)

@@ -15,8 +15,8 @@ from foreman.events import Unsupported, WorkItem
 from foreman.github.reads import Reader
 from foreman.routing import unevaluated
 from foreman.routing.brief import build_task, item_ref
-from foreman.routing.decide import AskLLM, Classify, IsTrusted, Prediction, route
-from foreman.routing.outsiders import from_the_gate, llm_refusal
+from foreman.routing.decide import AskLLM, Classify, Prediction, route
+from foreman.routing.outsiders import IsTrusted, from_the_gate, llm_refusal
 from foreman.routing.rules import needs_paths
 from foreman.routing.triggers import request_from
 
@@ -192,7 +192,7 @@ def plan_item(
     )
     for warning in routed.warnings:
         actions.annotate("warning", warning, title="foreman routing rules")
-    tasks = [build_task(item, config, p, paths, dry_run=dry_run) for p in routed.proposals]
+    tasks = [build_task(item, config, p, paths, dry_run=dry_run) for p in routed.picks]
     notes += routed.notes
     if routed.llm_missing:
         notes.append(unevaluated.llm_router(item.number, config.routing.fallback))

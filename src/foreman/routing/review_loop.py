@@ -23,8 +23,8 @@ from foreman.events.models import Actor, WorkItem
 from foreman.github.loop_reads import _get, pull_commits, pull_diff, review_comments
 from foreman.github.reads import Reader
 from foreman.routing.brief import ACCEPT, item_ref
-from foreman.routing.decide import IsTrusted
 from foreman.routing.loops import loop_skip, origin, round_limit, rounds_done
+from foreman.routing.outsiders import IsTrusted
 from foreman.routing.triggers import parse_command
 from foreman.sanitize import one_line, sanitize
 

@@ -65,7 +65,7 @@ def run_agent(ctx: WorkContext, *, system: str, user: str, box: Toolbox) -> Agen
 
 def _loop(ctx: WorkContext, *, system: str, user: str, box: Toolbox) -> AgentRun:
     from foreman.llm import llm_errors, system_blocks
-    from foreman.llm.usage import Usage
+    from foreman.llm.usage import TokenUsage
 
     spec = ctx.spec
     summary, stop_reason = "", None
@@ -88,7 +88,7 @@ def _loop(ctx: WorkContext, *, system: str, user: str, box: Toolbox) -> AgentRun
                     check_time(ctx.deadline)
                 message = stream.get_final_message()
                 ctx.meter.turns += 1
-                ctx.meter.llm.add(Usage.of(message.usage))
+                ctx.meter.llm.add(TokenUsage.of(message.usage))
                 texts = [block.text for block in message.content if block.type == "text"]
                 if any(t.strip() for t in texts):
                     summary = "\n".join(t for t in texts if t.strip())

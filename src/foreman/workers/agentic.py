@@ -14,11 +14,11 @@ from typing import Literal
 
 from foreman.contracts import TestRun
 from foreman.workers.agent import run_agent
-from foreman.workers.context import Outcome, WorkContext, outcome_of
+from foreman.workers.context import WorkContext, WorkerOutcome, outcome_of
 from foreman.workers.prompts import system_prompt, user_message
 from foreman.workers.sandbox import CommandResult, tail
 
-Check = Literal["none", "unchanged", "no_regression"]
+TestCheck = Literal["none", "unchanged", "no_regression"]
 TAIL = 2000
 
 
@@ -36,13 +36,13 @@ def make_test_run(
 
 @dataclass(frozen=True)
 class AgentWorker:
-    check: Check = "no_regression"
+    check: TestCheck = "no_regression"
     kind: str = "agent"
 
-    def run(self, ctx: WorkContext) -> Outcome:
+    def run(self, ctx: WorkContext) -> WorkerOutcome:
         command = ctx.test_command if self.check != "none" else None
         if self.check == "unchanged" and not command:
-            return Outcome(
+            return WorkerOutcome(
                 verdict="needs_human",
                 reason="no test command is configured (test.command), so a behaviour-preserving"
                 " change cannot be verified",
@@ -58,14 +58,14 @@ class AgentWorker:
         )
         changes = ctx.changes()
         if not changes.files:
-            return Outcome(
+            return WorkerOutcome(
                 verdict="no_change",
                 reason="the agent finished without changing any file it may change",
                 body=agent.summary,
             )
         after = ctx.run(command) if command else None
         tests = [make_test_run(command, before, after)] if command else []
-        outcome = Outcome(verdict="proposed", body=agent.summary, tests=tests)
+        outcome = WorkerOutcome(verdict="proposed", body=agent.summary, tests=tests)
         if tests:
             first, last = tests[0].before, tests[0].after
             if self.check == "unchanged" and first != last:

@@ -1,4 +1,4 @@
-"""What every worker sees (:class:`WorkContext`) and returns (:class:`Outcome`)."""
+"""What every worker sees (:class:`WorkContext`) and returns (:class:`WorkerOutcome`)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from foreman.config import Config, WorkerSpec
-from foreman.contracts import Outcome as TestOutcome
-from foreman.contracts import ReviewVerdict, Task, TestRun, Verdict
+from foreman.contracts import ReviewVerdict, Task, TestOutcome, TestRun, Verdict
 from foreman.workers.boundary import Boundary, unavailable
 from foreman.workers.fence import Fence
 from foreman.workers.limits import DeadlineGuard, Meter
@@ -35,7 +34,7 @@ WORKER_MAX_RETRIES = 2  # SDK retries per model call (L01/L07: attempts = retrie
 HTTP_TIMEOUT_CAP = 600.0  # no single attempt waits longer, whatever the budget
 
 
-class Outcome(BaseModel):
+class WorkerOutcome(BaseModel):
     """A worker's decision; the runner adds the patch, files, usage and review."""
 
     model_config = ConfigDict(extra="forbid")
@@ -189,4 +188,4 @@ class Worker(Protocol):
     @property
     def kind(self) -> str: ...
 
-    def run(self, ctx: WorkContext) -> Outcome: ...
+    def run(self, ctx: WorkContext) -> WorkerOutcome: ...

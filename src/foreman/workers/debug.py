@@ -19,7 +19,7 @@ from foreman.contracts import TestRun
 from foreman.workers.agent import run_agent
 from foreman.workers.agentic import make_test_run
 from foreman.workers.arguments import existing_target
-from foreman.workers.context import Outcome, WorkContext, outcome_of
+from foreman.workers.context import WorkContext, WorkerOutcome, outcome_of
 from foreman.workers.prompts import system_prompt, user_message
 from foreman.workers.tools import Toolbox
 
@@ -75,25 +75,25 @@ def pick_reproduction(ctx: WorkContext, box: Toolbox) -> str | None:
 class Debug:
     kind: str = "agent"
 
-    def run(self, ctx: WorkContext) -> Outcome:
+    def run(self, ctx: WorkContext) -> WorkerOutcome:
         box = ctx.toolbox()
         repro = pick_reproduction(ctx, box)
         if repro is None:
-            return Outcome(
+            return WorkerOutcome(
                 verdict="needs_human",
                 reason="cannot reproduce: no test command is configured (test.command)",
             )
         before = ctx.run(repro)
         red = outcome_of(before)
         if red == "pass":
-            return Outcome(
+            return WorkerOutcome(
                 verdict="needs_human",
                 reason=f"the failure does not reproduce: `{repro}` passes",
                 tests=[make_test_run(repro, before, None)],
             )
         missing = missing_module(before.output, ctx.root)
         if missing is not None:
-            return Outcome(
+            return WorkerOutcome(
                 verdict="needs_human",
                 reason=(
                     f"the environment is incomplete, not the code: the reproduction `{repro}`"
@@ -105,7 +105,7 @@ class Debug:
                 tests=[make_test_run(repro, before, None)],
             )
         if before.exit_code is None and not before.timed_out:
-            return Outcome(
+            return WorkerOutcome(
                 verdict="needs_human",
                 reason=f"cannot run the reproduction `{repro}`: {before.output[:300]}",
                 tests=[make_test_run(repro, before, None)],
@@ -124,7 +124,7 @@ class Debug:
             tests.append(suite)
         changes = ctx.changes()
         green = tests[0].after == "pass"
-        outcome = Outcome(verdict="proposed", body=agent.summary, tests=tests)
+        outcome = WorkerOutcome(verdict="proposed", body=agent.summary, tests=tests)
         if not changes.files:
             outcome.verdict = "needs_human"
             outcome.reason = (

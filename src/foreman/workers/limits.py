@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from foreman.errors import MaxTurnsExceeded, TokenBudgetExceeded, WallTimeExceeded
-from foreman.llm.usage import Usage
+from foreman.llm.usage import TokenUsage
 
 if TYPE_CHECKING:
     import anthropic
@@ -19,7 +19,7 @@ class Meter:
     """Usage of one run, updated as it happens so a limit error still reports it."""
 
     turns: int = 0
-    llm: Usage = field(default_factory=Usage)
+    llm: TokenUsage = field(default_factory=TokenUsage)
 
     @property
     def tokens(self) -> int:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from foreman.lintcount import Violation, counting_args, parse_check, parse_format
 from foreman.workers.agentic import make_test_run
-from foreman.workers.context import Outcome, WorkContext
+from foreman.workers.context import WorkContext, WorkerOutcome
 from foreman.workers.lint_agent import agent_pass
-from foreman.workers.lint_report import Report
+from foreman.workers.lint_report import LintReport
 from foreman.workers.sandbox import CommandRefused, split_sequence
 
 MAX_LINT_OUTPUT = 4_000_000  # characters of ruff's JSON read back (about 6,000 violations)
@@ -78,27 +78,27 @@ def count_violations(ctx: WorkContext, counters: list[list[str]]) -> list[Violat
 class CommandWorker:
     kind: str = "command"
 
-    def run(self, ctx: WorkContext) -> Outcome:
+    def run(self, ctx: WorkContext) -> WorkerOutcome:
         fixers = list(ctx.spec.commands)
         if not fixers:
-            return Outcome(verdict="needs_human", reason="no commands are configured")
+            return WorkerOutcome(verdict="needs_human", reason="no commands are configured")
         try:
             checks = checks_for(fixers)
             counters = counters_for(fixers)
         except CommandRefused as err:
-            return Outcome(verdict="failed", reason=f"invalid configured command: {err}")
+            return WorkerOutcome(verdict="failed", reason=f"invalid configured command: {err}")
         before = {c: ctx.run(c) for c in checks}
         original = count_violations(ctx, counters) if counters else None
         lines = ["Commands run:", ""]
         for command in fixers:
             result = ctx.run(command)
             if result.exit_code is None:
-                return Outcome(
+                return WorkerOutcome(
                     verdict="failed",
                     reason=f"fixer `{command}` did not run: {result.output[:300]}",
                 )
             lines.append(f"- `{command}` (exit code {result.exit_code})")
-        report = Report(original)
+        report = LintReport(original)
         if original is not None:
             report.linted = count_violations(ctx, counters)
             report.final = report.linted
@@ -117,8 +117,8 @@ class CommandWorker:
         changes = ctx.changes()
         if not changes.files:
             if clean:
-                return Outcome(verdict="no_change", reason="nothing to fix", tests=tests)
-            return Outcome(
+                return WorkerOutcome(verdict="no_change", reason="nothing to fix", tests=tests)
+            return WorkerOutcome(
                 verdict="needs_human",
                 reason="violations remain that the fixers cannot fix automatically",
                 tests=tests,
@@ -126,15 +126,15 @@ class CommandWorker:
             )
         lines += ["", f"Files changed: {len(changes.files)}.", "", *report.lines()]
         if clean:
-            return Outcome(verdict="proposed", body="\n".join(lines), tests=tests,
+            return WorkerOutcome(verdict="proposed", body="\n".join(lines), tests=tests,
                            confidence=1.0 if not report.by_agent else 0.8)  # fmt: skip
         if report.original is None:  # not ruff: not counted, so not judged here (as before)
             lines.append("Some violations remain that need a human; see the checks below.")
-            return Outcome(verdict="proposed", body="\n".join(lines), tests=tests,
+            return WorkerOutcome(verdict="proposed", body="\n".join(lines), tests=tests,
                            confidence=0.6, reason="partly fixed")  # fmt: skip
         if report.progress():
             remaining = len(report.final or [])
-            return Outcome(
+            return WorkerOutcome(
                 verdict="proposed",
                 body="\n".join(lines),
                 tests=tests,
@@ -142,7 +142,7 @@ class CommandWorker:
                 reason=f"partly fixed: {remaining} violation(s) remain",
             )
         lines.append("Some violations remain that need a human; see the checks below.")
-        return Outcome(
+        return WorkerOutcome(
             verdict="needs_human",
             body="\n".join(lines),
             tests=tests,

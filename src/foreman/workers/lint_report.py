@@ -8,7 +8,7 @@ from foreman.lintcount import Violation, compare, listing
 
 
 @dataclass
-class Report:
+class LintReport:
     original: list[Violation] | None  # before any fix (None: not counted, e.g. not ruff)
     linted: list[Violation] | None = None  # after the linter's own fixes
     final: list[Violation] | None = None  # after the agent pass, if it was kept

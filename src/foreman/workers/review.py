@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from foreman.config import worker_spec
 from foreman.contracts import ReviewVerdict
 from foreman.errors import ForemanError
-from foreman.workers.context import Outcome, WorkContext
+from foreman.workers.context import WorkContext, WorkerOutcome
 from foreman.workers.prompts import job_text
 
 
@@ -50,14 +50,18 @@ def review_patch(ctx: WorkContext, patch: str) -> tuple[ReviewVerdict | None, st
 class Review:
     kind: str = "review"
 
-    def run(self, ctx: WorkContext) -> Outcome:
+    def run(self, ctx: WorkContext) -> WorkerOutcome:
         if ctx.snapshot.base_sha is None:
-            return Outcome(verdict="needs_human", reason="nothing to review: no commit")
+            return WorkerOutcome(verdict="needs_human", reason="nothing to review: no commit")
         parent = ctx.snapshot.git("rev-parse", "-q", "--verify", "HEAD~1", check=False).strip()
         if not parent:
-            return Outcome(verdict="needs_human", reason="nothing to review: HEAD has no parent")
+            return WorkerOutcome(
+                verdict="needs_human", reason="nothing to review: HEAD has no parent"
+            )
         patch = ctx.snapshot.git("diff", "--no-ext-diff", "--no-textconv", parent, "HEAD")
         verdict, why = review_patch(ctx, patch)
         if verdict is None:
-            return Outcome(verdict="needs_human", reason=why)
-        return Outcome(verdict="proposed", review=verdict, reason=f"review: {verdict.verdict}")
+            return WorkerOutcome(verdict="needs_human", reason=why)
+        return WorkerOutcome(
+            verdict="proposed", review=verdict, reason=f"review: {verdict.verdict}"
+        )

@@ -21,7 +21,7 @@ from foreman.contracts import Result, SandboxInfo, Task, Usage
 from foreman.errors import ForemanError, LimitExceeded
 from foreman.secrets import env_secrets
 from foreman.workers import boundary as boundaries
-from foreman.workers.context import Outcome, WorkContext
+from foreman.workers.context import WorkContext, WorkerOutcome
 from foreman.workers.own_secrets import check_own_output, held_secrets
 from foreman.workers.prompts import clip
 from foreman.workers.registry import resolve
@@ -58,16 +58,18 @@ def register_env_secrets(env: Mapping[str, str]) -> None:
         actions.register_secret(value)
 
 
-def _guarded_run(ctx: WorkContext) -> Outcome:
+def _guarded_run(ctx: WorkContext) -> WorkerOutcome:
     try:
         return resolve(ctx.spec).run(ctx)
     except LimitExceeded as err:
-        return Outcome(verdict="needs_human", reason=f"{err.title}: {err.message}")
+        return WorkerOutcome(verdict="needs_human", reason=f"{err.title}: {err.message}")
     except ForemanError as err:
-        return Outcome(verdict="failed", reason=f"{err.title}: {err.message}")
+        return WorkerOutcome(verdict="failed", reason=f"{err.title}: {err.message}")
     except Exception as err:  # a bug in a worker: still a bundle
         actions.log_block(traceback.format_exc())
-        return Outcome(verdict="failed", reason=f"internal error: {type(err).__name__}: {err}")
+        return WorkerOutcome(
+            verdict="failed", reason=f"internal error: {type(err).__name__}: {err}"
+        )
 
 
 def runs_commands(spec: WorkerSpec, config: Config) -> bool:
@@ -95,7 +97,7 @@ def _boundary(ctx: WorkContext, hide: Iterable[Path]) -> str | None:
     )
 
 
-def _evidence(outcome: Outcome) -> str:
+def _evidence(outcome: WorkerOutcome) -> str:
     if not outcome.tests:
         return ""
     rows = [f"- `{t.command}`: before {t.before}, after {t.after}" for t in outcome.tests]
@@ -140,7 +142,7 @@ def run_task(
             b = ctx.boundary
             result.sandbox = SandboxInfo(mode=b.mode, network=b.network, detail=b.detail[:2000])
         # S07: when the boundary is missing, no command runs at all
-        outcome = Outcome(verdict="needs_human", reason=stop) if stop else _guarded_run(ctx)
+        outcome = WorkerOutcome(verdict="needs_human", reason=stop) if stop else _guarded_run(ctx)
         patch = _finish(ctx, outcome, result)
     finally:
         snapshot.cleanup()
@@ -154,14 +156,14 @@ def run_task(
     return check_own_output(result, patch, held_secrets(environ))
 
 
-def _finish(ctx: WorkContext, outcome: Outcome, result: Result) -> str:
+def _finish(ctx: WorkContext, outcome: WorkerOutcome, result: Result) -> str:
     notes: list[str] = []
     patch, files = "", []
     if outcome.verdict not in ("failed", "no_change"):
         try:
             changes = ctx.changes()
         except ForemanError as err:
-            outcome = Outcome(verdict="failed", reason=f"{err.title}: {err.message}")
+            outcome = WorkerOutcome(verdict="failed", reason=f"{err.title}: {err.message}")
         else:
             patch, files = changes.patch, changes.files
             if changes.dropped:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 
 from foreman.errors import LLMError
-from foreman.workers.context import Outcome, WorkContext
+from foreman.workers.context import WorkContext, WorkerOutcome
 from foreman.workers.prompts import clip, user_message
 
 CLASS_LABELS = {
@@ -79,7 +79,7 @@ def _allowed(labels: list[str], allowed: list[str]) -> list[str]:
 class Triage:
     kind: str = "triage"
 
-    def run(self, ctx: WorkContext) -> Outcome:
+    def run(self, ctx: WorkContext) -> WorkerOutcome:
         allowed = ctx.config.gate.labels.allowed
         offline = self.offline(ctx, allowed)
         if not ctx.llm.available:
@@ -92,7 +92,7 @@ class Triage:
             return offline
         mentioned = {int(n) for n in _ISSUE_REF.findall(ctx.task.brief)}
         own = ctx.task.item.number
-        return Outcome(
+        return WorkerOutcome(
             verdict="proposed",
             labels=_allowed(answer.labels, allowed),
             comment=clip(answer.comment.strip(), 2000) or DEFAULT_COMMENT,
@@ -101,10 +101,10 @@ class Triage:
             reason="triaged by the model",
         )
 
-    def offline(self, ctx: WorkContext, allowed: list[str]) -> Outcome:
+    def offline(self, ctx: WorkContext, allowed: list[str]) -> WorkerOutcome:
         labels = _allowed(rule_labels(ctx.task.reason), allowed)
         comment = COMMENTS.get(labels[0], DEFAULT_COMMENT) if labels else DEFAULT_COMMENT
-        return Outcome(
+        return WorkerOutcome(
             verdict="proposed",
             labels=labels,
             comment=comment,

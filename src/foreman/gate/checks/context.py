@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from foreman.config.models import Config
 from foreman.contracts import Result, ReviewVerdict, TestRun
-from foreman.gate.base import Reader
+from foreman.gate.base import BaseFiles
 from foreman.gate.bundles import Bundle
 from foreman.gate.model import FileChange
 from foreman.gate.secrets import SecretHit
@@ -30,7 +30,7 @@ class PolicyContext:
     config: Config
     protected: tuple[str, ...]  # gate.protected_paths + the config file itself
     job_secrets: tuple[str, ...]
-    checkout: Reader | None  # None: the patch is checked against its real base when written
+    checkout: BaseFiles | None  # None: the patch is checked against its real base when written
     ci_files: tuple[str, ...] = ()  # gate.ci_files when the gate's PRs run CI, else nothing
     reviewer: Reviewer | None = None  # None: no review in this run (no key, or a dry run)
     reproducer: Reproducer | None = None  # None: no re-run (no git checkout, a dry run)

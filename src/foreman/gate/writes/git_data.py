@@ -16,17 +16,17 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from foreman.errors import GitHubError, NotFoundError
-from foreman.gate.base import Checkout, Reader
+from foreman.gate.base import BaseFiles, Checkout
 from foreman.gate.model import FileChange
 from foreman.gate.patch import PatchError, decode, encode
 from foreman.gate.texts import trailer
 from foreman.github.client import github_errors
 from foreman.github.reconcile import write_with_reconcile
+from foreman.timelimit import Sleep
 
 if TYPE_CHECKING:
     from github.Repository import Repository
 
-Sleep = Callable[[float], None]
 BranchState = Literal["created", "updated", "unchanged", "foreign"]
 
 
@@ -34,7 +34,7 @@ BranchState = Literal["created", "updated", "unchanged", "foreign"]
 class Base:
     sha: str  # the parent commit
     tree: str  # its tree
-    reader: Reader  # its files
+    reader: BaseFiles  # its files
     local: bool  # the reader is the checkout: files computed by policy are valid as they are
 
 

@@ -6,8 +6,8 @@ a write that fails half-way is reported as exactly that.
 from __future__ import annotations
 
 from foreman.errors import GitHubError
-from foreman.gate.base import Reader, already_applied, materialize
-from foreman.gate.model import Decision, FileChange, ItemWork, Outcome, Proposal
+from foreman.gate.base import BaseFiles, already_applied, materialize
+from foreman.gate.model import Decision, FileChange, GateOutcome, ItemWork, Proposal
 from foreman.gate.patch import FilePatch, PatchError
 from foreman.gate.texts import pr_body, trailer
 from foreman.gate.writes.git_data import Base, RemoteTree, push_fix, read_head, sync_branch
@@ -34,7 +34,7 @@ class PRWriter:
         self.sleep = session.opts.wait
 
     # -- outcome bookkeeping ---------------------------------------------------------------
-    def _outs(self, p: Proposal) -> list[Outcome]:
+    def _outs(self, p: Proposal) -> list[GateOutcome]:
         return [self.work.outcome(m.task_id) for m in p.members]
 
     def _step(self, p: Proposal, text: str) -> None:
@@ -202,7 +202,7 @@ class PRWriter:
         answer_threads(self.repo, item.number, p, sha, self._step, self.sleep)
 
 
-def _materialize_all(groups: list[list[FilePatch]], reader: Reader) -> dict[str, FileChange]:
+def _materialize_all(groups: list[list[FilePatch]], reader: BaseFiles) -> dict[str, FileChange]:
     files: dict[str, FileChange] = {}
     for patches in groups:
         files = materialize(patches, reader, files)

@@ -7,7 +7,6 @@ GitHub answers 409 and nothing is merged (C06).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -17,12 +16,12 @@ from foreman.errors import GitHubError
 from foreman.gate.codeowners import Owners
 from foreman.github.client import github_errors
 from foreman.github.reconcile import write_with_reconcile
+from foreman.timelimit import Sleep
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest
     from github.Repository import Repository
 
-Sleep = Callable[[float], None]
 ChecksState = Literal["green", "pending", "failing", "none"]
 _BAD = {"failure", "cancelled", "timed_out", "action_required", "startup_failure", "stale"}
 
