@@ -177,6 +177,30 @@ def test_no_stage_crossings_and_no_import_upwards() -> None:
     assert not found, "imports across stages or up a layer:\n" + "\n".join(found)
 
 
+# CamelCase names (classes, type aliases) the package defines more than once, on purpose.
+# `Model`: the contracts' pydantic base and the classifier's model; `Prediction`: the
+# classifier's answer and the shape routing expects of it (both in the classifier's move).
+SHARED_NAMES = {"Model", "Prediction"}
+
+
+def test_one_meaning_per_type_name() -> None:
+    """A class or type alias is defined in one module: two meanings for one name make a reader
+    stop and search (issue #25)."""
+    where: dict[str, list[str]] = {}
+    for module, (path, _) in _modules().items():
+        for node in ast.parse(path.read_text()).body:
+            names = []
+            if isinstance(node, ast.ClassDef):
+                names = [node.name]
+            elif isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            for name in names:
+                if name[:1].isupper() and not name.isupper():
+                    where.setdefault(name, []).append(module)
+    twice = {n: m for n, m in where.items() if len(m) > 1 and n not in SHARED_NAMES}
+    assert not twice, f"names defined in more than one module: {twice}"
+
+
 def test_the_checks_see_a_circle_and_a_crossing() -> None:
     graph = {
         "foreman.routing.a": {"foreman.routing.b", "foreman.gate.c"},
