@@ -19,7 +19,6 @@ class ExitCode:
     EVENT = 4  # event payload missing/malformed
     GITHUB = 5  # GitHub API error we could not recover from
     LLM = 6  # Anthropic API error we could not recover from
-    POLICY = 7  # gate refused something in a way that fails the run
     LIMIT = 8  # a budget (turns, tokens, time, spend) was exhausted
 
 
@@ -145,8 +144,3 @@ class TokenBudgetExceeded(LimitExceeded):
 
 class WallTimeExceeded(LimitExceeded):
     title = "wall time exceeded"
-
-
-class PolicyError(ForemanError):
-    exit_code = ExitCode.POLICY
-    title = "policy violation"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from typing import Any
 
 from foreman.config.models import Config
@@ -20,7 +19,3 @@ def generate() -> dict[str, Any]:
 
 def render() -> str:
     return json.dumps(generate(), indent=2, sort_keys=True) + "\n"
-
-
-def shipped() -> str:
-    return resources.files("foreman.config").joinpath("schema.json").read_text(encoding="utf-8")

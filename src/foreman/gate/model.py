@@ -155,7 +155,6 @@ class GateOutcome:
     decision: Decision
     reason: str = ""
     pr_number: int | None = None
-    pr_url: str | None = None
     checks: list[Check] = field(default_factory=list)
     usage: Usage | None = None
     sandbox: SandboxInfo | None = None  # how the worker's commands ran (warned when weaker)

@@ -252,7 +252,3 @@ def _need(module: str, extra: str) -> None:
             f"llm.provider is {extra}, but the {extra} extra is not installed: set the action's"
             f" `llm-provider: {extra}` input (or install agent-foreman[{extra}])"
         )
-
-
-def llm_access(settings: LLMConfig, env: Mapping[str, str]) -> LLMAccess:
-    return LLMAccess(settings, env)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from foreman.config import Config
 from foreman.config.workers import known_workers
-from foreman.contracts import TASK_TRAILER, TRAILER, Note, Plan, Task
+from foreman.contracts import TASK_TRAILER, TRAILER, Note, Plan
 from foreman.events.models import WorkItem
 from foreman.routing.brief import item_ref
 
@@ -92,7 +92,3 @@ def round_limit(item: WorkItem, config: Config, done: int, why: str, *, dry_run:
     )
     note = Note(kind="ask-human", text=text, item=item.number, human_label=True)
     return loop_skip(item, text, dry_run=dry_run, notes=[note])
-
-
-def with_round(task: Task, round_no: int) -> Task:
-    return task.model_copy(update={"id": f"{task.id}-r{round_no}"})

@@ -37,11 +37,6 @@ KINDS: dict[str, Worker] = {
 }
 
 
-def register(name: str, worker: Worker) -> None:
-    """Add or replace a worker implementation (plugins, tests)."""
-    WORKERS[name] = worker
-
-
 def resolve(spec: WorkerSpec) -> Worker:
     named = WORKERS.get(spec.name)
     if named is not None and named.kind == spec.kind:

@@ -10,16 +10,6 @@ from foreman.workers.tools import ERROR, Toolbox
 if TYPE_CHECKING:
     from anthropic.lib.tools import BetaFunctionTool
 
-# Config tool name -> SDK tool name.
-TOOL_NAMES = {
-    "read": "read_file",
-    "list": "list_dir",
-    "search": "search",
-    "write": "write_file",
-    "edit": "edit_file",
-    "run": "run_command",
-}
-
 
 def sdk_tools(box: Toolbox, enabled: Sequence[str]) -> list[BetaFunctionTool[Callable[..., str]]]:
     """The runnable tools named in ``enabled`` (config names: read, list, search, …)."""

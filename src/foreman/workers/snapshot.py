@@ -52,7 +52,6 @@ class Snapshot:
     root: Path
     base_tree: str
     base_sha: str | None
-    created_repo: bool
     _scratch: Path
     _trees: int = 0
 
@@ -66,7 +65,7 @@ class Snapshot:
         scratch = Path(tempfile.mkdtemp(prefix="foreman-snap-"))
         (scratch / "exclude").write_text(_ALWAYS_IGNORED, encoding="utf-8")
         created = not (root / ".git").exists()
-        snap = cls(root, "", None, created, scratch)
+        snap = cls(root, "", None, scratch)
         if created:
             snap.git("init", "-q")
             snap.git("add", "-A", ".")

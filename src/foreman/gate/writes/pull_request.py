@@ -47,7 +47,7 @@ class PRWriter:
         for o in self._outs(p):
             o.set(decision, reason)
             if pull is not None:
-                o.pr_number, o.pr_url = pull.number, pull.url
+                o.pr_number = pull.number
 
     def failed(self, p: Proposal, err: GitHubError) -> None:
         for o in self._outs(p):
