@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from foreman.commands import some_path
 from foreman.terminal import add_format_argument
+
+if TYPE_CHECKING:
+    from foreman.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_format_argument(parser)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from foreman import actions
     from foreman.config import find_config, load_config
     from foreman.gate.bundles import load_plan
@@ -42,14 +44,14 @@ def run(args: argparse.Namespace) -> int:
     from foreman.terminal import chosen, show
 
     root = Path(args.root)
-    config_path = find_config(root, args.config)
+    config_path = find_config(root, args.config or settings.foreman.config)
     config = load_config(config_path, display=_relative(config_path, root))
-    env = os.environ
-    token = env.get("FOREMAN_GITHUB_TOKEN") or env.get("GITHUB_TOKEN") or None
+    github = settings.github
+    token = github.token
     actions.register_secret(token)
-    api_key = env.get("ANTHROPIC_API_KEY", "").strip() or None
+    api_key = settings.llm.api_key
     actions.register_secret(api_key)
-    plan = load_plan(args.plan, env)
+    plan = load_plan(args.plan, settings.foreman.plan)
     options = GateOptions(
         plan=plan,
         bundles=Path(args.bundles),
@@ -59,10 +61,11 @@ def run(args: argparse.Namespace) -> int:
         dry_run=bool(args.dry_run),
         token=token,
         api_key=api_key,
-        api_url=env.get("GITHUB_API_URL") or None,
-        repo=plan.repo or env.get("GITHUB_REPOSITORY", ""),
-        throttle=env.get("FOREMAN_GITHUB_THROTTLE", "1") != "0",
-        prs_run_ci=not _is_job_token(env),
+        api_url=github.api_url,
+        repo=plan.repo or github.repository,
+        throttle=github.throttle,
+        prs_run_ci=not github.token_is_job_token,
+        env=settings.environ,
     )
     report = run_gate(options)
     text = markdown(report)
@@ -83,12 +86,6 @@ def run(args: argparse.Namespace) -> int:
     if report.error is not None:
         actions.annotate("error", report.error.message, title=report.error.title)
     return report.exit_code
-
-
-def _is_job_token(env: Mapping[str, str]) -> bool:
-    """True when the action says the gate writes with the job's own GITHUB_TOKEN: its PRs
-    then run no CI. Anything else (a gate-token, or unknown) means they may run CI."""
-    return env.get("FOREMAN_TOKEN_IS_JOB_TOKEN", "").strip().lower() == "true"
 
 
 def _relative(path: Path | None, root: Path) -> str | None:

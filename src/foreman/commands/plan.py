@@ -21,6 +21,7 @@ from foreman.contracts import Plan
 from foreman.events import load_event
 from foreman.routing.planner import make_plan
 from foreman.routing.report import plan_markdown, plan_text
+from foreman.settings import Settings
 from foreman.terminal import add_format_argument, chosen, show
 
 
@@ -41,12 +42,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_format_argument(parser)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     root = Path(args.root)
-    config = load_config(find_config(root, args.config))
-    event = load_event(args.event, args.event_name)
+    config = load_config(find_config(root, args.config or settings.foreman.config))
+    event = load_event(args.event, args.event_name, settings.github)
     learned = Path(args.learned_model) if args.learned_model else None
-    plan = make_plan(event, config, root=root, dry_run=bool(args.dry_run), learned=learned)
+    plan = make_plan(event, config, root=root, dry_run=bool(args.dry_run), settings=settings,
+                     learned=learned)  # fmt: skip
     emit(plan, args.output, chosen(args.format))
     return 0
 

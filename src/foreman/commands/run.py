@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,8 +28,8 @@ if TYPE_CHECKING:
     from foreman.commands.run_steps import Worked
     from foreman.contracts import Plan
     from foreman.gate.model import GateReport
+    from foreman.settings import Settings
 
-TOKENS = ("GITHUB_TOKEN", "FOREMAN_GITHUB_TOKEN", "GH_TOKEN")
 _SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "node_modules", "__pycache__", "*.pyc",
                                ".mypy_cache", ".ruff_cache", ".pytest_cache")  # fmt: skip
 
@@ -46,15 +43,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", help="config file (default: .github/foreman.yml in it)")
     parser.add_argument("--out", type=some_path, help="keep the plan and bundles in this directory")
     add_format_argument(parser)
-
-
-@contextmanager
-def _no_github_token() -> Iterator[None]:
-    saved = {k: os.environ.pop(k) for k in TOKENS if k in os.environ}
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
 
 
 def _files(workspace: Path) -> list[str] | None:
@@ -85,7 +73,7 @@ def base_copy(workspace: Path, dest: Path) -> Path:
     return dest
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from foreman.config import find_config, load_config
     from foreman.events import load_event
     from foreman.routing.planner import make_plan
@@ -95,23 +83,23 @@ def run(args: argparse.Namespace) -> int:
         from foreman.errors import UsageError
 
         raise UsageError(f"--workspace {args.workspace}: not a directory")
-    config_path = find_config(workspace, args.config)
+    config_path = find_config(workspace, args.config or settings.foreman.config)
     config = load_config(config_path)
-    event = load_event(args.event, args.event_name)
+    event = load_event(args.event, args.event_name, settings.github)
     with tempfile.TemporaryDirectory(prefix="foreman-run-") as tmp:
         keep = Path(args.out) if args.out else Path(tmp)
         keep.mkdir(parents=True, exist_ok=True)
         base = base_copy(workspace, Path(tmp) / "base")
-        with _no_github_token():
-            plan = make_plan(event, config, root=base, dry_run=True)
-            (keep / "foreman-plan.json").write_text(plan.model_dump_json(indent=2) + "\n")
-            from foreman.commands.run_steps import gate_dry_run, work_all
+        offline = settings.without_github_token()  # nothing read from GitHub, no token passed on
+        plan = make_plan(event, config, root=base, dry_run=True, settings=offline)
+        (keep / "foreman-plan.json").write_text(plan.model_dump_json(indent=2) + "\n")
+        from foreman.commands.run_steps import gate_dry_run, work_all
 
-            bundles = keep / "bundles"
-            bundles.mkdir(exist_ok=True)
-            worked = work_all(plan, base, Path(tmp), bundles, config)
-            rel = _relative(config_path, workspace)
-            report = gate_dry_run(plan, bundles, base, config, rel)
+        bundles = keep / "bundles"
+        bundles.mkdir(exist_ok=True)
+        worked = work_all(plan, base, Path(tmp), bundles, config, offline)
+        rel = _relative(config_path, workspace)
+        report = gate_dry_run(plan, bundles, base, config, rel, offline)
         _print(args.format, plan, worked, report, keep if args.out else None)
     return 0
 

@@ -3,7 +3,6 @@ run, and the report (text for a terminal, JSON for scripts)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from foreman.config import Config
 from foreman.config.workers import worker_spec
 from foreman.contracts import Plan, Result, Task
 from foreman.gate.model import DECISION_TEXT, GateReport
+from foreman.settings import Settings
 
 
 @dataclass
@@ -23,12 +23,14 @@ class Worked:
     why_not: str = ""
 
 
-def work_all(plan: Plan, base: Path, tmp: Path, bundles: Path, config: Config) -> list[Worked]:
+def work_all(
+    plan: Plan, base: Path, tmp: Path, bundles: Path, config: Config, settings: Settings
+) -> list[Worked]:
     """Run every task's worker in its own copy of ``base``; bundles go to ``bundles``."""
     from foreman.workers.bundle import write_bundle
     from foreman.workers.run import run_task
 
-    has_key = bool(os.environ.get("ANTHROPIC_API_KEY", "").strip())
+    has_key = settings.llm.api_key is not None
     out: list[Worked] = []
     for n, task in enumerate(plan.tasks):
         if worker_spec(config, task.worker).kind == "agent" and not has_key:
@@ -38,7 +40,7 @@ def work_all(plan: Plan, base: Path, tmp: Path, bundles: Path, config: Config) -
         copy = tmp / f"work-{n}"
         shutil.copytree(base, copy, symlinks=True)
         try:
-            result, patch = run_task(task, workspace=copy, config=config)
+            result, patch = run_task(task, workspace=copy, config=config, env=settings.environ)
         finally:
             shutil.rmtree(copy, ignore_errors=True)
         folder = bundles / f"foreman-bundle-{task.id}"
@@ -48,16 +50,20 @@ def work_all(plan: Plan, base: Path, tmp: Path, bundles: Path, config: Config) -
 
 
 def gate_dry_run(
-    plan: Plan, bundles: Path, base: Path, config: Config, config_file: str | None
+    plan: Plan,
+    bundles: Path,
+    base: Path,
+    config: Config,
+    config_file: str | None,
+    settings: Settings,
 ) -> GateReport:
     from foreman.gate.model import GateOptions
     from foreman.gate.run import run_gate
 
-    api_key = os.environ.get("ANTHROPIC_API_KEY", "").strip() or None
     options = GateOptions(
         plan=plan, bundles=bundles, root=base, config=config, config_file=config_file,
-        dry_run=True, token=None, api_key=api_key, repo=plan.repo, throttle=False,
-        prs_run_ci=False,
+        dry_run=True, token=None, api_key=settings.llm.api_key, repo=plan.repo, throttle=False,
+        prs_run_ci=False, env=settings.environ,
     )  # fmt: skip
     return run_gate(options)
 

@@ -9,12 +9,12 @@ error exits non-zero with nothing run.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from foreman import actions
 from foreman.commands import output_file
 from foreman.config import find_config, load_config
+from foreman.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,21 +27,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from foreman.workers.run import register_env_secrets
     from foreman.workers.setup_outcome import append, summary
     from foreman.workers.setup_run import run_setup
 
-    register_env_secrets(os.environ)
+    register_env_secrets(settings.environ)
     workspace = Path(args.workspace)
-    config = load_config(find_config(workspace, args.config))
+    config = load_config(find_config(workspace, args.config or settings.foreman.config))
     outcome = Path(args.outcome)
     commands = config.setup.commands
     if not commands:
         actions.info("foreman setup: no setup.commands in the config; nothing to run")
         return 0
     steps = run_setup(
-        commands, workspace=workspace, timeout=config.setup.timeout_seconds, env=os.environ
+        commands, workspace=workspace, timeout=config.setup.timeout_seconds, env=settings.environ
     )
     for step in steps:
         append(outcome, step)

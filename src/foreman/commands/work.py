@@ -11,7 +11,6 @@ crashed); the exit code is 0 once a bundle is written, so the gate can read it.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from foreman.config import find_config, load_config
 from foreman.config.models import Config
 from foreman.contracts import Result, Task
 from foreman.errors import ForemanError, UsageError
+from foreman.settings import Settings
 from foreman.terminal import add_format_argument, chosen, clean, show
 from foreman.workers.setup_outcome import SetupStep
 from foreman.workers.setup_outcome import read as read_setup
@@ -91,9 +91,9 @@ def bundle_dir(text: str) -> str:
     return text
 
 
-def _raw_task(arg: str | None) -> str:
+def _raw_task(arg: str | None, from_env: str) -> str:
     if arg is None:
-        text = os.environ.get(TASK_ENV, "")
+        text = from_env
         if not text.strip():
             raise UsageError(f"no task: pass --task JSON|@FILE or set {TASK_ENV}")
         return text
@@ -145,13 +145,13 @@ def _best_effort_ids(text: str) -> tuple[str, str]:
     return task_id, worker
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from foreman.workers.bundle import write_bundle
     from foreman.workers.run import register_env_secrets, run_task
 
-    register_env_secrets(os.environ)
+    register_env_secrets(settings.environ)
     out = Path(args.out)
-    text = _raw_task(args.task)
+    text = _raw_task(args.task, settings.foreman.task)
     try:
         task = parse_task(text, args.id, args.index)
     except UsageError as err:
@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
         raise
     workspace = Path(args.workspace)
     try:
-        config = load_config(find_config(workspace, args.config))
+        config = load_config(find_config(workspace, args.config or settings.foreman.config))
     except ForemanError as err:
         write_bundle(out, Result(task_id=task.id, worker=task.worker, task=task,
                                  verdict="failed", reason=f"{err.title}: {err}"), "")  # fmt: skip
@@ -174,7 +174,8 @@ def run(args: argparse.Namespace) -> int:
         # Every command has returned and its process tree is gone when run_task returns;
         # none could see or write ``out`` (hidden behind an empty tmpfs).
         result, patch = run_task(task, workspace=workspace, config=config, hide=[out],
-                                 setup=steps, instructions=instructions)  # fmt: skip
+                                 setup=steps, instructions=instructions,
+                                 env=settings.environ)  # fmt: skip
         write_bundle(out, result, patch)
     _report(result, out)
     if chosen(args.format) == "text":

@@ -23,6 +23,7 @@ from foreman.events.models import Actor, WorkItem
 from foreman.routing.brief import item_ref
 from foreman.routing.fetch import Reader, association_of, is_pull_request
 from foreman.routing.outsiders import from_the_gate
+from foreman.settings import LLMSettings
 
 RESERVE = 50  # never spend the repository's last requests on a sweep
 
@@ -107,6 +108,7 @@ def sweep_plan(
     root: Path,
     dry_run: bool,
     learned: Path | None = None,
+    llm: LLMSettings | None = None,
 ) -> Plan:
     from foreman.github.client import github_errors
     from foreman.routing.planner import plan_item
@@ -118,7 +120,8 @@ def sweep_plan(
     with github_errors():
         items, notices = select(config, reader, sweep)
     for item in items:
-        sub = plan_item(item, config, reader=reader, root=root, dry_run=dry_run, learned=learned)
+        sub = plan_item(item, config, reader=reader, root=root, dry_run=dry_run, learned=learned,
+                        llm=llm)  # fmt: skip
         base.items.append(item_ref(item))
         base.tasks.extend(sub.tasks)
         base.notes.extend(sub.notes)
