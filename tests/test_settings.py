@@ -4,7 +4,6 @@ hides, and that nothing else in ``src/`` reads the environment."""
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from pathlib import Path
 
@@ -114,7 +113,7 @@ def test_settings_are_frozen_and_a_copy_of_the_environment() -> None:
     settings = Settings.from_env(env)
     env["GITHUB_REPOSITORY"] = "other/repo"
     assert settings.environ["GITHUB_REPOSITORY"] == "octo/demo"
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         settings.github.repository = "x"  # type: ignore[misc]
     with pytest.raises(TypeError):
         settings.environ["X"] = "y"  # type: ignore[index]
