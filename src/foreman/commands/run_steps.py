@@ -69,9 +69,9 @@ def gate_dry_run(
 
 
 def as_text(plan: Plan, worked: list[Worked], report: GateReport, kept: Path | None) -> str:
-    from foreman.commands.work import result_text
     from foreman.gate.report_text import text as gate_text
     from foreman.routing.report import plan_text
+    from foreman.workers.job import result_text
 
     bar = "=" * 72
     parts = [bar, plan_text(plan).rsplit("\n", 1)[0], bar]
