@@ -9,7 +9,6 @@ code when a write failed for good, after everything else was reported.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,10 +37,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from foreman.config import find_config, load_config
     from foreman.gate.bundles import load_plan
     from foreman.gate.model import GateOptions
-    from foreman.gate.report import markdown
-    from foreman.gate.report_text import text as report_text
+    from foreman.gate.publish import publish
     from foreman.gate.run import run_gate
-    from foreman.terminal import chosen, show
+    from foreman.terminal import chosen
 
     root = Path(args.root)
     config_path = find_config(root, args.config or settings.foreman.config)
@@ -68,23 +66,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         env=settings.environ,
     )
     report = run_gate(options)
-    text = markdown(report)
-    summarised = actions.add_summary(text)
-    if chosen(args.format) == "text":
-        show(report_text(report))
-    elif not summarised:
-        print(actions.redact(text))
-    decisions = [
-        {"task": o.task_id, "decision": o.decision, "pr": o.pr_number} for o in report.outcomes
-    ]
-    actions.set_output("decisions", json.dumps(decisions, separators=(",", ":")))
-    prs = sorted({o.pr_number for o in report.outcomes if o.pr_number})
-    actions.set_output("prs", ",".join(str(n) for n in prs))
-    for o in report.outcomes:
-        if o.decision == "error":
-            actions.annotate("error", f"{o.task_id}: {o.reason}", title="gate write failed")
-    if report.error is not None:
-        actions.annotate("error", report.error.message, title=report.error.title)
+    publish(report, text_format=chosen(args.format) == "text")
     return report.exit_code
 
 
