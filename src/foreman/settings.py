@@ -64,7 +64,7 @@ class _Group:
     __hash__ = None  # type: ignore[assignment]  # a mapping inside: not hashable
 
 
-def _first(env: Mapping[str, str], *names: str) -> str | None:
+def first_set(env: Mapping[str, str], *names: str) -> str | None:
     """The first of ``names`` set to something other than blanks, stripped."""
     for name in names:
         value = env.get(name, "").strip()
@@ -211,19 +211,19 @@ class Settings(_Group):
         """The settings of this process (``environ``: ``os.environ`` unless given)."""
         env: Mapping[str, str] = MappingProxyType(dict(os.environ if environ is None else environ))
         github = GitHubSettings(
-            token=_first(env, *GITHUB_TOKEN_NAMES),
-            api_url=_first(env, "GITHUB_API_URL"),
+            token=first_set(env, *GITHUB_TOKEN_NAMES),
+            api_url=first_set(env, "GITHUB_API_URL"),
             repository=env.get("GITHUB_REPOSITORY", "").strip(),
-            event_path=_first(env, "GITHUB_EVENT_PATH"),
-            event_name=_first(env, "GITHUB_EVENT_NAME"),
+            event_path=first_set(env, "GITHUB_EVENT_PATH"),
+            event_name=first_set(env, "GITHUB_EVENT_NAME"),
             workflow_ref=env.get("GITHUB_WORKFLOW_REF", ""),
-            server_url=_first(env, "GITHUB_SERVER_URL") or "https://github.com",
+            server_url=first_set(env, "GITHUB_SERVER_URL") or "https://github.com",
             run_id=env.get("GITHUB_RUN_ID", "").strip(),
             ref=env.get("GITHUB_REF", ""),
             throttle=env.get("FOREMAN_GITHUB_THROTTLE", "1") != "0",
             token_is_job_token=env.get("FOREMAN_TOKEN_IS_JOB_TOKEN", "").strip().lower() == "true",
         )
-        api_key = _first(env, *ANTHROPIC_KEY_NAMES)
+        api_key = first_set(env, *ANTHROPIC_KEY_NAMES)
         provider = {k: v for k, v in env.items() if k.startswith(_PROVIDER_PREFIXES)}
         if api_key:  # the alias resolved once: the provider reads the one name
             provider["ANTHROPIC_API_KEY"] = api_key
