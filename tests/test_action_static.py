@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from foreman import cli
-from foreman.commands.plan import emit
 from foreman.contracts import Plan
+from foreman.routing.outputs import emit
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTION = ROOT / "action.yml"
@@ -381,6 +381,25 @@ def test_every_input_reaches_the_code_through_a_prefixed_env_var() -> None:
                 assert operand.split(".")[1] in inputs, f"undeclared input in {expr}"
 
 
+def test_the_run_steps_variables_are_the_ones_the_code_reads() -> None:
+    """Every FOREMAN_* the action's run step sets is read (by its script, the settings or the
+    step's own ``run:`` line), and every variable the script hands on to foreman is one the
+    settings read: a renamed variable cannot leave the action setting a name nobody reads."""
+    step = next(s for s in _steps(_action()) if s.get("id") == "run")
+    script = (SCRIPTS / "action_run.py").read_text()
+    settings = (ROOT / "src" / "foreman" / "settings.py").read_text()
+    for var in step["env"]:
+        if var.startswith("INPUT_"):
+            continue  # the inputs: test_every_input_reaches_the_code_through_a_prefixed_env_var
+        read = f'"{var}"' in script or f'"{var}"' in settings or f"${var}" in step["run"]
+        assert read, f"action.yml's run step sets {var}, which nothing reads"
+    handed_on = set(re.findall(r'os\.environ\["([A-Z_]+)"\] =', script))
+    handed_on |= set(re.findall(r'\("[A-Z_]+", "([A-Z_]+)"\)', script))  # (source, target)
+    assert handed_on >= {"FOREMAN_CONFIG", "FOREMAN_TASK", "GITHUB_TOKEN", "ANTHROPIC_API_KEY"}
+    for var in handed_on:
+        assert f'"{var}"' in settings, f"action_run.py sets {var}; foreman.settings never reads it"
+
+
 def test_install_defaults_match_the_script() -> None:
     sys.path.insert(0, str(SCRIPTS))
     try:
@@ -409,10 +428,10 @@ def test_outputs_are_the_ones_foreman_plan_sets(
 
 
 def test_every_output_the_commands_set_is_declared() -> None:
-    commands = ROOT / "src" / "foreman" / "commands"
+    src = ROOT / "src" / "foreman"  # the commands, and the stages they hand the writing to
     set_in_code = {
         name
-        for path in commands.glob("*.py")
+        for path in src.rglob("*.py")
         for name in re.findall(r'set_output\(\s*"(\w+)"', path.read_text())
     }
     assert set_in_code == set(_action()["outputs"])

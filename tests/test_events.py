@@ -8,6 +8,7 @@ import pytest
 
 from foreman.errors import EventError
 from foreman.events import Unsupported, WorkItem, load_event, parse_event
+from foreman.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 
@@ -146,7 +147,7 @@ def test_H07_invalid_utf8_and_nul_bytes_survive(tmp_path: Path) -> None:
 def test_load_event_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(EXAMPLES / "pr-opened.json"))
     monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
-    item = load_event(None, None)
+    item = load_event(None, None, Settings.from_env().github)
     assert isinstance(item, WorkItem) and item.number == 15
 
 

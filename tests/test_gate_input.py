@@ -128,13 +128,13 @@ def test_unreadable_plan_file_is_a_clear_error_naming_it(
 ) -> None:
     path = _plan_file(tmp_path, content)
     with pytest.raises(UsageError) as info:
-        load_plan(path, {})
+        load_plan(path, "")
     assert str(info.value).startswith(f"invalid plan in {path}: {expected}")
 
 
 def test_deep_plan_in_the_environment_is_a_clear_error() -> None:
     with pytest.raises(UsageError, match=r"invalid plan in \$FOREMAN_PLAN: nested too deeply"):
-        load_plan(None, {"FOREMAN_PLAN": "[" * 100_000})
+        load_plan(None, "[" * 100_000)
 
 
 @pytest.mark.parametrize(
@@ -152,7 +152,7 @@ def test_deep_plan_in_the_environment_is_a_clear_error() -> None:
 def test_plan_of_an_unknown_version_is_refused(tmp_path: Path, version: str, shown: str) -> None:
     path = _plan_file(tmp_path, f'{{"version": {version}, "tasks": []}}'.encode())
     with pytest.raises(UsageError) as info:
-        load_plan(path, {})
+        load_plan(path, "")
     assert str(info.value) == (
         f"invalid plan in {path}: key 'version' is {shown}; this gate reads plan version 1 "
         "(plan and gate must come from the same foreman)"
@@ -160,10 +160,10 @@ def test_plan_of_an_unknown_version_is_refused(tmp_path: Path, version: str, sho
 
 
 def test_plan_of_this_version_or_none_is_read(tmp_path: Path) -> None:
-    assert load_plan(_plan_file(tmp_path, b'{"version": 1, "repo": "o/r"}'), {}).repo == "o/r"
-    assert load_plan(_plan_file(tmp_path, b'{"repo": "o/r"}'), {}).version == 1
+    assert load_plan(_plan_file(tmp_path, b'{"version": 1, "repo": "o/r"}'), "").repo == "o/r"
+    assert load_plan(_plan_file(tmp_path, b'{"repo": "o/r"}'), "").version == 1
     # A lone surrogate (valid JSON) cannot reach a comment or a step summary.
-    plan = load_plan(_plan_file(tmp_path, b'{"repo": "o/r", "skipped": "x\\ud800"}'), {})
+    plan = load_plan(_plan_file(tmp_path, b'{"repo": "o/r", "skipped": "x\\ud800"}'), "")
     assert plan.skipped == "x\ufffd"
 
 
@@ -292,5 +292,5 @@ def test_a_plan_with_names_git_or_the_api_would_refuse_is_a_usage_error(
     write steps would hand to GitHub or git must be valid before anything is written."""
     path = _plan_file(tmp_path, json.dumps(plan).encode())
     with pytest.raises(UsageError) as info:
-        load_plan(path, {})
+        load_plan(path, "")
     assert str(info.value).startswith(f"invalid plan in {path}: ") and expected in str(info.value)

@@ -130,13 +130,13 @@ def test_no_bundle_directory_means_every_task_is_missing(tmp_path: Path) -> None
 
 def test_plan_from_file_or_env_and_clear_errors(tmp_path: Path) -> None:
     plan = Plan(repo="octo/demo")
-    assert load_plan(None, {"FOREMAN_PLAN": plan.model_dump_json()}).repo == "octo/demo"
+    assert load_plan(None, plan.model_dump_json()).repo == "octo/demo"
     with pytest.raises(UsageError, match="no plan"):
-        load_plan(None, {})
+        load_plan(None, "")
     bad = tmp_path / "p.json"
     bad.write_text('{"tasks": [{"id": "x"}]}')
     with pytest.raises(UsageError, match=r"tasks\.0\.worker: missing"):
-        load_plan(str(bad), {})
+        load_plan(str(bad), "")
 
 
 # -- codeowners -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from fakes.github import FakeGitHub, primary_rate_limit, secondary_rate_limit, t
 from foreman.errors import AuthError, GitHubError, NotFoundError, RateLimitedError
 from foreman.github.client import connect, github_errors, translate
 from foreman.github.reconcile import write_with_reconcile
+from foreman.settings import Settings
 
 REPO = "octo/demo"
 MARKER = "<!-- foreman:triage -->"
@@ -68,12 +69,12 @@ def test_connect_without_token_is_a_clear_auth_error(token: str | None) -> None:
         connect(token)
 
 
-def test_connect_base_url_from_env_then_default(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_connect_base_url_from_settings_then_default(monkeypatch: pytest.MonkeyPatch) -> None:
     gh = connect("t0ken")
     assert gh.requester.base_url == "https://api.github.com"
     gh.close()
     monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9/")
-    gh = connect("t0ken")
+    gh = connect("t0ken", base_url=Settings.from_env().github.api_url)
     assert gh.requester.base_url == "http://127.0.0.1:9"
     gh.close()
 

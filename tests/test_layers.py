@@ -16,7 +16,17 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 LAYERS: list[tuple[str, bool, set[str]]] = [
     # (name, units of this layer may import each other, units)
     ("entry", True, {"foreman.__main__", "foreman.cli", "foreman.startup"}),
-    ("commands", True, {"foreman.commands", "foreman.doctor", "foreman.doctor_run"}),
+    (
+        "commands",
+        True,
+        {
+            "foreman.commands",
+            "foreman.doctor",
+            "foreman.doctor_run",
+            "foreman.local_run",
+            "foreman.local_report",
+        },
+    ),
     ("stages", False, {"foreman.routing", "foreman.workers", "foreman.gate"}),
     ("classifier", False, {"foreman.classifier"}),
     ("adapters", False, {"foreman.github", "foreman.llm", "foreman.terminal"}),

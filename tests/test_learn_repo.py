@@ -17,6 +17,7 @@ from foreman.github.reads import Reader
 from foreman.routing.classifier import Classifier, save
 from foreman.routing.feedback import Feedback
 from foreman.routing.learn import collect
+from foreman.settings import Settings
 from learn_support import NEW_BUG, seed_history
 
 REPO = "octo/demo"
@@ -160,7 +161,7 @@ def test_the_foremans_labels_count_once_kept_and_corrections_count_the_other_way
         "question", "foreman:handled"
     )
 
-    reader = Reader.from_env(REPO)
+    reader = Reader.from_settings(Settings.from_env().github, REPO)
     fb = Feedback("foreman:handled", 14, datetime.now(UTC))
     got = collect(reader, ClassifierConfig(), max_issues=100, feedback=fb)
     origins = zip(got.rows, got.origins, strict=True)

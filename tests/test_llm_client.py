@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from fakes import anthropic_steps as steps
 from fakes.fake_anthropic import FakeAnthropic
 from foreman import actions
+from foreman.config.models import LLMConfig
 from foreman.errors import ExitCode, LLMBudgetError, LLMError
 from foreman.llm import (
     PromptTooLongError,
@@ -24,6 +25,8 @@ from foreman.llm import (
     parse_structured,
     stream_text,
 )
+from foreman.llm.provider import LLMAccess
+from foreman.settings import Settings
 
 
 class Route(BaseModel):
@@ -73,7 +76,8 @@ def test_key_and_base_url_from_environment(fake_anthropic, monkeypatch):
     monkeypatch.setenv("ANTHROPIC_API_KEY", fake_anthropic.api_key)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", fake_anthropic.url)
     fake_anthropic.script(steps.json_reply({"worker": "docs", "confidence": 0.8}))
-    client = make_client()
+    access = LLMAccess(LLMConfig(), Settings.from_env().llm.provider_env)
+    client = access.client()
     try:
         assert route(client)[0].worker == "docs"
     finally:

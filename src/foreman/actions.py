@@ -3,11 +3,15 @@
 Inside GitHub Actions (``GITHUB_ACTIONS=true``) this speaks the workflow-command
 protocol; outside it prints plain, readable text so the same code paths work
 on a laptop. Every string that leaves the process passes :func:`redact`.
+
+The runner's files and flags come from the :class:`~foreman.settings.Settings` the command
+layer built (:func:`using`, for the length of a command); code that calls this module outside
+a command (the action's run script, a test) gets settings read from the environment at the
+call (:func:`current`).
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 import sys
 from collections.abc import Iterator, Mapping
@@ -16,14 +20,37 @@ from pathlib import Path
 from typing import Literal, TextIO
 
 from foreman.secrets import ANY_TOKEN, SECRET_ENV_NAMES, credential_file_secrets, spellings_of
+from foreman.settings import Settings
 
 Level = Literal["error", "warning", "notice"]
 
 _extra_secrets: set[str] = set()
+_settings: list[Settings] = []  # the command's settings while it runs (see ``using``)
+
+
+@contextmanager
+def using(settings: Settings) -> Iterator[None]:
+    """Speak to the runner as ``settings`` say for the length of the block (a command)."""
+    _settings.append(settings)
+    try:
+        yield
+    finally:
+        _settings.pop()
+
+
+def current() -> Settings:
+    """The running command's settings; outside one, the environment's as it is now."""
+    return _settings[-1] if _settings else Settings.from_env()
+
+
+def _environ(env: Mapping[str, str] | None) -> Mapping[str, str]:
+    return env if env is not None else current().environ
 
 
 def in_actions(env: Mapping[str, str] | None = None) -> bool:
-    return (env if env is not None else os.environ).get("GITHUB_ACTIONS") == "true"
+    if env is not None:
+        return env.get("GITHUB_ACTIONS") == "true"
+    return current().runner.in_actions
 
 
 def register_secret(value: str | None) -> None:
@@ -37,7 +64,7 @@ def register_secret(value: str | None) -> None:
 
 
 def known_secrets(env: Mapping[str, str] | None = None) -> list[str]:
-    env = env if env is not None else os.environ
+    env = _environ(env)
     values = {env[n] for n in SECRET_ENV_NAMES if env.get(n)}
     values |= credential_file_secrets(env)
     values |= _extra_secrets
@@ -138,8 +165,7 @@ def group(title: str) -> Iterator[None]:
 
 def set_output(name: str, value: str, env: Mapping[str, str] | None = None) -> None:
     """Write a step output with a random heredoc delimiter (multi-line safe)."""
-    env = env if env is not None else os.environ
-    path = env.get("GITHUB_OUTPUT")
+    path = env.get("GITHUB_OUTPUT") if env is not None else current().runner.output
     if not path:
         return
     value = redact(value, env)
@@ -152,8 +178,7 @@ def set_output(name: str, value: str, env: Mapping[str, str] | None = None) -> N
 
 def add_summary(markdown: str, env: Mapping[str, str] | None = None) -> bool:
     """Append to the step summary. Returns False when there is none (not in Actions)."""
-    env = env if env is not None else os.environ
-    path = env.get("GITHUB_STEP_SUMMARY")
+    path = env.get("GITHUB_STEP_SUMMARY") if env is not None else current().runner.step_summary
     if not path:
         return False
     with Path(path).open("a", encoding="utf-8", errors="backslashreplace") as fh:

@@ -1,7 +1,8 @@
 """Command line: ``foreman <command>``. One top-level handler for every error.
 
 Each command lives in ``foreman.commands.<name>`` and exposes
-``add_arguments(parser)`` and ``run(args) -> int``. Command modules are
+``add_arguments(parser)`` and ``run(args, settings) -> int``: the environment is read here,
+once, into :class:`~foreman.settings.Settings`, and passed down. Command modules are
 imported only when chosen, so ``foreman --help`` stays cheap (no anthropic,
 no PyGithub).
 """
@@ -107,7 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.command:
             parser.print_help()
             return ExitCode.USAGE
-        result: int = _load(args.command).run(args)
+        from foreman.settings import Settings
+
+        settings = Settings.from_env()
+        with actions.using(settings):
+            result: int = _load(args.command).run(args, settings)
         return result
     except ForemanError as err:
         _report(err)

@@ -8,7 +8,6 @@ the process boundary, as a work job would.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -179,9 +178,11 @@ def check_test_command(root: Path, config: Config, env: Mapping[str, str]) -> li
 
 
 def run_checks(
-    root: Path, config_name: str | None, *, run: bool, env: Mapping[str, str] | None = None
+    root: Path, config_name: str | None, *, run: bool, env: Mapping[str, str]
 ) -> list[Finding]:
-    env = dict(os.environ if env is None else env)
+    """``env``: the process environment (the test command is looked up on its PATH, and
+    setup's commands get their allow-listed environment from it)."""
+    env = dict(env)
     config, found = check_config(root, config_name)
     found += check_workflows(root)
     if config is None:

@@ -8,10 +8,13 @@ updates that same comment. Skipped (exit 0) in a dry run and when the plan has n
 from __future__ import annotations
 
 import argparse
-import os
 import time
+from typing import TYPE_CHECKING
 
 from foreman.commands import some_path
+
+if TYPE_CHECKING:
+    from foreman.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,26 +24,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="write nothing")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from foreman import actions
     from foreman.gate.ack import acknowledge, skip_reason
     from foreman.gate.bundles import load_plan
 
-    env = os.environ
-    plan = load_plan(args.plan, env)
+    plan = load_plan(args.plan, settings.foreman.plan)
     why = skip_reason(plan, bool(args.dry_run))
     if why is not None:
         actions.info(f"foreman ack: nothing written: {why}")
         return 0
-    token = env.get("FOREMAN_GITHUB_TOKEN") or env.get("GITHUB_TOKEN") or None
-    actions.register_secret(token)
-    done = acknowledge(
-        plan,
-        token=token,
-        api_url=env.get("GITHUB_API_URL") or None,
-        throttle=env.get("FOREMAN_GITHUB_THROTTLE", "1") != "0",
-        sleep=time.sleep,
-    )
+    actions.register_secret(settings.github.token)
+    done = acknowledge(plan, settings.github, sleep=time.sleep)
     reacted = f"reacted as @{done.reacted_as}" if done.reacted_as else "no reaction"
     actions.info(f"foreman ack: #{done.number}: {reacted}; status comment {done.comment}")
     return 0

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from foreman.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from foreman.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,13 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from foreman.doctor import run_checks
 
     root = Path(args.workspace)
     if not root.is_dir():
         raise UsageError(f"--workspace {args.workspace}: not a directory")
-    found = run_checks(root.resolve(), args.config, run=not args.no_run)
+    config = args.config or settings.foreman.config
+    found = run_checks(root.resolve(), config, run=not args.no_run, env=settings.environ)
     for finding in found:
         print(finding.line())
     problems = [f for f in found if f.level == "fail"]

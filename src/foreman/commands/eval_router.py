@@ -15,6 +15,7 @@ from foreman.commands import probability
 
 if TYPE_CHECKING:
     from foreman.routing.train import Row
+    from foreman.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from foreman.errors import Location, UsageError
     from foreman.progress import Progress
     from foreman.routing.classifier import Classifier

@@ -9,13 +9,14 @@ code when a write failed for good, after everything else was reported.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from foreman.commands import some_path
 from foreman.terminal import add_format_argument
+
+if TYPE_CHECKING:
+    from foreman.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,25 +32,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_format_argument(parser)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from foreman import actions
     from foreman.config import find_config, load_config
     from foreman.gate.bundles import load_plan
     from foreman.gate.model import GateOptions
-    from foreman.gate.report import markdown
-    from foreman.gate.report_text import text as report_text
+    from foreman.gate.publish import publish
     from foreman.gate.run import run_gate
-    from foreman.terminal import chosen, show
+    from foreman.terminal import chosen
 
     root = Path(args.root)
-    config_path = find_config(root, args.config)
+    config_path = find_config(root, args.config or settings.foreman.config)
     config = load_config(config_path, display=_relative(config_path, root))
-    env = os.environ
-    token = env.get("FOREMAN_GITHUB_TOKEN") or env.get("GITHUB_TOKEN") or None
+    github = settings.github
+    token = github.token
     actions.register_secret(token)
-    api_key = env.get("ANTHROPIC_API_KEY", "").strip() or None
+    api_key = settings.llm.api_key
     actions.register_secret(api_key)
-    plan = load_plan(args.plan, env)
+    plan = load_plan(args.plan, settings.foreman.plan)
     options = GateOptions(
         plan=plan,
         bundles=Path(args.bundles),
@@ -59,36 +59,15 @@ def run(args: argparse.Namespace) -> int:
         dry_run=bool(args.dry_run),
         token=token,
         api_key=api_key,
-        api_url=env.get("GITHUB_API_URL") or None,
-        repo=plan.repo or env.get("GITHUB_REPOSITORY", ""),
-        throttle=env.get("FOREMAN_GITHUB_THROTTLE", "1") != "0",
-        prs_run_ci=not _is_job_token(env),
+        api_url=github.api_url,
+        repo=plan.repo or github.repository,
+        throttle=github.throttle,
+        prs_run_ci=not github.token_is_job_token,
+        env=settings.environ,
     )
     report = run_gate(options)
-    text = markdown(report)
-    summarised = actions.add_summary(text)
-    if chosen(args.format) == "text":
-        show(report_text(report))
-    elif not summarised:
-        print(actions.redact(text))
-    decisions = [
-        {"task": o.task_id, "decision": o.decision, "pr": o.pr_number} for o in report.outcomes
-    ]
-    actions.set_output("decisions", json.dumps(decisions, separators=(",", ":")))
-    prs = sorted({o.pr_number for o in report.outcomes if o.pr_number})
-    actions.set_output("prs", ",".join(str(n) for n in prs))
-    for o in report.outcomes:
-        if o.decision == "error":
-            actions.annotate("error", f"{o.task_id}: {o.reason}", title="gate write failed")
-    if report.error is not None:
-        actions.annotate("error", report.error.message, title=report.error.title)
+    publish(report, text_format=chosen(args.format) == "text")
     return report.exit_code
-
-
-def _is_job_token(env: Mapping[str, str]) -> bool:
-    """True when the action says the gate writes with the job's own GITHUB_TOKEN: its PRs
-    then run no CI. Anything else (a gate-token, or unknown) means they may run CI."""
-    return env.get("FOREMAN_TOKEN_IS_JOB_TOKEN", "").strip().lower() == "true"
 
 
 def _relative(path: Path | None, root: Path) -> str | None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from foreman.progress import Report
     from foreman.routing.learn import Collected
     from foreman.routing.train import Model
+    from foreman.settings import Settings
 
 DEFAULT_OUT = ".github/foreman-model.json.gz"
 
@@ -74,7 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from foreman.config import find_config, load_config
     from foreman.github.reads import Reader
     from foreman.progress import Progress
@@ -84,13 +85,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--folds must be 0 (no cross-validation) or at least 2")
     root = Path(args.root)
     out = _output_path(root, args.out)  # before any API call or training
-    config = load_config(find_config(root, args.config))
-    repo = args.repo or _env_repository()
-    reader = Reader.from_env(repo)
+    config = load_config(find_config(root, args.config or settings.foreman.config))
+    repo = args.repo or _env_repository(settings.github.repository)
+    reader = Reader.from_settings(settings.github, repo)
     if not reader.available:
         raise AuthError("foreman learn needs a GitHub token (GITHUB_TOKEN) to read the issues")
     if args.combine:
-        return _combined(args, config, reader, repo, out)
+        return _combined(args, config, reader, repo, out, settings.github.ref)
     bar = Progress()
     try:
         got = collect(reader, config.routing.classifier, max_issues=args.max_issues, progress=bar)
@@ -119,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _combined(
-    args: argparse.Namespace, config: Config, reader: Reader, repo: str, out: Path
+    args: argparse.Namespace, config: Config, reader: Reader, repo: str, out: Path, ref: str
 ) -> int:
     from datetime import datetime
 
@@ -142,7 +143,7 @@ def _combined(
             progress=bar,
             feedback=feedback,
         )
-        learned, message = learn_repo.fit(got, config, repo, bar)
+        learned, message = learn_repo.fit(got, config, repo, bar, ref=ref)
     finally:
         bar.done()
     written = None
@@ -191,8 +192,7 @@ def _fit(
     return train(got.rows, threshold=threshold), threshold, cv
 
 
-def _env_repository() -> str:
-    value = os.environ.get("GITHUB_REPOSITORY", "")
+def _env_repository(value: str) -> str:
     if not value:
         raise UsageError("name the repository: --repo owner/name or GITHUB_REPOSITORY")
     try:

@@ -11,7 +11,6 @@ shipped model (a weekly job that fails until a repository has history would be n
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,8 +39,11 @@ def own_rows(got: Collected) -> tuple[list[OwnRow], list[OwnRow]]:
     return people, foreman
 
 
-def fit(got: Collected, config: Config, repo: str, progress: Report) -> tuple[Learned | None, str]:
-    """The learned model (or why there is none) and the message that says so."""
+def fit(
+    got: Collected, config: Config, repo: str, progress: Report, *, ref: str = ""
+) -> tuple[Learned | None, str]:
+    """The learned model (or why there is none) and the message that says so. ``ref``: the
+    run's ``GITHUB_REF``, kept in the model's meta."""
     from foreman.routing.adapt import learn
     from foreman.routing.classifier import Classifier
     from foreman.routing.corpus import load
@@ -67,7 +69,7 @@ def fit(got: Collected, config: Config, repo: str, progress: Report) -> tuple[Le
     learned.model.meta.update(
         {
             "repository": repo,
-            "ref": os.environ.get("GITHUB_REF", ""),
+            "ref": ref,
             "learned_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "foreman_rows": len(kept),
             "feedback": got.feedback,

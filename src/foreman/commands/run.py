@@ -14,12 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
-import subprocess
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,13 +23,10 @@ from foreman.commands import some_path
 from foreman.terminal import add_format_argument
 
 if TYPE_CHECKING:
-    from foreman.commands.run_steps import Worked
     from foreman.contracts import Plan
     from foreman.gate.model import GateReport
-
-TOKENS = ("GITHUB_TOKEN", "FOREMAN_GITHUB_TOKEN", "GH_TOKEN")
-_SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "node_modules", "__pycache__", "*.pyc",
-                               ".mypy_cache", ".ruff_cache", ".pytest_cache")  # fmt: skip
+    from foreman.local_run import Worked
+    from foreman.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,70 +40,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_format_argument(parser)
 
 
-@contextmanager
-def _no_github_token() -> Iterator[None]:
-    saved = {k: os.environ.pop(k) for k in TOKENS if k in os.environ}
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
-
-
-def _files(workspace: Path) -> list[str] | None:
-    """The files git would commit (tracked, and untracked but not ignored); None: not git."""
-    if not (workspace / ".git").exists() or shutil.which("git") is None:
-        return None
-    proc = subprocess.run(
-        ["git", "-c", "core.hooksPath=/dev/null", "ls-files", "-z", "-co", "--exclude-standard"],
-        cwd=workspace, capture_output=True, check=False, timeout=60,
-    )  # fmt: skip
-    if proc.returncode != 0:
-        return None
-    return [p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
-
-
-def base_copy(workspace: Path, dest: Path) -> Path:
-    """A copy of the workspace as the gate's checkout and every worker's starting point."""
-    files = _files(workspace)
-    if files is None:
-        shutil.copytree(workspace, dest, symlinks=True, ignore=_SKIP)
-        return dest
-    dest.mkdir(parents=True)
-    for rel in files:
-        src = workspace / rel
-        if src.is_file() or src.is_symlink():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / rel, follow_symlinks=False)
-    return dest
-
-
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from foreman.config import find_config, load_config
     from foreman.events import load_event
-    from foreman.routing.planner import make_plan
+    from foreman.local_run import pipeline
 
     workspace = Path(args.workspace).resolve()
     if not workspace.is_dir():
         from foreman.errors import UsageError
 
         raise UsageError(f"--workspace {args.workspace}: not a directory")
-    config_path = find_config(workspace, args.config)
+    config_path = find_config(workspace, args.config or settings.foreman.config)
     config = load_config(config_path)
-    event = load_event(args.event, args.event_name)
+    event = load_event(args.event, args.event_name, settings.github)
     with tempfile.TemporaryDirectory(prefix="foreman-run-") as tmp:
         keep = Path(args.out) if args.out else Path(tmp)
         keep.mkdir(parents=True, exist_ok=True)
-        base = base_copy(workspace, Path(tmp) / "base")
-        with _no_github_token():
-            plan = make_plan(event, config, root=base, dry_run=True)
-            (keep / "foreman-plan.json").write_text(plan.model_dump_json(indent=2) + "\n")
-            from foreman.commands.run_steps import gate_dry_run, work_all
-
-            bundles = keep / "bundles"
-            bundles.mkdir(exist_ok=True)
-            worked = work_all(plan, base, Path(tmp), bundles, config)
-            rel = _relative(config_path, workspace)
-            report = gate_dry_run(plan, bundles, base, config, rel)
+        plan, worked, report = pipeline(
+            event, config, _relative(config_path, workspace), workspace=workspace,
+            tmp=Path(tmp), keep=keep, settings=settings,
+        )  # fmt: skip
         _print(args.format, plan, worked, report, keep if args.out else None)
     return 0
 
@@ -128,7 +76,7 @@ def _relative(path: Path | None, root: Path) -> str | None:
 def _print(
     fmt: str | None, plan: Plan, worked: list[Worked], report: GateReport, kept: Path | None
 ) -> None:
-    from foreman.commands.run_steps import as_json, as_text
+    from foreman.local_report import as_json, as_text
     from foreman.terminal import chosen, show
 
     if chosen(fmt) == "text":

@@ -6,6 +6,7 @@ import argparse
 
 from foreman.commands import output_file, write_output
 from foreman.config.schema import render
+from foreman.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "markdown":
         from foreman.config.reference import markdown
 

@@ -9,12 +9,11 @@ error exits non-zero with nothing run.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from foreman import actions
 from foreman.commands import output_file
 from foreman.config import find_config, load_config
+from foreman.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,28 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from foreman.workers.run import register_env_secrets
-    from foreman.workers.setup_outcome import append, summary
-    from foreman.workers.setup_run import run_setup
+    from foreman.workers.setup_run import setup_job
 
-    register_env_secrets(os.environ)
+    register_env_secrets(settings.environ)
     workspace = Path(args.workspace)
-    config = load_config(find_config(workspace, args.config))
-    outcome = Path(args.outcome)
-    commands = config.setup.commands
-    if not commands:
-        actions.info("foreman setup: no setup.commands in the config; nothing to run")
-        return 0
-    steps = run_setup(
-        commands, workspace=workspace, timeout=config.setup.timeout_seconds, env=os.environ
-    )
-    for step in steps:
-        append(outcome, step)
-    line = summary(steps)
-    if any(s.status != "ok" for s in steps):
-        actions.annotate("warning", line, title="foreman setup")
-    else:
-        actions.info(f"foreman {line}")
-    actions.add_summary(actions.md_escape(line))
+    config = load_config(find_config(workspace, args.config or settings.foreman.config))
+    setup_job(workspace, config, Path(args.outcome), settings.environ)
     return 0

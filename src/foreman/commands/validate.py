@@ -8,6 +8,7 @@ from pathlib import Path
 
 from foreman import actions
 from foreman.config import find_config, known_workers, load_config
+from foreman.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,9 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", default=".", help="repository root (default: .)")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     root = Path(args.root)
-    path = find_config(root, args.path)
+    path = find_config(root, args.path or settings.foreman.config)
     shown = str(path.relative_to(root)) if path and path.is_relative_to(root) else path
     config = load_config(path, display=args.path or (str(shown) if shown else None))
     where = args.path or (str(path) if path else "(no config file: defaults)")

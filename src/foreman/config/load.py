@@ -7,7 +7,6 @@ problems are reported at once.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,10 +25,11 @@ YAML_BOOLS = {"on", "off", "yes", "no", "true", "false"}  # YAML 1.1 (PyYAML) bo
 
 
 def find_config(root: Path, explicit: str | None = None) -> Path | None:
-    """The config file to use: explicit path, ``FOREMAN_CONFIG``, or the default location."""
+    """The config file to use: ``explicit`` (``--config``, else ``FOREMAN_CONFIG``: the
+    command passes whichever is set), or the default location."""
     if not root.is_dir():
         raise UsageError("repository root is not a directory", location=Location(str(root)))
-    chosen = explicit or os.environ.get("FOREMAN_CONFIG") or None
+    chosen = explicit or None
     if chosen:
         path = Path(chosen)
         path = path if path.is_absolute() else root / path

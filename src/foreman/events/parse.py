@@ -7,7 +7,6 @@ Events we do not handle return ``Unsupported`` with a reason (exit 0).
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from foreman.event_names import HANDLED
 from foreman.events.models import Actor, Comment, Dispatch, PullInfo, WorkItem
 from foreman.events.payload import MAX_ID, MAX_NUMBER, Payload
 from foreman.names import repo_problem
+from foreman.settings import GitHubSettings
 
 MAX_EVENT_BYTES = 25_000_000
 
@@ -77,8 +77,14 @@ def read_payload(path: Path, source: str | None = None) -> dict[str, Any]:
 
 
 def parse_event(
-    data: dict[str, Any], event_name: str | None = None, *, source: str = "event"
+    data: dict[str, Any],
+    event_name: str | None = None,
+    *,
+    source: str = "event",
+    repository: str = "",
 ) -> WorkItem | Unsupported:
+    """``repository``: the run's ``GITHUB_REPOSITORY``, the repository of a ``schedule`` or
+    ``workflow_dispatch`` payload that names none."""
     name = event_name or infer_event_name(data)
     if name is None:
         raise EventError(
@@ -93,7 +99,7 @@ def parse_event(
         return Unsupported(
             f"{name}.{action} is not handled (handled: {', '.join(sorted(allowed))})"
         )
-    env_repo = os.environ.get("GITHUB_REPOSITORY", "")
+    env_repo = repository
     fallback = name in ("schedule", "workflow_dispatch") and bool(env_repo)
     repo = p.get("repository.full_name", str, required=not fallback) or env_repo
     if problem := repo_problem(repo):
@@ -200,10 +206,15 @@ def _dispatch(p: Payload) -> Dispatch:
     )
 
 
-def load_event(path: str | None, event_name: str | None) -> WorkItem | Unsupported:
-    """Payload from ``path`` or ``GITHUB_EVENT_PATH``; name from arg, env, or inferred."""
-    chosen = path or os.environ.get("GITHUB_EVENT_PATH")
+def load_event(
+    path: str | None, event_name: str | None, github: GitHubSettings | None = None
+) -> WorkItem | Unsupported:
+    """Payload from ``path`` or ``GITHUB_EVENT_PATH``; name from arg, env, or inferred
+    (``github``: the run's settings; none: the arguments alone)."""
+    github = github or GitHubSettings()
+    chosen = path or github.event_path
     if not chosen:
         raise EventError("no event: pass --event FILE or set GITHUB_EVENT_PATH")
-    name = event_name or os.environ.get("GITHUB_EVENT_NAME") or None
-    return parse_event(read_payload(Path(chosen)), name, source=chosen)
+    name = event_name or github.event_name
+    return parse_event(read_payload(Path(chosen)), name, source=chosen,
+                       repository=github.repository)  # fmt: skip

@@ -9,9 +9,8 @@ page of comments, and the create or the update.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,8 @@ from foreman.mdtext import code
 
 if TYPE_CHECKING:
     from github import Github
+
+    from foreman.settings import GitHubSettings
 
 REACTION = "eyes"
 _RUN_ID = re.compile(r"^[0-9]{1,20}$")
@@ -50,11 +51,11 @@ def skip_reason(plan: Plan, dry_run: bool) -> str | None:
     return None
 
 
-def run_url(env: Mapping[str, str]) -> str | None:
+def run_url(github: GitHubSettings) -> str | None:
     """``$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID``, if all look right."""
-    server = env.get("GITHUB_SERVER_URL", "").rstrip("/")
-    repo = env.get("GITHUB_REPOSITORY", "")
-    run_id = env.get("GITHUB_RUN_ID", "")
+    server = github.server_url.rstrip("/")
+    repo = github.repository
+    run_id = github.run_id
     if not (
         _SERVER.match(server) and _RUN_ID.match(run_id) and re.fullmatch(r"[\w.-]+/[\w.-]+", repo)
     ):
@@ -105,12 +106,9 @@ def _react(gh: Github, repo: str, item: ItemRef) -> str | None:
 
 def acknowledge(
     plan: Plan,
+    github: GitHubSettings,
     *,
-    token: str | None,
-    api_url: str | None,
-    throttle: bool,
     sleep: Callable[[float], None],
-    env: Mapping[str, str] | None = None,
 ) -> Acked:
     """React and write the status comment for the plan's one item (``skip_reason`` is None)."""
     from foreman import actions
@@ -118,10 +116,9 @@ def acknowledge(
     from foreman.github.client import connect
     from foreman.github.identity import cache_key, own_login
 
-    env = os.environ if env is None else env
     item = plan.tasks[0].item
     assert item.number is not None
-    gh = connect(token, base_url=api_url, throttle=throttle, sleep=sleep)
+    gh = connect(github.token, base_url=github.api_url, throttle=github.throttle, sleep=sleep)
     lazy = gh.withLazy(True)
     try:
         try:
@@ -129,8 +126,12 @@ def acknowledge(
         except GitHubError as err:  # the comment still matters more than the reaction
             actions.annotate("warning", f"no reaction on #{item.number}: {err.message}")
             login = None
-        ours = [login] if login else [x for x in [own_login(gh, cache_key(token, api_url))] if x]
-        body = render(plan, item, run_url(env))
+        ours = (
+            [login]
+            if login
+            else [x for x in [own_login(gh, cache_key(github.token, github.api_url))] if x]
+        )
+        body = render(plan, item, run_url(github))
         state, _ = upsert(lazy.get_repo(plan.repo), item.number, body, ours, sleep)
         return Acked(item.number, login, state)
     finally:

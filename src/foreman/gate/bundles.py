@@ -12,7 +12,6 @@ the task of its folder, and a task claimed by two bundles gets neither.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -55,9 +54,8 @@ class Loaded:
     missing: list[Task] = field(default_factory=list)  # planned tasks without a bundle
 
 
-def load_plan(path: str | None, env: Mapping[str, str] | None = None) -> Plan:
-    """The plan from ``path``, else from ``$FOREMAN_PLAN`` (JSON)."""
-    env = os.environ if env is None else env
+def load_plan(path: str | None, inline: str = "") -> Plan:
+    """The plan from ``path``, else from ``inline`` (``$FOREMAN_PLAN``, JSON)."""
     text: str | bytes
     if path:
         try:
@@ -65,8 +63,8 @@ def load_plan(path: str | None, env: Mapping[str, str] | None = None) -> Plan:
         except OSError as err:
             raise UsageError(f"cannot read the plan {path}: {err.strerror}") from None
         where = path
-    elif env.get("FOREMAN_PLAN"):
-        text, where = env["FOREMAN_PLAN"], "$FOREMAN_PLAN"
+    elif inline:
+        text, where = inline, "$FOREMAN_PLAN"
     else:
         raise UsageError("no plan: pass --plan FILE or set FOREMAN_PLAN to the plan JSON")
     try:

@@ -8,11 +8,11 @@ code that writes), or stops there for a dry run.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import replace
 from functools import partial
 
+from foreman import actions
 from foreman.config.models import Config
 from foreman.contracts import ItemRef, Plan
 from foreman.gate import codeowners
@@ -82,7 +82,7 @@ def _triage_reason(a: Assessment) -> str:
 
 def _llm_env(opts: GateOptions) -> dict[str, str]:
     """The environment the reviewer's provider reads credentials from (``api_key`` wins)."""
-    env = dict(opts.env if opts.env is not None else os.environ)
+    env = dict(opts.env if opts.env is not None else actions.current().environ)
     env.pop("ANTHROPIC_API_KEY", None)
     if opts.api_key:
         env["ANTHROPIC_API_KEY"] = opts.api_key

@@ -14,7 +14,6 @@ import email.utils
 import json
 import logging
 import math
-import os
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -68,7 +67,7 @@ def connect(
     # "Following Github server redirection" for a transferred issue): the foreman reports
     # what matters itself, in its own words.
     github.set_log_level(logging.WARNING)
-    url = (base_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    url = (base_url or DEFAULT_API_URL).rstrip("/")
     pacing: dict[str, Any] = {}
     if not throttle:
         pacing = {"seconds_between_requests": 0, "seconds_between_writes": 0}

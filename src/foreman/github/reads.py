@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,20 +19,29 @@ if TYPE_CHECKING:
     from github import Github
     from github.Repository import Repository
 
+    from foreman.settings import GitHubSettings
+
 
 @dataclass
 class Reader:
     token: str | None
     repo_name: str
     base_url: str | None = None
+    throttle: bool = True
+    own_workflow: str | None = None  # the workflow running the foreman (a loop skips its runs)
     calls: int = 0
     _gh: Any = field(default=None, repr=False)
     _repo: Any = field(default=None, repr=False)
 
     @classmethod
-    def from_env(cls, repo_name: str) -> Reader:
-        token = os.environ.get("FOREMAN_GITHUB_TOKEN") or os.environ.get("GITHUB_TOKEN") or None
-        return cls(token=token, repo_name=repo_name, base_url=os.environ.get("GITHUB_API_URL"))
+    def from_settings(cls, github: GitHubSettings, repo_name: str) -> Reader:
+        return cls(
+            token=github.token,
+            repo_name=repo_name,
+            base_url=github.api_url,
+            throttle=github.throttle,
+            own_workflow=github.own_workflow,
+        )
 
     @property
     def available(self) -> bool:
@@ -43,8 +51,7 @@ class Reader:
         if self._repo is None:
             from foreman.github.client import connect
 
-            throttle = os.environ.get("FOREMAN_GITHUB_THROTTLE", "1") != "0"
-            gh: Github = connect(self.token, base_url=self.base_url, throttle=throttle)
+            gh: Github = connect(self.token, base_url=self.base_url, throttle=self.throttle)
             self._gh = gh.withLazy(True)  # no request until an attribute is needed
             self._repo = self._gh.get_repo(self.repo_name)
         repo: Repository = self._repo

@@ -10,7 +10,6 @@ bounded by its ``max_iterations``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
@@ -49,10 +48,10 @@ def make_client(
 ) -> anthropic.Anthropic:
     """An SDK client with foreman's retry guard.
 
-    ``api_key`` defaults to ``ANTHROPIC_API_KEY``; ``base_url`` to
-    ``ANTHROPIC_BASE_URL`` (read by the SDK), else the public API.
+    ``api_key``: the key (the settings' ``ANTHROPIC_API_KEY``); ``base_url``: None for the
+    public API.
     """
-    key = (api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY", "")).strip()
+    key = (api_key or "").strip()
     if not key:
         raise LLMError(
             "no Anthropic API key: pass the `anthropic-api-key` input "

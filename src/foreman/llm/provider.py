@@ -31,6 +31,7 @@ from foreman.config.model_ids import provider_model
 from foreman.config.models import LLMConfig
 from foreman.errors import ConfigError, LLMError
 from foreman.llm.faults import RetryGuard
+from foreman.settings import first_set as _get
 
 if TYPE_CHECKING:
     from foreman.llm.client import Client
@@ -62,14 +63,6 @@ class ModelNotAvailable(LLMError):
     """The configured model has no id at the configured provider."""
 
     title = "model not available"
-
-
-def _get(env: Mapping[str, str], *names: str) -> str | None:
-    for name in names:
-        value = env.get(name, "").strip()
-        if value:
-            return value
-    return None
 
 
 @dataclass(frozen=True)

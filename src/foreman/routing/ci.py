@@ -25,7 +25,6 @@ from foreman.routing.loops import (
     is_foreman_pull,
     loop_skip,
     origin,
-    own_workflow,
     round_limit,
     rounds_done,
 )
@@ -66,7 +65,7 @@ def skip_reason(item: WorkItem, config: Config, own: str | None) -> str | None:
 def ci_plan(item: WorkItem, config: Config, *, reader: Reader, dry_run: bool) -> Plan:
     run = item.run
     assert run is not None
-    why = skip_reason(item, config, own_workflow())
+    why = skip_reason(item, config, reader.own_workflow)
     if why is not None:
         return loop_skip(item, why, dry_run=dry_run)
     if not reader.available:

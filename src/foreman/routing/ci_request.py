@@ -14,7 +14,7 @@ from foreman.events.models import RunInfo, WorkItem
 from foreman.github.loop_reads import _get, run_jobs
 from foreman.github.reads import Reader
 from foreman.routing.ci import _task, skip_reason
-from foreman.routing.loops import loop_skip, own_workflow
+from foreman.routing.loops import loop_skip
 from foreman.routing.outsiders import IsTrusted
 from foreman.sanitize import one_line
 
@@ -57,7 +57,7 @@ def fix_request_plan(
         conclusion=str(raw.get("conclusion") or ""), event=str(raw.get("event") or ""),
         attempt=int(raw.get("run_attempt") or 1), head_repo=item.repo,
     )  # fmt: skip
-    why = skip_reason(item.model_copy(update={"run": run}), config, own_workflow())
+    why = skip_reason(item.model_copy(update={"run": run}), config, reader.own_workflow)
     if why is not None:
         return loop_skip(item, why, dry_run=dry_run)
     cfg = config.loops.ci

@@ -106,19 +106,12 @@ def ask(
     *,
     max_tasks: int,
     paths: Sequence[str] | None = None,
-    access: LLMAccess | None = None,
+    access: LLMAccess,
 ) -> LLMAnswer:
-    """One structured routing call. Raises ``LLMError`` (or a subclass) on any failure.
-
-    ``access``: the provider to call (default: the Anthropic API, key from the environment).
-    """
-    import os
-
-    from foreman.config.models import LLMConfig
+    """One structured routing call through ``access`` (the configured provider). Raises
+    ``LLMError`` (or a subclass) on any failure."""
     from foreman.llm.client import parse_structured
-    from foreman.llm.provider import LLMAccess
 
-    access = access or LLMAccess(LLMConfig(), os.environ)
     model_type = answer_model([s.name for s in specs], max_tasks)
     model = access.model(cfg.model)
     with access.client(max_retries=cfg.max_retries, timeout=cfg.timeout_seconds) as client:

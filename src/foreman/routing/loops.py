@@ -8,7 +8,6 @@ PR's commit list says both who made it and how many rounds were run.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,13 +38,6 @@ def is_foreman_pull(item: WorkItem, config: Config) -> bool:
         and (pull.head_repo or item.repo).lower() == item.repo.lower()
         and pull.head_ref.startswith(config.gate.branch_prefix)
     )
-
-
-def own_workflow() -> str | None:
-    """The path of the workflow running the foreman (``GITHUB_WORKFLOW_REF``), if known."""
-    ref = os.environ.get("GITHUB_WORKFLOW_REF", "")
-    parts = ref.split("@", 1)[0].split("/", 2)
-    return parts[2] if len(parts) == 3 and parts[2] else None
 
 
 def origin(messages: Sequence[str], config: Config) -> Origin | None:

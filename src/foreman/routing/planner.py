@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from foreman.routing.decide import AskLLM, Classify, Prediction, route
 from foreman.routing.outsiders import IsTrusted, from_the_gate, llm_refusal
 from foreman.routing.rules import needs_paths
 from foreman.routing.triggers import request_from
+from foreman.settings import LLMSettings, Settings
 
 EVIDENCE_TERMS = 3  # terms a classifier decision shows as its evidence
 
@@ -79,20 +79,26 @@ def make_plan(
     *,
     root: Path,
     dry_run: bool,
+    settings: Settings,
     learned: Path | None = None,
 ) -> Plan:
     """``learned``: a model the learn job wrote (restored from the Actions cache), used when
-    it was learned for this repository and the config names no model of its own."""
+    it was learned for this repository and the config names no model of its own.
+    ``settings``: the GitHub token and API (the plan's reads) and the model provider's
+    credentials (the LLM router)."""
     if isinstance(event, Unsupported):
         return _skip(None, event.reason)
     item = event
     dry = dry_run or bool(item.dispatch and item.dispatch.dry_run)
-    reader = Reader.from_env(item.repo)
+    reader = Reader.from_settings(settings.github, item.repo)
+    llm = settings.llm
     if item.dispatch is not None and item.dispatch.mode == "inbox":
         from foreman.routing.inbox import sweep_plan
 
         def plan_one(one: WorkItem) -> Plan:
-            return plan_item(one, config, reader=reader, root=root, dry_run=dry, learned=learned)
+            return plan_item(
+                one, config, reader=reader, root=root, dry_run=dry, learned=learned, llm=llm
+            )
 
         return sweep_plan(item, config, reader=reader, dry_run=dry, plan_one=plan_one)
     if item.needs_fetch and item.dispatch is not None and item.dispatch.number is not None:
@@ -106,7 +112,8 @@ def make_plan(
 
         plan = ci_plan(item, config, reader=reader, dry_run=dry)
     else:
-        plan = plan_item(item, config, reader=reader, root=root, dry_run=dry, learned=learned)
+        plan = plan_item(item, config, reader=reader, root=root, dry_run=dry, learned=learned,
+                         llm=llm)  # fmt: skip
     plan.rest_calls = reader.calls
     return plan
 
@@ -136,8 +143,10 @@ def plan_item(
     root: Path,
     dry_run: bool,
     learned: Path | None = None,
+    llm: LLMSettings | None = None,
 ) -> Plan:
-    """Route one issue/PR into tasks (shared by live events and the inbox sweep)."""
+    """Route one issue/PR into tasks (shared by live events and the inbox sweep). ``llm``:
+    the provider's credentials for the LLM router (None: no credentials, no LLM call)."""
     if item.event_name in ("pull_request_review", "pull_request_review_comment"):
         round_plan = _review_round(item, config, reader=reader, dry_run=dry_run)
         assert round_plan is not None
@@ -186,7 +195,7 @@ def plan_item(
         paths=paths,
         request=request,
         classify=_classifier(config, root, notes, item.number, learned, item.repo),
-        ask_llm=_llm(config),
+        ask_llm=_llm(config, llm or LLMSettings()),
         is_trusted=is_trusted,
         llm_refusal=lambda: llm_refusal(item, config, is_trusted),
     )
@@ -281,12 +290,12 @@ def _load(root: Path, model: str | None, notes: list[Note], number: int | None) 
         return Classifier.load(None)
 
 
-def _llm(config: Config) -> AskLLM | None:
+def _llm(config: Config, llm: LLMSettings) -> AskLLM | None:
     if not config.routing.llm.enabled:
         return None
     from foreman.llm.provider import LLMAccess  # light: no SDK import until a call is made
 
-    access = LLMAccess(config.llm, os.environ)
+    access = LLMAccess(config.llm, llm.provider_env)
     if not access.available:
         return None
     specs = [worker_spec(config, n) for n in sorted(known_workers(config)) if n != "review"]

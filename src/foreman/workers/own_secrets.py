@@ -14,7 +14,6 @@ and the reason names the place and the spelling, never the value.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -35,7 +34,7 @@ _HEADER_PREFIXES = (
 
 def held_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """The secrets this process holds, long enough to be looked for in every spelling."""
-    env = os.environ if env is None else env
+    env = actions.current().environ if env is None else env
     values = set(actions.known_secrets(env)) | env_secrets(env)
     return tuple(sorted(v for v in values if len(v) >= MIN_ENCODED))
 

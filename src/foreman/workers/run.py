@@ -8,7 +8,6 @@ can be applied.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 import traceback
@@ -116,9 +115,11 @@ def run_task(
     instructions: str = "",
 ) -> tuple[Result, str]:
     """Run ``task`` in ``workspace``; returns the result and the patch (not yet redacted), or
-    a ``failed`` result and no patch when they hold a secret of this process."""
+    a ``failed`` result and no patch when they hold a secret of this process. ``env``: the
+    process environment (the command's settings); the child environment and the secrets to
+    look for come from it."""
     started = time.monotonic()
-    environ = dict(os.environ if env is None else env)
+    environ = dict(actions.current().environ if env is None else env)
     register_env_secrets(environ)
     spec = spec or worker_spec(config, task.worker)
     result = Result(task_id=task.id, worker=task.worker, task=task, verdict="failed")

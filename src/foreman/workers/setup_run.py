@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from foreman import actions
+from foreman.config.models import Config
 from foreman.workers import boundary as boundaries
 from foreman.workers.sandbox import CommandRefused, child_env, run_argv, split_command
 from foreman.workers.setup_outcome import SetupStep
@@ -61,3 +62,23 @@ def run_setup(
         if status != "ok":
             break
     return steps
+
+
+def setup_job(workspace: Path, config: Config, outcome: Path, env: Mapping[str, str]) -> None:
+    """``foreman setup``: run ``setup.commands`` (none: say so), append each step to
+    ``outcome`` (JSON lines, read by the worker) and tell the runner how it went."""
+    from foreman.workers.setup_outcome import append, summary
+
+    commands = config.setup.commands
+    if not commands:
+        actions.info("foreman setup: no setup.commands in the config; nothing to run")
+        return
+    steps = run_setup(commands, workspace=workspace, timeout=config.setup.timeout_seconds, env=env)
+    for step in steps:
+        append(outcome, step)
+    line = summary(steps)
+    if any(s.status != "ok" for s in steps):
+        actions.annotate("warning", line, title="foreman setup")
+    else:
+        actions.info(f"foreman {line}")
+    actions.add_summary(actions.md_escape(line))
