@@ -2,7 +2,7 @@
 
     uv run python scripts/train_classifier.py \
         --data ../shared/datasets/issue-types/issues_train.csv \
-        --out src/foreman/routing/model.json.gz
+        --out src/foreman/classifier/model.json.gz
 
 Reads a CSV with title, body, label (and optional repo) columns. The abstain
 threshold stored in the model is the one at which cross-validated decisions
@@ -13,7 +13,7 @@ less reliable than k-fold CV (same repositories) suggests. Without one it
 comes from --folds-fold CV (--folds 0: no CV, keep --threshold).
 
 --corpus FILE also writes the rows in the compact form the learn job fits a repository's
-model with (``foreman.routing.corpus``; shipped as src/foreman/routing/corpus.bin.xz);
+model with (``foreman.classifier.corpus``; shipped as src/foreman/classifier/corpus.bin.xz);
 --corpus-only writes just that.
 """
 
@@ -27,11 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from foreman.routing import corpus
-from foreman.routing.classifier import save
-from foreman.routing.evaluate import cross_validate, read_rows
-from foreman.routing.features import FeatureConfig
-from foreman.routing.train import train
+from foreman.classifier import corpus
+from foreman.classifier.evaluate import cross_validate
+from foreman.classifier.model import save
+from foreman.classifier.rows import read_rows
+from foreman.classifier.terms import FeatureConfig
+from foreman.classifier.train import train
 
 
 def main() -> int:
