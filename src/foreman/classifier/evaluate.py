@@ -3,6 +3,7 @@ rows, k-fold or leave-one-repository-out CV of the training procedure."""
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections import Counter
@@ -10,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from foreman.classifier.model import IssueModel
-from foreman.classifier.train import EPOCHS, Row, train
+from foreman.classifier.train import EPOCHS, C, Row, train
 from foreman.errors import UsageError
 from foreman.progress import Report, quiet
 
@@ -48,6 +49,38 @@ def coverage_at(
         if hits / n >= precision:
             best_n, best_t = n, confidence[i]
     return (best_n / len(order) if order else 0.0), best_t
+
+
+NEVER = 1.01  # a threshold no probability reaches: the model abstains on everything
+
+
+def wilson_lower(hits: int, n: int, z: float) -> float:
+    """The lower end of the Wilson score interval for ``hits`` of ``n``, ``z`` standard
+    deviations wide: a precision measured on few rows, discounted by how few they are
+    (``z`` 0: the measured precision itself)."""
+    if n == 0:
+        return 0.0
+    p = hits / n
+    z2 = z * z
+    margin = z * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n))
+    return (p + z2 / (2.0 * n) - margin) / (1.0 + z2 / n)
+
+
+def threshold_at(
+    confidence: Sequence[float], correct: Sequence[bool], precision: float, z: float
+) -> float | None:
+    """The lowest confidence at which the rows decided (at or above it) reach ``precision``
+    by :func:`wilson_lower`; ``None`` when no confidence does. Rows of equal confidence are
+    decided together, as a threshold decides them."""
+    order = sorted(range(len(confidence)), key=lambda i: -confidence[i])
+    hits = 0
+    best: float | None = None
+    for n, i in enumerate(order, start=1):
+        hits += correct[i]
+        tied = n < len(order) and confidence[order[n]] == confidence[i]
+        if not tied and wilson_lower(hits, n, z) >= precision:
+            best = confidence[i]
+    return best
 
 
 def folds(labels: Sequence[str], k: int, seed: int = 0) -> list[list[int]]:
@@ -162,9 +195,13 @@ def cross_validate(
     threshold: float | None = None,
     groups: list[str] | None = None,
     epochs: int = EPOCHS,
+    c: float = C,
+    z: float = 0.0,
     progress: Report = quiet,
 ) -> dict[str, Any]:
-    """k-fold stratified CV (or leave-one-group-out when ``groups`` is given)."""
+    """k-fold stratified CV (or leave-one-group-out when ``groups`` is given). Without a
+    ``threshold``, the abstain threshold scored is the lowest at which the held-out rows
+    reach 90 % precision, discounted by ``z`` (:func:`threshold_at`)."""
     if groups is not None:
         names = sorted(set(groups))
         if len(names) < 2:
@@ -190,15 +227,22 @@ def cross_validate(
     for number, part in enumerate(parts, 1):
         held = set(part)
         progress(f"fold {number}/{len(parts)}: training on {len(rows) - len(part)} issues")
-        model = train([r for i, r in enumerate(rows) if i not in held], seed=seed, epochs=epochs)
+        model = train(
+            [r for i, r in enumerate(rows) if i not in held], seed=seed, epochs=epochs, c=c
+        )
         test = [rows[i] for i in part]
-        p, c, ms = _predict(model, test)
+        p, confidence, ms = _predict(model, test)
         ms_total += ms * len(test)
         gold += [r[2] for r in test]
         pred += p
-        conf += c
-    cov_thr = coverage_at(conf, [g == p for g, p in zip(gold, pred, strict=True)])[1]
-    chosen = cov_thr if threshold is None else threshold
+        conf += confidence
+    correct = [g == p for g, p in zip(gold, pred, strict=True)]
+    if threshold is not None:
+        chosen = threshold
+    elif z:
+        chosen = threshold_at(conf, correct, 0.9, z) or NEVER
+    else:
+        chosen = coverage_at(conf, correct)[1]
     out = _score(gold, pred, conf, labels, chosen)
     return {
         "rows": len(rows),

@@ -40,11 +40,13 @@ def own_rows(got: Collected) -> tuple[list[OwnRow], list[OwnRow]]:
     return people, foreman
 
 
-def learn_combined(source: Source, config: Config, out: Path, *, ref: str) -> str:
+def learn_combined(
+    source: Source, config: Config, out: Path, *, ref: str
+) -> tuple[str, Path | None]:
     """Collect (the foreman's own labels judged by :class:`~.feedback.Feedback`), fit, write
-    the model to ``out`` when there is one; the JSON report printed on stdout (the step
-    summary and the ``model`` output written on the way). ``ref``: the branch the model
-    was learned on."""
+    the model to ``out`` when there is one: the JSON report printed on stdout (the step
+    summary written on the way) and the model file, ``None`` when none was written.
+    ``ref``: the branch the model was learned on."""
     from foreman.classifier.feedback import Feedback
     from foreman.classifier.learn import write_model
     from foreman.progress import Progress
@@ -64,9 +66,8 @@ def learn_combined(source: Source, config: Config, out: Path, *, ref: str) -> st
     if learned is not None and learned.model is not None:
         write_model(learned.model, out)
         written = out
-    actions.set_output("model", str(written) if written else "")  # the cache save step's cue
     actions.annotate("notice", message, title="foreman learn")
-    return report(learned, message, got, written)
+    return report(learned, message, got, written), written
 
 
 def fit(

@@ -10,6 +10,7 @@ import argparse
 import os
 from pathlib import Path
 
+from foreman import actions
 from foreman.commands import output_file, positive_int
 from foreman.errors import AuthError, UsageError
 from foreman.names import repo_problem
@@ -79,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
         raise AuthError("foreman learn needs a GitHub token (GITHUB_TOKEN) to read the issues")
     source = Source(reader, repo, is_pull_request, args.max_issues)
     if args.combine:
-        print(learn_combined(source, config, out, ref=os.environ.get("GITHUB_REF", "")))
+        report, written = learn_combined(source, config, out, ref=os.environ.get("GITHUB_REF", ""))
+        actions.set_output("model", str(written) if written else "")  # the cache save step's cue
+        print(report)
     else:
         print(learn_alone(source, config, out, min_per_class=args.min_per_class, folds=args.folds))
     return 0
