@@ -3,7 +3,7 @@
 For each of the five projects of ``issues_train.csv`` (columns repo, created_at, label,
 title, body): its newest ``--held`` issues (by created_at) are held back; the model is
 fitted on the *other* projects' issues (as the shipped corpus would hold them:
-``foreman.routing.corpus.build``) plus the project's N most recent older issues, weighted
+``foreman.classifier.corpus.build``) plus the project's N most recent older issues, weighted
 ``--weight``, for N in 0, 50, 100, 200 (200 = all of its older issues). The threshold is
 picked as the learn job picks it: a time-ordered split of those N issues (fit on the older,
 calibrate on the newest quarter, at least 30); at N = 0 it is the shipped model's
@@ -30,10 +30,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
-from foreman.routing.adapt import NEVER, OwnRow, fit, score, split, threshold_for  # noqa: E402
-from foreman.routing.classifier import Classifier  # noqa: E402
-from foreman.routing.corpus import build  # noqa: E402
-from foreman.routing.features import FeatureConfig  # noqa: E402
+from foreman.classifier.adapt import NEVER, OwnRow, fit, score, split, threshold_for  # noqa: E402
+from foreman.classifier.corpus import build  # noqa: E402
+from foreman.classifier.model import load  # noqa: E402
+from foreman.classifier.terms import FeatureConfig  # noqa: E402
 from sharedref import SHARED  # noqa: E402
 
 CSV_PATH = SHARED / "datasets" / "issue-types" / "issues_train.csv"
@@ -76,7 +76,7 @@ def point(
         fit_on, calibrate = split(own, 0.25, 30)
         threshold = threshold_for(fit(corpus, fit_on, weight=weight), calibrate)
     else:
-        threshold = Classifier.load().threshold  # leave-one-repository-out, shipped
+        threshold = load().threshold  # leave-one-repository-out, shipped
     model = fit(corpus, own, weight=weight)
     s = score(model, test, threshold)
     return {

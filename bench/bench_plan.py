@@ -135,9 +135,9 @@ def learned_model(scratch: Path, rows: int = 120) -> Path:
     repository ("gridkit", tests/learn_support.py), for octo/demo (cached in ``scratch``)."""
     import random
 
-    from foreman.routing.adapt import OwnRow, fit
-    from foreman.routing.classifier import save
-    from foreman.routing.corpus import load
+    from foreman.classifier.adapt import OwnRow, fit
+    from foreman.classifier.corpus import load
+    from foreman.classifier.model import save
     from learn_support import TEMPLATES, issue_text
 
     out = scratch / "learned-model.json.gz"

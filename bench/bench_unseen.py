@@ -27,8 +27,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
-from foreman.routing.evaluate import read_rows  # noqa: E402
-from foreman.routing.train import coverage_at, macro_f1, train  # noqa: E402
+from foreman.classifier.evaluate import coverage_at, macro_f1  # noqa: E402
+from foreman.classifier.rows import read_rows  # noqa: E402
+from foreman.classifier.train import train  # noqa: E402
 from sharedref import SHARED  # noqa: E402
 
 CSV_PATH = SHARED / "datasets" / "issue-types" / "issues_train.csv"

@@ -2,7 +2,7 @@
 
     uv run python scripts/train_classifier.py \
         --data ../shared/datasets/issue-types/issues_train.csv \
-        --out src/foreman/routing/model.json.gz
+        --out src/foreman/classifier/model.json.gz
 
 Reads a CSV with title, body, label (and optional repo) columns. The abstain
 threshold stored in the model is the one at which cross-validated decisions
@@ -13,7 +13,7 @@ less reliable than k-fold CV (same repositories) suggests. Without one it
 comes from --folds-fold CV (--folds 0: no CV, keep --threshold).
 
 --corpus FILE also writes the rows in the compact form the learn job fits a repository's
-model with (``foreman.routing.corpus``; shipped as src/foreman/routing/corpus.bin.xz);
+model with (``foreman.classifier.corpus``; shipped as src/foreman/classifier/corpus.bin.xz);
 --corpus-only writes just that.
 """
 
@@ -27,11 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from foreman.routing import corpus
-from foreman.routing.classifier import save
-from foreman.routing.evaluate import cross_validate, read_rows
-from foreman.routing.features import FeatureConfig
-from foreman.routing.train import train
+from foreman.classifier import corpus
+from foreman.classifier.evaluate import cross_validate
+from foreman.classifier.model import save
+from foreman.classifier.rows import read_rows
+from foreman.classifier.terms import FeatureConfig
+from foreman.classifier.train import C, train
 
 
 def main() -> int:
@@ -41,6 +42,13 @@ def main() -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--threshold", type=float, default=0.65)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--c", type=float, default=C, help=f"inverse L2 strength (default {C})")
+    ap.add_argument(
+        "--z",
+        type=float,
+        default=0.0,
+        help="discount the CV precision by its Wilson lower bound, z deviations (default 0)",
+    )
     ap.add_argument("--corpus", help="also write the compact training rows to this file")
     ap.add_argument("--corpus-only", action="store_true", help="write --corpus, train nothing")
     args = ap.parse_args()
@@ -53,15 +61,15 @@ def main() -> int:
     threshold = args.threshold
     cv = grouped = None
     if args.folds:
-        cv = cross_validate(rows, args.folds, seed=args.seed)
-        threshold = cv["threshold_at_90"]
+        cv = cross_validate(rows, args.folds, seed=args.seed, c=args.c, z=args.z)
+        threshold = cv["abstain_threshold"]
         print(json.dumps({"cv": cv}, indent=2), file=sys.stderr)
         if all(repos) and len(set(repos)) >= 2:
-            grouped = cross_validate(rows, 0, seed=args.seed, groups=repos)
-            threshold = grouped["threshold_at_90"]
+            grouped = cross_validate(rows, 0, seed=args.seed, groups=repos, c=args.c, z=args.z)
+            threshold = grouped["abstain_threshold"]
             print(json.dumps({"grouped_by_repo": grouped}, indent=2), file=sys.stderr)
     start = time.perf_counter()
-    model = train(rows, seed=args.seed, threshold=threshold)
+    model = train(rows, seed=args.seed, threshold=threshold, c=args.c)
     model.meta.update({
         "trained_on": Path(args.data).name,
         "train_seconds": round(time.perf_counter() - start, 1),

@@ -11,10 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from foreman.classifier.evaluate import coverage_at, macro_f1
+from foreman.classifier.explain import describe, evidence
+from foreman.classifier.model import ModelError, save
+from foreman.classifier.scoring import softmax
+from foreman.classifier.terms import extract
+from foreman.classifier.train import train
+from foreman.classifier.vocabulary import vectorise
 from foreman.cli import main
-from foreman.routing.classifier import Classifier, ModelError, save
-from foreman.routing.features import describe, extract, vectorise
-from foreman.routing.train import coverage_at, macro_f1, softmax, train
+from foreman.routing.classifier import Classifier
 
 BUG = ["crash when {x}", "TypeError in {x}", "{x} fails with traceback", "segfault on {x}"]
 FEAT = ["add support for {x}", "feature request: {x}", "it would be nice to {x}", "allow {x}"]
@@ -84,8 +89,8 @@ def test_evidence_names_what_favours_the_label(model_path: Path) -> None:
     model = clf.model
     counts = model.counts("crash when loading plugins", BODY["bug"])
     assert clf.predict("how do I use the cli?", BODY["question"], evidence=2).evidence != p.evidence
-    assert model.evidence(counts, "bug", top=1) == list(p.evidence[:1])
-    assert model.evidence(counts, "bug", top=0) == []
+    assert evidence(model, counts, "bug", top=1) == list(p.evidence[:1])
+    assert evidence(model, counts, "bug", top=0) == []
     # An abstention explains its best guess.
     unsure = clf.predict("crash when loading plugins", BODY["bug"], min_confidence=1.0, evidence=3)
     assert unsure.label is None and unsure.evidence == p.evidence
@@ -109,7 +114,7 @@ def test_evidence_of_a_label_is_what_moves_its_score_above_the_runner_up(
         if text is not None:
             amount = v * (model.weights[k][i] - model.weights[runner][i])
             push[text] = max(push.get(text, amount), amount)
-    shown = model.evidence(model.counts(title, body), "bug", top=50)
+    shown = evidence(model, model.counts(title, body), "bug", top=50)
     assert shown and all(push[text] > 0 for text in shown)
     assert [push[t] for t in shown] == sorted((push[t] for t in shown), reverse=True)
     assert push[shown[0]] == max(push.values())  # what pushes hardest comes first
@@ -134,7 +139,7 @@ def test_abstains_below_threshold(model_path: Path) -> None:
 def test_prediction_path_matches_training_vectors(
     model_path: Path, title: str, body: str, which: str
 ) -> None:
-    """``Model.proba`` (streamed look-ups, folded weights) equals the textbook computation on
+    """``IssueModel.proba`` (streamed look-ups, folded weights) equals the textbook computation on
     the training side's vector: softmax(bias + weights . vectorise(extract())); the first
     prediction folds only the issue's terms, the second the whole vocabulary."""
     model = Classifier.load(model_path if which == "trained here" else None).model

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from foreman.classifier.evaluate import cross_validate
+from foreman.classifier.model import save
+from foreman.classifier.train import train
 from foreman.cli import main
-from foreman.routing.classifier import save
-from foreman.routing.evaluate import cross_validate
-from foreman.routing.train import train
 
 RELEASE_KEYS = ("macro_f1", "per_class", "coverage_at_90", "abstain_threshold", "ms_per_issue")
 TITLES = {
@@ -92,7 +92,7 @@ def test_cv_json_has_the_release_keys_and_is_deterministic(
 
 
 def test_confusion_counts_every_row_by_true_and_predicted_label() -> None:
-    from foreman.routing.evaluate import _score
+    from foreman.classifier.evaluate import _score
 
     gold = ["bug", "bug", "bug", "feature", "question"]
     pred = ["bug", "feature", "bug", "feature", "bug"]
@@ -168,15 +168,15 @@ def test_per_repo_cv_fits_one_model_per_repository_and_averages(
 def test_per_repo_scores_the_model_on_each_repositorys_rows(
     tmp_path: Path, model_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from foreman.routing.classifier import Classifier
-    from foreman.routing.evaluate import score_model
+    from foreman.classifier.evaluate import score_model
+    from foreman.classifier.model import load
 
     data = rows(6, seed=11)
     path = str(write(tmp_path / "d.csv", data, HEADER))
     argv = ["eval-router", "--data", path, "--model", str(model_file), "--per-repo"]
     per = run_json(argv, capsys)["per_repo"]
     assert isinstance(per, dict)
-    model = Classifier.load(model_file).model
+    model = load(model_file)
     for repo in ("o/r0", "o/r1"):
         alone = [(t, b, lab) for r, t, b, lab in data if r == repo]
         expected = _without_time(score_model(model, alone))
@@ -277,8 +277,8 @@ def _no_training(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("split or trained despite impossible --folds")
 
-    monkeypatch.setattr("foreman.routing.evaluate.folds", refuse)
-    monkeypatch.setattr("foreman.routing.evaluate.train", refuse)
+    monkeypatch.setattr("foreman.classifier.evaluate.folds", refuse)
+    monkeypatch.setattr("foreman.classifier.evaluate.train", refuse)
 
 
 @pytest.mark.parametrize(

@@ -11,22 +11,20 @@ import re
 
 import pytest
 
-from foreman.routing.features import (
+from foreman.classifier.explain import describe
+from foreman.classifier.phrases import Phrases, _leading_literal, _literals
+from foreman.classifier.scoring import gather
+from foreman.classifier.terms import (
     _ASK,
     _BROKEN,
     _WISH,
     FeatureConfig,
     _char_grams,
-    _leading_literal,
-    _literals,
-    _Phrases,
-    build_vocabulary,
-    describe,
     extract,
-    gather,
     normalise,
     terms,
 )
+from foreman.classifier.vocabulary import build_vocabulary
 
 
 @pytest.mark.parametrize(
@@ -142,13 +140,13 @@ PHRASE_TEXTS = [
 
 @pytest.mark.parametrize("phrases", [_ASK, _WISH, _BROKEN])
 @pytest.mark.parametrize("text", PHRASE_TEXTS)
-def test_phrase_counts_equal_the_plain_regex(phrases: _Phrases, text: str) -> None:
+def test_phrase_counts_equal_the_plain_regex(phrases: Phrases, text: str) -> None:
     plain = re.compile(r"\b(?:" + "|".join(phrases.alternatives) + r")\b")
     assert phrases.count(text) == len(plain.findall(text))
 
 
 @pytest.mark.parametrize("phrases", [_ASK, _WISH, _BROKEN])
-def test_phrase_counts_equal_the_plain_regex_on_generated_text(phrases: _Phrases) -> None:
+def test_phrase_counts_equal_the_plain_regex_on_generated_text(phrases: Phrases) -> None:
     """Texts packed with the literals, run together and overlapping (counting starts only where
     a literal occurs, and takes matches left to right as findall does)."""
     import random
@@ -163,7 +161,7 @@ def test_phrase_counts_equal_the_plain_regex_on_generated_text(phrases: _Phrases
 
 def test_phrases_need_a_leading_letter() -> None:
     with pytest.raises(ValueError, match="start with a letter"):
-        _Phrases("(?:a|b)c")
+        Phrases("(?:a|b)c")
 
 
 @pytest.mark.parametrize(

@@ -130,8 +130,8 @@ def _plan_reason(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, s
 def test_plan_prefers_the_learned_model_and_survives_an_unusable_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from foreman.routing.classifier import save
-    from foreman.routing.train import train
+    from foreman.classifier.model import save
+    from foreman.classifier.train import train
 
     # A repo whose history only knows "crash" reports as questions.
     rows = [(f"crash when parsing file {i}", "Traceback TypeError", "question") for i in range(8)]
@@ -219,7 +219,7 @@ def test_a_failed_write_is_a_usage_error_and_keeps_the_old_model(
         path.write_bytes(b"half a mod")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr("foreman.routing.classifier.save", disk_full)
+    monkeypatch.setattr("foreman.classifier.model.save", disk_full)
     assert main(["learn", "--root", str(env), "--out", "m.json.gz", *QUICK]) == 2
     err = capsys.readouterr().err
     assert f"cannot write {old}: No space left on device" in err and "Traceback" not in err

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from fakes.github.server import FakeGitHub
+from foreman.classifier.collect import collect
+from foreman.classifier.feedback import Feedback
+from foreman.classifier.model import save
 from foreman.cli import main
 from foreman.config.models import ClassifierConfig
-from foreman.github.reads import Reader
-from foreman.routing.classifier import Classifier, save
-from foreman.routing.feedback import Feedback
-from foreman.routing.learn import collect
+from foreman.github.reads import Reader, is_pull_request
+from foreman.routing.classifier import Classifier
 from foreman.settings import Settings
 from learn_support import NEW_BUG, seed_history
 
@@ -101,7 +102,7 @@ def test_too_few_labelled_issues_is_a_notice_and_no_model(
 
 
 def _learned_for(path: Path, repo: str) -> None:
-    from foreman.routing.train import train
+    from foreman.classifier.train import train
 
     rows = [(f"crash when parsing file {i}", "Traceback TypeError", "question") for i in range(8)]
     rows += [(f"add an option for {i}", "It would be nice.", "feature") for i in range(8)]
@@ -163,7 +164,13 @@ def test_the_foremans_labels_count_once_kept_and_corrections_count_the_other_way
 
     reader = Reader.from_settings(Settings.from_env().github, REPO)
     fb = Feedback("foreman:handled", 14, datetime.now(UTC))
-    got = collect(reader, ClassifierConfig(), max_issues=100, feedback=fb)
+    got = collect(
+        reader,
+        ClassifierConfig(),
+        max_issues=100,
+        is_pull_request=is_pull_request,
+        feedback=fb,
+    )
     origins = zip(got.rows, got.origins, strict=True)
     rows = {title: (label, origin) for (title, _, label), origin in origins}
     assert rows == {
@@ -174,5 +181,5 @@ def test_the_foremans_labels_count_once_kept_and_corrections_count_the_other_way
     assert got.feedback == {"foreman": 1, "pending": 2, "correction": 1}
     assert len(got.created) == len(got.rows)
     # Without feedback (plain `foreman learn`): closed issues only, every label believed.
-    plain = collect(reader, ClassifierConfig(), max_issues=100)
+    plain = collect(reader, ClassifierConfig(), max_issues=100, is_pull_request=is_pull_request)
     assert [r[0] for r in plain.rows] == ["a person's bug"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from foreman.routing.evaluate import cross_validate, read_rows
+from foreman.classifier.evaluate import cross_validate
+from foreman.classifier.rows import read_rows
 from sharedref import shared_path
 
 pytestmark = pytest.mark.shared

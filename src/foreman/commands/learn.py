@@ -7,10 +7,7 @@ uses when ``routing.classifier.model`` names it.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import os
-from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,11 +17,6 @@ from foreman.errors import AuthError, UsageError
 from foreman.names import repo_problem
 
 if TYPE_CHECKING:
-    from foreman.config.models import Config
-    from foreman.github.reads import Reader
-    from foreman.progress import Report
-    from foreman.routing.learn import Collected
-    from foreman.routing.train import Model
     from foreman.settings import Settings
 
 DEFAULT_OUT = ".github/foreman-model.json.gz"
@@ -76,10 +68,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from foreman.classifier.learn import Source, learn_alone
+    from foreman.classifier.learn_job import learn_combined
     from foreman.config import find_config, load_config
-    from foreman.github.reads import Reader
-    from foreman.progress import Progress
-    from foreman.routing.learn import collect
+    from foreman.github.reads import Reader, is_pull_request
 
     if args.folds == 1 or args.folds < 0:
         raise UsageError("--folds must be 0 (no cross-validation) or at least 2")
@@ -90,106 +82,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     reader = Reader.from_settings(settings.github, repo)
     if not reader.available:
         raise AuthError("foreman learn needs a GitHub token (GITHUB_TOKEN) to read the issues")
+    source = Source(reader, repo, is_pull_request, args.max_issues)
     if args.combine:
-        return _combined(args, config, reader, repo, out, settings.github.ref)
-    bar = Progress()
-    try:
-        got = collect(reader, config.routing.classifier, max_issues=args.max_issues, progress=bar)
-        model, threshold, cv = _fit(got, args, bar)
-    finally:
-        bar.done()
-    model.meta.update({"trained_on": repo, "counts": got.counts(), "cv": cv})
-    _write_model(model, out)
-    print(
-        json.dumps(
-            {
-                "model": str(out),
-                "rows": len(got.rows),
-                "classes": got.counts(),
-                "abstain_threshold": round(threshold, 4),
-                "cv": cv,
-                "skipped_ambiguous": got.skipped_ambiguous,
-                "skipped_unlabelled": got.skipped_unlabelled,
-                "stopped_early": got.stopped_early,
-                "rest_calls": reader.calls,
-            },
-            indent=2,
-        )
-    )
-    return 0
-
-
-def _combined(
-    args: argparse.Namespace, config: Config, reader: Reader, repo: str, out: Path, ref: str
-) -> int:
-    from datetime import datetime
-
-    from foreman.commands import learn_repo
-    from foreman.progress import Progress
-    from foreman.routing.feedback import Feedback
-    from foreman.routing.learn import collect
-
-    feedback = Feedback(
-        config.gate.labels.handled,
-        config.routing.classifier.learn.keep_days,
-        datetime.now(UTC),
-    )
-    bar = Progress()
-    try:
-        got = collect(
-            reader,
-            config.routing.classifier,
-            max_issues=args.max_issues,
-            progress=bar,
-            feedback=feedback,
-        )
-        learned, message = learn_repo.fit(got, config, repo, bar, ref=ref)
-    finally:
-        bar.done()
-    written = None
-    if learned is not None and learned.model is not None:
-        _write_model(learned.model, out)
-        written = out
-    actions.set_output("model", str(written) if written else "")  # the cache save step's cue
-    actions.annotate("notice", message, title="foreman learn")
-    print(learn_repo.report(learned, message, got, written))
-    return 0
-
-
-def _fit(
-    got: Collected, args: argparse.Namespace, progress: Report
-) -> tuple[Model, float, dict[str, object] | None]:
-    """The model, its abstain threshold and the CV numbers (``None`` without ``--folds``)."""
-    from foreman.routing.classifier import Classifier
-    from foreman.routing.evaluate import cross_validate
-    from foreman.routing.train import train
-
-    counts = got.counts()
-    thin = [c for c, n in counts.items() if n < args.min_per_class]
-    if len(counts) < 2 or thin:
-        raise UsageError(
-            f"not enough labelled issues to learn from: {counts or 'none'} (need at least "
-            f"{args.min_per_class} in each of two or more classes; map labels with "
-            "routing.classifier.learn_labels)"
-        )
-    cv: dict[str, object] | None = None
-    if args.folds:
-        # Same repository in training and use: k-fold CV is the right estimate here.
-        folds = max(2, min(args.folds, *counts.values()))
-        result = cross_validate(got.rows, folds, progress=progress)
-        threshold = float(result["threshold_at_90"])
-        cv = {k: result[k] for k in ("folds", "macro_f1", "coverage_at_90", "threshold_at_90")}
-        if not result["coverage_at_90"]:
-            actions.annotate(
-                "warning",
-                "no confidence threshold reaches 90 % precision on these issues: the learned"
-                " model will abstain on every issue (set routing.classifier.min_confidence"
-                " to accept less precise decisions)",
-            )
+        report, written = learn_combined(source, config, out, ref=settings.github.ref)
+        actions.set_output("model", str(written) if written else "")  # the cache save step's cue
+        print(report)
     else:
-        threshold = Classifier.load().threshold
-    progress(f"training the model on {len(got.rows)} issues")
-    return train(got.rows, threshold=threshold), threshold, cv
+        print(learn_alone(source, config, out, min_per_class=args.min_per_class, folds=args.folds))
+    return 0
 
 
 def _env_repository(value: str) -> str:
@@ -217,21 +117,3 @@ def _output_path(root: Path, out: str) -> Path:
             f"argument --out: cannot write {path}: the directory {existing} is not writable"
         )
     return path
-
-
-def _write_model(model: Model, out: Path) -> None:
-    """Write through a temporary file renamed over ``out``: a failed write leaves any model
-    already there intact, and a failure is a usage error naming the file, not a traceback."""
-    from foreman.routing.classifier import save
-
-    # Same directory (so the rename is atomic) and same suffix (save() gzips a .gz name).
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp{out.suffix}")
-    try:
-        if not out.parent.is_dir():
-            out.parent.mkdir()  # the default's .github (checked by _output_path)
-        save(model, tmp)
-        tmp.replace(out)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {out}: {err.strerror or err}") from None

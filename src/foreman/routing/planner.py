@@ -242,8 +242,8 @@ def _classifier(
 ) -> Classify | None:
     """A lazy classifier: the model file is read on first use only (rules may decide first).
     The config's ``routing.classifier.model`` first, else the learn job's model for this
-    repository (:func:`foreman.routing.learned.load_learned`), else the shipped one. A model
-    file that cannot be used adds a note to ``notes`` (U03)."""
+    repository (:meth:`foreman.routing.classifier.Classifier.learned`), else the shipped one.
+    A model file that cannot be used adds a note to ``notes`` (U03)."""
     if not config.routing.classifier.enabled:
         return None
     cfg = config.routing.classifier
@@ -252,9 +252,9 @@ def _classifier(
     def classify(title: str, body: str) -> Prediction:
         if not loaded:
             if cfg.model is None and learned is not None:
-                from foreman.routing.learned import load_learned
+                from foreman.routing.classifier import Classifier
 
-                loaded.append(load_learned(learned, repo) or _load(root, None, notes, number))
+                loaded.append(Classifier.learned(learned, repo) or _load(root, None, notes, number))
             else:
                 loaded.append(_load(root, cfg.model, notes, number))
         pred: Prediction = loaded[0].predict(
@@ -268,7 +268,8 @@ def _classifier(
 def _load(root: Path, model: str | None, notes: list[Note], number: int | None) -> Any:
     """The config's model file, or (none, missing or unusable) the shipped model; a model file
     that cannot be used adds a note (U03)."""
-    from foreman.routing.classifier import Classifier, ModelError
+    from foreman.classifier.model import ModelError
+    from foreman.routing.classifier import Classifier
 
     model_path = root / model if model else None
     if model_path is not None and not model_path.is_file():

@@ -15,13 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from foreman.classifier.corpus import Corpus
+from foreman.classifier.evaluate import NEVER, coverage_at, macro_f1
+from foreman.classifier.model import IssueModel
+from foreman.classifier.terms import extract
+from foreman.classifier.train import EPOCHS, train_docs
 from foreman.progress import Report, quiet
-from foreman.routing.corpus import Corpus
-from foreman.routing.features import extract
-from foreman.routing.train import EPOCHS, Model, coverage_at, macro_f1, train_docs
 
 PRECISION = 0.9
-NEVER = 1.01  # a threshold no probability reaches: the model abstains on everything
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Scores:
 
 @dataclass
 class Learned:
-    model: Model | None  # None: the repository's model would not beat the shipped one
+    model: IssueModel | None  # None: the repository's model would not beat the shipped one
     threshold: float
     before: Scores
     after: Scores
@@ -66,15 +67,14 @@ def split(rows: Sequence[OwnRow], share: float, least: int) -> tuple[list[OwnRow
     return ordered[: len(ordered) - n], ordered[len(ordered) - n :]
 
 
-def score(model: Model, rows: Sequence[OwnRow], threshold: float) -> Scores:
+def _predict(model: IssueModel, rows: Sequence[OwnRow]) -> tuple[list[str], list[float]]:
+    best = [model.best(r.title, r.body) for r in rows]
+    return [label for label, _ in best], [p for _, p in best]
+
+
+def score(model: IssueModel, rows: Sequence[OwnRow], threshold: float) -> Scores:
     gold = [r.label for r in rows]
-    pred: list[str] = []
-    conf: list[float] = []
-    for r in rows:
-        probs = model.proba(r.title, r.body)
-        best = max(range(len(probs)), key=probs.__getitem__)
-        pred.append(model.labels[best])
-        conf.append(probs[best])
+    pred, conf = _predict(model, rows)
     correct = [g == p for g, p in zip(gold, pred, strict=True)]
     decided = [i for i, c in enumerate(conf) if c >= threshold]
     labels = sorted(set(gold) | set(model.labels))
@@ -87,15 +87,11 @@ def score(model: Model, rows: Sequence[OwnRow], threshold: float) -> Scores:
     )
 
 
-def threshold_for(model: Model, rows: Sequence[OwnRow]) -> float:
+def threshold_for(model: IssueModel, rows: Sequence[OwnRow]) -> float:
     """The lowest confidence at which ``rows`` are decided at >= 90 % precision (``NEVER``
     when no threshold reaches it)."""
-    conf, correct = [], []
-    for r in rows:
-        probs = model.proba(r.title, r.body)
-        best = max(range(len(probs)), key=probs.__getitem__)
-        conf.append(probs[best])
-        correct.append(model.labels[best] == r.label)
+    pred, conf = _predict(model, rows)
+    correct = [p == r.label for p, r in zip(pred, rows, strict=True)]
     cov, thr = coverage_at(conf, correct, PRECISION)
     return thr if cov > 0 else NEVER
 
@@ -108,7 +104,7 @@ def fit(
     extra: Sequence[OwnRow] = (),
     seed: int = 0,
     epochs: int = EPOCHS,
-) -> Model:
+) -> IssueModel:
     """The corpus's rows and ``extra`` (weight 1) and ``own`` (weight ``weight``) in one
     model."""
     rows = [*own, *extra]
@@ -123,7 +119,7 @@ def fit(
 def learn(
     corpus: Corpus,
     own: Sequence[OwnRow],
-    shipped: Model,
+    shipped: IssueModel,
     *,
     weight: float,
     extra: Sequence[OwnRow] = (),

@@ -4,17 +4,23 @@ Paginated (100 issues a page), rate-limit aware (stops with a notice when the
 remaining budget runs low), pull requests skipped, repository labels mapped
 to classifier classes through ``routing.classifier.learn_labels``. An issue
 whose labels map to several classes is ambiguous and skipped.
+
+The reader is the GitHub reads adapter (:mod:`foreman.github.reads`, a layer below);
+``is_pull_request``, its test of a listed issue, is passed in by the command.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
+from foreman.classifier.feedback import Feedback
 from foreman.config.models import ClassifierConfig
 from foreman.errors import NotFoundError
-from foreman.github.reads import Reader, is_pull_request
+from foreman.github.reads import Reader
 from foreman.progress import Report, quiet
-from foreman.routing.feedback import Feedback
 
 RESERVE = 100  # leave this many requests for everything else
 
@@ -44,33 +50,17 @@ def collect(
     cfg: ClassifierConfig,
     *,
     max_issues: int,
+    is_pull_request: Callable[[Any], bool],
     progress: Report = quiet,
     feedback: Feedback | None = None,
 ) -> Collected:
-    """Closed issues, newest first; a 404 names the repository (missing, or not readable
-    with this token: GitHub answers 404 for a private repository it will not show)."""
-    try:
-        return _collect(reader, cfg, max_issues=max_issues, progress=progress, feedback=feedback)
-    except NotFoundError as err:
-        raise NotFoundError(
-            f"repository {reader.repo_name} was not found, or this token cannot read it"
-            f" ({err.message}): check --repo / GITHUB_REPOSITORY and the token's access"
-        ) from None
-
-
-def _collect(
-    reader: Reader,
-    cfg: ClassifierConfig,
-    *,
-    max_issues: int,
-    progress: Report = quiet,
-    feedback: Feedback | None = None,
-) -> Collected:
+    """Closed issues (with ``feedback``: open ones too), newest first; a 404 names the
+    repository."""
     from foreman.github.client import github_errors
 
     mapping = {k.lower(): v for k, v in cfg.learn_labels.items()}
     result = Collected()
-    with github_errors():
+    with _named(reader.repo_name), github_errors():
         # With feedback (the learn job): open issues too, the foreman's labels are on them.
         state = "all" if feedback is not None else "closed"
         listing = reader.repo().get_issues(state=state, sort="created", direction="desc")
@@ -104,6 +94,19 @@ def _collect(
                 result.created.append(_iso(issue.created_at))
                 result.origins.append(origin)
     return result
+
+
+@contextmanager
+def _named(repo_name: str) -> Iterator[None]:
+    """A 404 names the repository: missing, or not readable with this token (GitHub answers
+    404 for a private repository it will not show)."""
+    try:
+        yield
+    except NotFoundError as err:
+        raise NotFoundError(
+            f"repository {repo_name} was not found, or this token cannot read it"
+            f" ({err.message}): check --repo / GITHUB_REPOSITORY and the token's access"
+        ) from None
 
 
 def _iso(value: object) -> str:

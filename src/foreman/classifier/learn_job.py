@@ -1,11 +1,11 @@
 """``foreman learn --combine``: the learn job's fit (scheduled, model kept in the Actions cache).
 
 The repository's labelled issues (people's labels, corrections, and the foreman's own
-labels people kept: :mod:`foreman.routing.feedback`), weighted ``own_weight``, plus the
-shipped corpus; the threshold from a time-ordered split of people's labels
-(:mod:`foreman.routing.adapt`). Too few issues, or a model that would decide less than
-the shipped one, is a notice and exit 0 with no model written: the plan keeps the
-shipped model (a weekly job that fails until a repository has history would be noise).
+labels people kept: :mod:`.feedback`), weighted ``own_weight``, plus the shipped corpus;
+the threshold from a time-ordered split of people's labels (:mod:`.adapt`). Too few
+issues, or a model that would decide less than the shipped one, is a notice and exit 0
+with no model written: the plan keeps the shipped model (a weekly job that fails until a
+repository has history would be noise).
 """
 
 from __future__ import annotations
@@ -18,17 +18,18 @@ from typing import TYPE_CHECKING, Any
 from foreman import actions
 
 if TYPE_CHECKING:
+    from foreman.classifier.adapt import Learned, OwnRow
+    from foreman.classifier.collect import Collected
+    from foreman.classifier.learn import Source
     from foreman.config.models import Config
     from foreman.progress import Report
-    from foreman.routing.adapt import Learned, OwnRow
-    from foreman.routing.learn import Collected
 
 SUMMARY_TITLE = "### agent-foreman: the repository's own classifier"
 
 
 def own_rows(got: Collected) -> tuple[list[OwnRow], list[OwnRow]]:
     """(people's rows, the foreman's kept rows)."""
-    from foreman.routing.adapt import OwnRow
+    from foreman.classifier.adapt import OwnRow
 
     people: list[OwnRow] = []
     foreman: list[OwnRow] = []
@@ -39,18 +40,47 @@ def own_rows(got: Collected) -> tuple[list[OwnRow], list[OwnRow]]:
     return people, foreman
 
 
+def learn_combined(
+    source: Source, config: Config, out: Path, *, ref: str
+) -> tuple[str, Path | None]:
+    """Collect (the foreman's own labels judged by :class:`~.feedback.Feedback`), fit, write
+    the model to ``out`` when there is one: the JSON report printed on stdout (the step
+    summary written on the way) and the model file, ``None`` when none was written.
+    ``ref``: the branch the model was learned on."""
+    from foreman.classifier.feedback import Feedback
+    from foreman.classifier.learn import write_model
+    from foreman.progress import Progress
+
+    feedback = Feedback(
+        config.gate.labels.handled,
+        config.routing.classifier.learn.keep_days,
+        datetime.now(UTC),
+    )
+    bar = Progress()
+    try:
+        got = source.collect(config, bar, feedback)
+        learned, message = fit(got, config, source.repo, ref, bar)
+    finally:
+        bar.done()
+    written = None
+    if learned is not None and learned.model is not None:
+        write_model(learned.model, out)
+        written = out
+    actions.annotate("notice", message, title="foreman learn")
+    return report(learned, message, got, written), written
+
+
 def fit(
-    got: Collected, config: Config, repo: str, progress: Report, *, ref: str = ""
+    got: Collected, config: Config, repo: str, ref: str, progress: Report
 ) -> tuple[Learned | None, str]:
-    """The learned model (or why there is none) and the message that says so. ``ref``: the
-    run's ``GITHUB_REF``, kept in the model's meta."""
-    from foreman.routing.adapt import learn
-    from foreman.routing.classifier import Classifier
-    from foreman.routing.corpus import load
+    """The learned model (or why there is none) and the message that says so."""
+    from foreman.classifier.adapt import learn
+    from foreman.classifier.corpus import load
+    from foreman.classifier.model import load as load_model
 
     cfg = config.routing.classifier.learn
     people, kept = own_rows(got)
-    shipped = Classifier.load().model
+    shipped = load_model()
     known = set(shipped.labels)
     people = [r for r in people if r.label in known]
     kept = [r for r in kept if r.label in known]

@@ -18,13 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from foreman.classifier.terms import BLOCKS, Doc, FeatureConfig, extract
+from foreman.classifier.train import MAX_TERMS
+from foreman.classifier.vocabulary import build_vocabulary
 from foreman.errors import ForemanError, Location
-from foreman.routing.features import BLOCKS, Doc, FeatureConfig, build_vocabulary, extract
 
 SHIPPED = "corpus.bin.xz"
 FORMAT = "agent-foreman-corpus"
 VERSION = 1
-MAX_TERMS = {"W": 5000, "C": 8000}  # the shipped model's caps (train.MAX_TERMS)
 
 
 class CorpusError(ForemanError):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from foreman import actions
+from foreman.classifier.model import IssueModel, ModelError, load
 
 
 def describe(meta: dict[str, Any]) -> str:
@@ -23,18 +24,16 @@ def describe(meta: dict[str, Any]) -> str:
     return f"the model learned for {meta.get('repository')} on {when} from {rows} issues"
 
 
-def load_learned(path: Path, repo: str) -> Any:
-    """A :class:`~foreman.routing.classifier.Classifier` named after the learned model, or
-    ``None`` (with a notice or warning) when there is none or it cannot be used."""
-    from foreman.routing.classifier import Classifier, ModelError
-
+def load_learned(path: Path, repo: str) -> tuple[IssueModel, str] | None:
+    """The learned model and its name (:func:`describe`), or ``None`` (with a notice or
+    warning) when there is none or it cannot be used."""
     if not path.is_file():
         actions.annotate(
             "notice", "no learned model in the Actions cache yet: the shipped model routes"
         )
         return None
     try:
-        clf = Classifier.load(path)
+        model = load(path)
     except ModelError as err:
         actions.annotate(
             "warning",
@@ -42,8 +41,7 @@ def load_learned(path: Path, repo: str) -> Any:
             " the learn job runs again",
         )
         return None
-    meta = clf.model.meta
-    learned_for = str(meta.get("repository", ""))
+    learned_for = str(model.meta.get("repository", ""))
     if not repo or learned_for.lower() != repo.lower():
         actions.annotate(
             "warning",
@@ -51,4 +49,4 @@ def load_learned(path: Path, repo: str) -> Any:
             " routes",
         )
         return None
-    return Classifier(clf.model, describe(meta))
+    return model, describe(model.meta)

@@ -1,74 +1,103 @@
-"""Scoring the classifier: the shipped model on a CSV, or k-fold CV of the training procedure."""
+"""Scoring the classifier: macro-F1, coverage at a precision, the shipped model on labelled
+rows, k-fold or leave-one-repository-out CV of the training procedure."""
 
 from __future__ import annotations
 
-import csv
-import io
-import sys
+import math
+import random
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from foreman.errors import Location, UsageError
-from foreman.jsontext import NotUTF8, decode
+from foreman.classifier.model import IssueModel
+from foreman.classifier.train import EPOCHS, C, Row, train
+from foreman.errors import UsageError
 from foreman.progress import Report, quiet
-from foreman.routing.train import EPOCHS, Model, Row, coverage_at, folds, macro_f1, train
 
-NEEDED = ("title", "body", "label")
 # min_confidence values of the abstain curve: share decided and precision at each.
 CURVE = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
-def read_rows(path: Path, labels: Collection[str] | None = None) -> tuple[list[Row], list[str]]:
-    """(title, body, label) rows and each row's repo ('' when there is no repo column).
+def macro_f1(
+    gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]
+) -> tuple[float, dict[str, dict[str, float]]]:
+    per: dict[str, dict[str, float]] = {}
+    f1s = []
+    for label in labels:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == p == label)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if p == label and g != label)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == label and p != label)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[label] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4)}
+        f1s.append(f1)
+    return sum(f1s) / len(f1s), per
 
-    The file must be UTF-8 (a leading byte-order mark is dropped); a byte that is not is an
-    error naming the line it is on. With ``labels``, a row whose label is not one of them is
-    an error (file and line)."""
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise UsageError(f"cannot read CSV: {err.strerror}", location=Location(str(path))) from None
-    try:
-        text = decode(raw)
-    except NotUTF8 as err:
-        offset = err.offset
-        raise UsageError(
-            f"CSV is not UTF-8 text: byte {offset} (0x{raw[offset]:02x}) is not valid UTF-8;"
-            " save the file as UTF-8",
-            location=Location(str(path), raw.count(b"\n", 0, offset) + 1),
-        ) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        missing = [c for c in NEEDED if c not in (reader.fieldnames or [])]
-        if missing:
-            raise UsageError(
-                f"CSV lacks column(s) {', '.join(missing)}", location=Location(str(path), 1)
-            )
-        rows: list[Row] = []
-        repos: list[str] = []
-        end = reader.line_num  # a record may span lines: report the one it starts on
-        for rec in reader:
-            line, end = end + 1, reader.line_num
-            label = (rec.get("label") or "").strip()
-            if not label:
-                raise UsageError("empty label", location=Location(str(path), line))
-            if labels is not None and label not in labels:
-                raise UsageError(
-                    f"unknown label {label!r} (the model knows {', '.join(labels)})",
-                    location=Location(str(path), line),
-                )
-            rows.append((rec.get("title") or "", rec.get("body") or "", label))
-            repos.append(rec.get("repo") or "")
-    except csv.Error as err:
-        where = Location(str(path), reader.line_num or None)
-        raise UsageError(f"malformed CSV: {err}", location=where) from None
-    if not rows:
-        raise UsageError("CSV has no rows", location=Location(str(path)))
-    return rows, repos
+
+def coverage_at(
+    confidence: Sequence[float], correct: Sequence[bool], precision: float = 0.9
+) -> tuple[float, float]:
+    """Largest share of rows decided (most confident first) at >= ``precision``, and the
+    confidence threshold that decides exactly those rows."""
+    order = sorted(range(len(confidence)), key=lambda i: -confidence[i])
+    hits = 0
+    best_n, best_t = 0, 1.0
+    for n, i in enumerate(order, start=1):
+        hits += correct[i]
+        if hits / n >= precision:
+            best_n, best_t = n, confidence[i]
+    return (best_n / len(order) if order else 0.0), best_t
+
+
+NEVER = 1.01  # a threshold no probability reaches: the model abstains on everything
+
+
+def wilson_lower(hits: int, n: int, z: float) -> float:
+    """The lower end of the Wilson score interval for ``hits`` of ``n``, ``z`` standard
+    deviations wide: a precision measured on few rows, discounted by how few they are
+    (``z`` 0: the measured precision itself)."""
+    if n == 0:
+        return 0.0
+    p = hits / n
+    z2 = z * z
+    margin = z * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n))
+    return (p + z2 / (2.0 * n) - margin) / (1.0 + z2 / n)
+
+
+def threshold_at(
+    confidence: Sequence[float], correct: Sequence[bool], precision: float, z: float
+) -> float | None:
+    """The lowest confidence at which the rows decided (at or above it) reach ``precision``
+    by :func:`wilson_lower`; ``None`` when no confidence does. Rows of equal confidence are
+    decided together, as a threshold decides them."""
+    order = sorted(range(len(confidence)), key=lambda i: -confidence[i])
+    hits = 0
+    best: float | None = None
+    for n, i in enumerate(order, start=1):
+        hits += correct[i]
+        tied = n < len(order) and confidence[order[n]] == confidence[i]
+        if not tied and wilson_lower(hits, n, z) >= precision:
+            best = confidence[i]
+    return best
+
+
+def folds(labels: Sequence[str], k: int, seed: int = 0) -> list[list[int]]:
+    """Stratified fold assignment: row indices per fold."""
+    rng = random.Random(seed)  # noqa: S311 - seeded shuffling, not cryptography
+    out: list[list[int]] = [[] for _ in range(k)]
+    by_label: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        by_label.setdefault(label, []).append(i)
+    pos = 0
+    for label in sorted(by_label):
+        idx = by_label[label]
+        rng.shuffle(idx)
+        for i in idx:
+            out[pos % k].append(i)
+            pos += 1
+    return out
 
 
 def _score(
@@ -113,19 +142,20 @@ def _decided(
     return len(decided) / len(conf), prec
 
 
-def _predict(model: Model, rows: Sequence[Row]) -> tuple[list[str], list[float], float]:
+def _predict(model: IssueModel, rows: Sequence[Row]) -> tuple[list[str], list[float], float]:
     pred, conf = [], []
     start = time.perf_counter()
     for title, body, _ in rows:
-        probs = model.proba(title, body)
-        best = max(range(len(probs)), key=probs.__getitem__)
-        pred.append(model.labels[best])
-        conf.append(probs[best])
+        label, p = model.best(title, body)
+        pred.append(label)
+        conf.append(p)
     ms = (time.perf_counter() - start) * 1000 / max(1, len(rows))
     return pred, conf, ms
 
 
-def score_model(model: Model, rows: list[Row], threshold: float | None = None) -> dict[str, Any]:
+def score_model(
+    model: IssueModel, rows: list[Row], threshold: float | None = None
+) -> dict[str, Any]:
     pred, conf, ms = _predict(model, rows)
     out = _score(
         [r[2] for r in rows],
@@ -165,9 +195,13 @@ def cross_validate(
     threshold: float | None = None,
     groups: list[str] | None = None,
     epochs: int = EPOCHS,
+    c: float = C,
+    z: float = 0.0,
     progress: Report = quiet,
 ) -> dict[str, Any]:
-    """k-fold stratified CV (or leave-one-group-out when ``groups`` is given)."""
+    """k-fold stratified CV (or leave-one-group-out when ``groups`` is given). Without a
+    ``threshold``, the abstain threshold scored is the lowest at which the held-out rows
+    reach 90 % precision, discounted by ``z`` (:func:`threshold_at`)."""
     if groups is not None:
         names = sorted(set(groups))
         if len(names) < 2:
@@ -193,15 +227,22 @@ def cross_validate(
     for number, part in enumerate(parts, 1):
         held = set(part)
         progress(f"fold {number}/{len(parts)}: training on {len(rows) - len(part)} issues")
-        model = train([r for i, r in enumerate(rows) if i not in held], seed=seed, epochs=epochs)
+        model = train(
+            [r for i, r in enumerate(rows) if i not in held], seed=seed, epochs=epochs, c=c
+        )
         test = [rows[i] for i in part]
-        p, c, ms = _predict(model, test)
+        p, confidence, ms = _predict(model, test)
         ms_total += ms * len(test)
         gold += [r[2] for r in test]
         pred += p
-        conf += c
-    cov_thr = coverage_at(conf, [g == p for g, p in zip(gold, pred, strict=True)])[1]
-    chosen = cov_thr if threshold is None else threshold
+        conf += confidence
+    correct = [g == p for g, p in zip(gold, pred, strict=True)]
+    if threshold is not None:
+        chosen = threshold
+    elif z:
+        chosen = threshold_at(conf, correct, 0.9, z) or NEVER
+    else:
+        chosen = coverage_at(conf, correct)[1]
     out = _score(gold, pred, conf, labels, chosen)
     return {
         "rows": len(rows),
