@@ -20,10 +20,6 @@ class Prediction:
     evidence: tuple[str, ...] = ()  # terms in words that favour the label (or best guess)
     model: str = ""  # which model decided, for the reason ("": the shipped one)
 
-    @property
-    def abstained(self) -> bool:
-        return self.label is None
-
 
 class Classifier:
     def __init__(self, model: IssueModel, name: str = "") -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from foreman.config.models import Config
 from foreman.config.workers import known_workers, worker_spec
@@ -21,20 +21,13 @@ from foreman.routing.outsiders import IsTrusted
 from foreman.routing.triggers import Request
 
 if TYPE_CHECKING:  # the LLM layer is imported only when it is asked (planner._llm)
+    from foreman.routing.classifier import Prediction
     from foreman.routing.llm_router import LLMAnswer
 
 MIN_LLM_CONFIDENCE = 0.5
 
 
-class Prediction(Protocol):
-    label: str | None
-    confidence: float
-    probabilities: dict[str, float]
-    evidence: Sequence[str]  # what raised the label's score, in words (may be empty)
-    model: str  # which model decided ("" the shipped one), named in the reason
-
-
-Classify = Callable[[str, str], Prediction]
+Classify = Callable[[str, str], "Prediction"]
 AskLLM = Callable[[WorkItem, Sequence[str] | None], "LLMAnswer"]
 Refusal = Callable[[], str | None]  # why the LLM may not be asked (None: it may), S16
 

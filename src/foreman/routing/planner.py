@@ -14,7 +14,7 @@ from foreman.events import Unsupported, WorkItem
 from foreman.github.reads import Reader
 from foreman.routing import unevaluated
 from foreman.routing.brief import build_task, item_ref
-from foreman.routing.decide import AskLLM, Classify, Prediction, route
+from foreman.routing.decide import AskLLM, Classify, route
 from foreman.routing.outsiders import IsTrusted, from_the_gate, llm_refusal
 from foreman.routing.rules import needs_paths
 from foreman.routing.triggers import request_from
@@ -23,6 +23,7 @@ from foreman.settings import LLMSettings, Settings
 EVIDENCE_TERMS = 3  # terms a classifier decision shows as its evidence
 
 if TYPE_CHECKING:
+    from foreman.routing.classifier import Prediction
     from foreman.routing.llm_router import LLMAnswer
 
 
