@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -252,7 +253,8 @@ class ActRunner:
         path = self.work / "self-commits"
         if not (path / PINNED_SHA).exists():
             path.mkdir(parents=True, exist_ok=True)
-            (path / PINNED_SHA).symlink_to(self.action_copy)
+            with contextlib.suppress(FileExistsError):  # a run started at the same time
+                (path / PINNED_SHA).symlink_to(self.action_copy)
         return path
 
     @property
