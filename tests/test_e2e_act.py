@@ -88,7 +88,9 @@ def act_cases(
 ) -> Iterator[Batch]:
     """This module's cases, run a few at a time (act_support/batch.py)."""
     yield from batch_fixture(
-        request, lambda item: E2E(act_runner, tmp_path_factory.mktemp(item.name[:30]))
+        request,
+        lambda item: E2E(act_runner, tmp_path_factory.mktemp(item.name[:30])),
+        first=["test_C01_rerun_creates_no_duplicates"],  # two act runs, one after the other
     )
 
 

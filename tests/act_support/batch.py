@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -126,14 +126,20 @@ class Batch:
 
 
 def batch_fixture(
-    request: pytest.FixtureRequest, world: Callable[[pytest.Item], World]
+    request: pytest.FixtureRequest,
+    world: Callable[[pytest.Item], World],
+    first: Collection[str] = (),
 ) -> Iterator[Batch]:
-    """The body of a module's ``act_cases`` fixture: its selected ``World.case`` tests."""
+    """The body of a module's ``act_cases`` fixture: its selected ``World.case`` tests.
+
+    ``first``: cases started before the others (the longest, so they do not end last).
+    """
     items = [
         i
         for i in request.session.items
         if i.module is request.module and getattr(i, "originalname", "") in CASES
     ]
+    items.sort(key=lambda i: i.originalname not in first)  # type: ignore[attr-defined]
     batch = Batch(items, world)
     try:
         yield batch
