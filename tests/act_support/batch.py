@@ -2,13 +2,14 @@
 
 An act run is mostly waiting (act, bash steps, uv, python starting, the fakes), so
 the runs of a module overlap well. A case is written as an ordinary test function
-under ``@World.case`` (or a subclass's): its parameters are the names a :class:`World` provides
-(``act_runner``, ``tmp_path``, ``fake_github``, ``fake_anthropic`` and what a
-module's subclass adds) or the test's own parameters. The module's ``act_cases``
-fixture (a :class:`Batch`) runs every selected case in a thread pool when the
-first of them is asked for; each test then waits for its own case and re-raises
-what it raised, with the case's traceback. A case's fakes are its own, started on
-first use and stopped (the Anthropic fake checked for script errors) when it ends.
+under ``@World.case`` (or a subclass's): its parameters are the names a
+:class:`World` provides (``act_runner``, ``tmp_path``, ``fake_github``,
+``fake_anthropic`` and what a module's subclass adds) or the test's own
+parameters. The module's ``act_cases`` fixture (a :class:`Batch`) runs every
+selected case in a thread pool when the first of them is asked for; each test
+then waits for its own case and re-raises what it raised, with the case's
+traceback. A case's fakes are its own, started on first use and stopped (the
+Anthropic fake checked for script errors) when it ends.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ import pytest
 
 from act_support.harness import ActRunner
 from fakes.fake_anthropic import FakeAnthropic
+from fakes.github.fixtures import DEMO_REPO
 from fakes.github.server import FakeGitHub
 
-DEMO_REPO = "octo/demo"
 # Runs at once; FOREMAN_ACT_PARALLEL=1 runs them one after the other.
 PARALLEL = int(os.environ.get("FOREMAN_ACT_PARALLEL") or 3)
 
