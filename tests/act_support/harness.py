@@ -358,6 +358,9 @@ def uv_environment() -> dict[str, str]:
     return {"UV": uv, "UV_CACHE_DIR": cache, "UV_OFFLINE": "1", "UV_LINK_MODE": "hardlink"}
 
 
+_WARM_CACHES: dict[str, str] = {}  # uv's cache -> its session copy
+
+
 def warm_uv_cache(uv_env: Mapping[str, str], scratch: Path) -> dict[str, str]:
     """A session copy of uv's cache (files hardlinked) whose wheels carry compiled bytecode.
 
@@ -368,10 +371,12 @@ def warm_uv_cache(uv_env: Mapping[str, str], scratch: Path) -> dict[str, str]:
     against its RECORD (``__pycache__`` is not part of RECORD). The user's own cache is
     only read: the copy has new directories, and compiling writes new files into them.
     """
-    source = Path(uv_env["UV_CACHE_DIR"])
-    cache = scratch / "uv-cache"
-    shutil.copytree(source, cache, symlinks=True, copy_function=os.link)
-    return {**uv_env, "UV_CACHE_DIR": str(cache)}
+    source = uv_env["UV_CACHE_DIR"]
+    if source not in _WARM_CACHES:  # one copy per session, whichever module asks first
+        cache = scratch / "uv-cache"
+        shutil.copytree(source, cache, symlinks=True, copy_function=os.link)
+        _WARM_CACHES[source] = str(cache)
+    return {**uv_env, "UV_CACHE_DIR": _WARM_CACHES[source]}
 
 
 def compile_wheels(uv_env: Mapping[str, str], venv: Path) -> None:
