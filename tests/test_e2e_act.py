@@ -10,10 +10,13 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import time
+from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 
 import pytest
 
+from act_support.batch import Batch, World, batch_fixture
 from act_support.events import (
     comment_event,
     dispatch_event,
@@ -56,24 +59,39 @@ def act_runner(tmp_path_factory: pytest.TempPathFactory) -> ActRunner:
     return ActRunner(work, action, tool_cache, uv_env=uv_env)
 
 
-@pytest.fixture
-def consumer(tmp_path: Path) -> ConsumerRepo:
-    return ConsumerRepo.create(tmp_path / "demo", FILES)
+class E2E(World):
+    """A case's world: the consumer repo, FakeGitHub holding its commits, a scratch dir."""
+
+    @cached_property
+    def consumer(self) -> ConsumerRepo:
+        return ConsumerRepo.create(self.tmp_path / "demo", FILES)
+
+    @cached_property
+    def github(self) -> FakeGitHub:
+        """FakeGitHub holding the consumer repo's commits (same SHAs) and our token."""
+        self.fake_github.add_token(GITHUB_TOKEN, "write")
+        mirror_into(self.fake_github, self.consumer)
+        return self.fake_github
+
+    @cached_property
+    def scratch(self) -> Path:
+        path = self.tmp_path / "run"
+        path.mkdir()
+        return path
 
 
-@pytest.fixture
-def github(fake_github: FakeGitHub, consumer: ConsumerRepo) -> FakeGitHub:
-    """FakeGitHub holding the consumer repo's commits (same SHAs) and our token."""
-    fake_github.add_token(GITHUB_TOKEN, "write")
-    mirror_into(fake_github, consumer)
-    return fake_github
-
-
-@pytest.fixture
-def scratch(tmp_path: Path) -> Path:
-    path = tmp_path / "run"
-    path.mkdir()
-    return path
+@pytest.fixture(scope="module")
+def act_cases(
+    request: pytest.FixtureRequest,
+    act_runner: ActRunner,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Batch]:
+    """This module's cases, run a few at a time (act_support/batch.py)."""
+    yield from batch_fixture(
+        request,
+        lambda item: E2E(act_runner, tmp_path_factory.mktemp(item.name[:30])),
+        first=["test_C01_rerun_creates_no_duplicates"],  # two act runs, one after the other
+    )
 
 
 def run(
@@ -106,6 +124,7 @@ def assert_no_secret(result: ActResult, *secrets: str) -> None:
 # -- H01: hostile text never reaches a shell -------------------------------------------------
 
 
+@E2E.case
 def test_H01_hostile_title_executes_nothing(
     act_runner: ActRunner, consumer: ConsumerRepo, github: FakeGitHub, scratch: Path
 ) -> None:
@@ -131,6 +150,7 @@ def test_H01_hostile_title_executes_nothing(
 # -- workflow_dispatch with dry_run: plan shown, nothing written -------------------------------
 
 
+@E2E.case
 def test_dispatch_dry_run_writes_nothing(
     act_runner: ActRunner,
     consumer: ConsumerRepo,
@@ -162,6 +182,7 @@ def test_dispatch_dry_run_writes_nothing(
 # -- events with nothing to do, and a broken config: no worker, no gate ----------------------
 
 
+@E2E.case
 def test_skipped_event_starts_no_worker_and_no_gate(
     act_runner: ActRunner, consumer: ConsumerRepo, github: FakeGitHub, scratch: Path
 ) -> None:
@@ -177,6 +198,7 @@ def test_skipped_event_starts_no_worker_and_no_gate(
     assert github.writes == []
 
 
+@E2E.case
 def test_H11_invalid_config_fails_the_plan_and_writes_nothing(
     act_runner: ActRunner, tmp_path: Path, github: FakeGitHub, scratch: Path
 ) -> None:
@@ -193,6 +215,7 @@ def test_H11_invalid_config_fails_the_plan_and_writes_nothing(
     assert github.writes == []
 
 
+@E2E.case
 def test_plan_of_notes_only_reaches_the_gate_without_workers(
     act_runner: ActRunner, consumer: ConsumerRepo, github: FakeGitHub, scratch: Path
 ) -> None:
@@ -237,6 +260,7 @@ def _pulls(github: FakeGitHub) -> list[object]:
     return list(github.client().get_repo("octo/demo").get_pulls(state="all"))
 
 
+@E2E.case
 def test_docs_typo_issue_becomes_a_draft_pr(
     act_runner: ActRunner,
     consumer: ConsumerRepo,
@@ -267,6 +291,7 @@ def _status_comments(github: FakeGitHub, number: int) -> list[str]:
     return [c.body for c in github.comments("octo/demo", number) if STATUS_MARKER in c.body]
 
 
+@E2E.case
 def test_U01_the_status_comment_is_there_before_the_worker_finishes(
     act_runner: ActRunner,
     consumer: ConsumerRepo,
@@ -320,6 +345,7 @@ def _moved_tag(where: Path, marker: Path) -> Path:
     return copy
 
 
+@E2E.case
 def test_S13_the_action_runs_from_the_workflows_own_commit_not_a_tag(
     act_runner: ActRunner,
     consumer: ConsumerRepo,
@@ -346,6 +372,7 @@ def test_S13_the_action_runs_from_the_workflows_own_commit_not_a_tag(
     assert len(jobs) == 4, jobs  # plan, ack, work, gate: each ran the pinned commit's action
 
 
+@E2E.case
 def test_S13_a_runner_that_does_not_say_the_workflows_commit_runs_no_action(
     act_runner: ActRunner, consumer: ConsumerRepo, github: FakeGitHub, scratch: Path
 ) -> None:
@@ -366,6 +393,7 @@ def test_S13_a_runner_that_does_not_say_the_workflows_commit_runs_no_action(
     assert github.count() == 0, "nothing ran that could call GitHub"
 
 
+@E2E.case
 def test_C01_rerun_creates_no_duplicates(
     act_runner: ActRunner,
     consumer: ConsumerRepo,
@@ -399,6 +427,7 @@ def _state(github: FakeGitHub) -> dict[str, object]:
     }
 
 
+@E2E.case
 def test_pull_request_with_ruff_violations_gets_a_lint_fix(
     act_runner: ActRunner, tmp_path: Path, fake_github: FakeGitHub, scratch: Path
 ) -> None:
@@ -429,6 +458,7 @@ def test_pull_request_with_ruff_violations_gets_a_lint_fix(
     assert fake_github.refs("octo/demo")["refs/heads/main"] == refs["main"]
 
 
+@E2E.case
 def test_H08_a_pull_request_cannot_change_the_config_the_foreman_obeys(
     act_runner: ActRunner, consumer: ConsumerRepo, fake_github: FakeGitHub, scratch: Path
 ) -> None:
@@ -463,6 +493,7 @@ def test_H08_a_pull_request_cannot_change_the_config_the_foreman_obeys(
     assert "lint-fix" in summaries and "gate.fix\\_pr\\_branch is off" in summaries
 
 
+@E2E.case
 def test_L01_model_overloaded_throughout_asks_a_human(
     act_runner: ActRunner,
     consumer: ConsumerRepo,
@@ -489,6 +520,7 @@ def test_L01_model_overloaded_throughout_asks_a_human(
 # -- issue #9: the nightly inbox sweep, end to end ----------------------------------------------
 
 
+@E2E.case
 def test_schedule_sweep_routes_unhandled_items_through_plan_work_gate(
     act_runner: ActRunner, consumer: ConsumerRepo, github: FakeGitHub, scratch: Path
 ) -> None:
@@ -544,6 +576,7 @@ def _bug_issue(github: FakeGitHub) -> dict[str, object]:
     return issue_event(number, title, body, labels=["bug"])
 
 
+@E2E.case
 def test_debug_fixes_a_bug_red_to_green_inside_the_process_boundary(
     act_runner: ActRunner, tmp_path: Path, fake_github: FakeGitHub,
     fake_anthropic: FakeAnthropic, scratch: Path,
@@ -578,6 +611,7 @@ CI_LOG = (
 )
 
 
+@E2E.case
 def test_F01_a_failing_ci_run_on_the_default_branch_becomes_a_fix_pr(
     act_runner: ActRunner,
     consumer: ConsumerRepo,
@@ -620,6 +654,7 @@ def test_F01_a_failing_ci_run_on_the_default_branch_becomes_a_fix_pr(
     assert_no_secret(result, GITHUB_TOKEN, fake_anthropic.api_key)
 
 
+@E2E.case
 def test_F04_a_change_request_on_a_foreman_pr_adds_a_commit_and_answers_the_thread(
     act_runner: ActRunner,
     consumer: ConsumerRepo,
@@ -700,6 +735,7 @@ runs:
 
 
 @pytest.mark.parametrize("with_setup", [False, True], ids=["no-setup", "default-branch-setup"])
+@E2E.case
 def test_debug_needs_the_repositorys_setup_then_goes_red_to_green(
     act_runner: ActRunner, tmp_path: Path, fake_github: FakeGitHub,
     fake_anthropic: FakeAnthropic, scratch: Path, with_setup: bool,
@@ -750,6 +786,7 @@ def _marker_action(name: str) -> str:
     )
 
 
+@E2E.case
 def test_a_pull_request_cannot_change_the_setup_its_worker_gets(
     act_runner: ActRunner, tmp_path: Path, fake_github: FakeGitHub, scratch: Path
 ) -> None:

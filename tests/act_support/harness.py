@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -252,7 +253,8 @@ class ActRunner:
         path = self.work / "self-commits"
         if not (path / PINNED_SHA).exists():
             path.mkdir(parents=True, exist_ok=True)
-            (path / PINNED_SHA).symlink_to(self.action_copy)
+            with contextlib.suppress(FileExistsError):  # a run started at the same time
+                (path / PINNED_SHA).symlink_to(self.action_copy)
         return path
 
     @property
@@ -356,18 +358,55 @@ def uv_environment() -> dict[str, str]:
     return {"UV": uv, "UV_CACHE_DIR": cache, "UV_OFFLINE": "1", "UV_LINK_MODE": "hardlink"}
 
 
+_WARM_CACHES: dict[str, str] = {}  # uv's cache -> its session copy
+
+
+def warm_uv_cache(uv_env: Mapping[str, str], scratch: Path) -> dict[str, str]:
+    """A session copy of uv's cache (files hardlinked) whose wheels carry compiled bytecode.
+
+    Each job's new venv hardlinks its files out of the cache, ``__pycache__`` included,
+    so the first ``import anthropic`` of a job reads ~3,000 ``.pyc`` files instead of
+    compiling and writing them (most of an act job's time). What the install step does
+    is unchanged: uv builds the venv, then every file a wheel installed is checked
+    against its RECORD (``__pycache__`` is not part of RECORD). The user's own cache is
+    only read: the copy has new directories, and compiling writes new files into them.
+    """
+    source = uv_env["UV_CACHE_DIR"]
+    if source not in _WARM_CACHES:  # one copy per session, whichever module asks first
+        cache = scratch / "uv-cache"
+        shutil.copytree(source, cache, symlinks=True, copy_function=os.link)
+        _WARM_CACHES[source] = str(cache)
+    return {**uv_env, "UV_CACHE_DIR": _WARM_CACHES[source]}
+
+
+def compile_wheels(uv_env: Mapping[str, str], venv: Path) -> None:
+    """Compile the cached wheels ``venv`` was built from, with its own interpreter."""
+    cache = Path(uv_env["UV_CACHE_DIR"]) / "archive-v0"
+    [site] = venv.glob("lib/python*/site-packages")
+    installed = {p.name for p in site.glob("*.dist-info")}
+    wheels = sorted({p.parent for name in installed for p in cache.glob(f"*/{name}")})
+    if not wheels:
+        raise AssertionError(f"no wheel of {venv} found in {cache}")
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "compileall", "-q", "-j", "0",
+         *map(str, wheels)],
+        capture_output=True, check=True,
+    )  # fmt: skip
+
+
 def prebuild_venv(action_copy: Path, scratch: Path) -> dict[str, str]:
     """Build the action's venv once (offline, from uv's cache): the cache holds every wheel.
 
-    Returns the uv environment for the act runs (each job builds its own venv).
+    Returns the uv environment for the act runs (each job builds its own venv), with
+    a session copy of the cache whose wheels are compiled (see :func:`warm_uv_cache`).
     """
-    uv_env = uv_environment()
+    scratch.mkdir(parents=True, exist_ok=True)
+    uv_env = warm_uv_cache(uv_environment(), scratch)
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "INPUT_"))
     }
     env.update(uv_env, FOREMAN_ACTION_PATH=str(action_copy), RUNNER_TEMP=str(scratch))
     env.pop("VIRTUAL_ENV", None)
-    scratch.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [sys.executable, str(action_copy / "scripts" / "action_install.py")],
         env=env,
@@ -380,4 +419,6 @@ def prebuild_venv(action_copy: Path, scratch: Path) -> dict[str, str]:
             "could not build the action's venv offline from uv's cache (run `uv sync --frozen`"
             f" once online first):\n{done.stdout}\n{done.stderr}"
         )
+    [venv] = scratch.glob("agent-foreman-venv-*/venv")
+    compile_wheels(uv_env, venv)
     return uv_env
