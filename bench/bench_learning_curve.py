@@ -11,7 +11,7 @@ calibrate on the newest quarter, at least 30); at N = 0 it is the shipped model'
 coverage at 90 % precision (the best any threshold could do), the share decided at the
 chosen threshold and its precision, and the share that would need the LLM (the rest).
 
-    uv run python bench/bench_learning_curve.py [--cache /tmp/hl_curve] [--json out.json]
+    uv run python -m bench.bench_learning_curve [--cache /tmp/hl_curve] [--json out.json]
 
 Every fit is cached in ``--cache`` (results only), so a rerun prints at once. Skipped
 (exit 0, a message) without ../shared.
@@ -27,14 +27,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
-
-from foreman.routing.adapt import NEVER, OwnRow, fit, score, split, threshold_for  # noqa: E402
-from foreman.routing.classifier import Classifier  # noqa: E402
-from foreman.routing.corpus import build  # noqa: E402
-from foreman.routing.features import FeatureConfig  # noqa: E402
-from sharedref import SHARED  # noqa: E402
+from foreman.routing.adapt import NEVER, OwnRow, fit, score, split, threshold_for
+from foreman.routing.classifier import Classifier
+from foreman.routing.corpus import build
+from foreman.routing.features import FeatureConfig
+from tests.support.sharedref import SHARED
 
 CSV_PATH = SHARED / "datasets" / "issue-types" / "issues_train.csv"
 POINTS = (0, 50, 100, 200)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench_proc import (
+from bench.bench_proc import (
     EVENTS,
     PYTHON,
     BenchError,
@@ -27,11 +27,10 @@ from bench_proc import (
     run,
     write_config,
 )
-
-from fakes.anthropic_steps import json_reply
-from fakes.fake_anthropic import FakeAnthropic
-from fakes.github.server import FakeGitHub
-from test_plan_github import comment_event
+from tests.fakes.anthropic_steps import json_reply
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.fakes.github.server import FakeGitHub
+from tests.test_plan_github import comment_event
 
 REPO = "octo/demo"
 BUG_EVENT = EVENTS / "issue-bug.json"
@@ -132,13 +131,13 @@ def plan_instructions(layer: str, scratch: Path, learned: Path | None = None) ->
 
 def learned_model(scratch: Path, rows: int = 120) -> Path:
     """A model as the learn job writes it: the shipped corpus plus ``rows`` issues of a
-    repository ("gridkit", tests/learn_support.py), for octo/demo (cached in ``scratch``)."""
+    repository ("gridkit", tests/support/learn.py), for octo/demo (cached in ``scratch``)."""
     import random
 
     from foreman.routing.adapt import OwnRow, fit
     from foreman.routing.classifier import save
     from foreman.routing.corpus import load
-    from learn_support import TEMPLATES, issue_text
+    from tests.support.learn import TEMPLATES, issue_text
 
     out = scratch / "learned-model.json.gz"
     if out.is_file():

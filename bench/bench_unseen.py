@@ -10,7 +10,7 @@ fitted on the other four predicts all of its issues. On those predictions:
 * ``oracle``: coverage at 90 % with the best threshold for this project (not reachable
   without its labels; the upper bound of a single threshold).
 
-    uv run python bench/bench_unseen.py [--cache /tmp/foreman-unseen]
+    uv run python -m bench.bench_unseen [--cache /tmp/foreman-unseen]
 
 The five fits are cached (predictions only). Skipped without ../shared.
 """
@@ -24,12 +24,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
-
-from foreman.routing.evaluate import read_rows  # noqa: E402
-from foreman.routing.train import coverage_at, macro_f1, train  # noqa: E402
-from sharedref import SHARED  # noqa: E402
+from foreman.routing.evaluate import read_rows
+from foreman.routing.train import coverage_at, macro_f1, train
+from tests.support.sharedref import SHARED
 
 CSV_PATH = SHARED / "datasets" / "issue-types" / "issues_train.csv"
 Pred = tuple[str, str, float]  # gold, predicted, confidence

@@ -25,8 +25,6 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
 from foreman.routing import corpus
 from foreman.routing.classifier import save
 from foreman.routing.evaluate import cross_validate, read_rows

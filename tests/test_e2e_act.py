@@ -2,7 +2,7 @@
 
 Host mode, no Docker, no network but loopback: FakeGitHub and FakeAnthropic
 run in this process; act and every step run as child processes that reach
-them through GITHUB_API_URL and ANTHROPIC_BASE_URL. See act_support/harness.py.
+them through GITHUB_API_URL and ANTHROPIC_BASE_URL. See tests/support/act/harness.py.
 """
 
 from __future__ import annotations
@@ -14,14 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from act_support.events import (
+from foreman.contracts import STATUS_MARKER
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.fakes.github.server import FakeGitHub
+from tests.support.act.events import (
     comment_event,
     dispatch_event,
     issue_event,
     pull_request_event,
     repository,
 )
-from act_support.harness import (
+from tests.support.act.harness import (
     CONFIG,
     PINNED_SHA,
     ActResult,
@@ -32,10 +36,6 @@ from act_support.harness import (
     mirror_into,
     prebuild_venv,
 )
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fakes.github.server import FakeGitHub
-from foreman.contracts import STATUS_MARKER
 
 pytestmark = [pytest.mark.act, pytest.mark.timeout(600)]
 
@@ -585,7 +585,7 @@ def test_F01_a_failing_ci_run_on_the_default_branch_becomes_a_fix_pr(
     fake_anthropic: FakeAnthropic,
     scratch: Path,
 ) -> None:
-    from fakes.github import JobSeed
+    from tests.fakes.github import JobSeed
 
     fake_anthropic.script(*DOCS_FIX)
     main = github.refs("octo/demo")["refs/heads/main"]

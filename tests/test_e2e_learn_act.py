@@ -1,7 +1,7 @@
 """End to end under act: the scheduled learn job saves a model to the Actions cache and the
 next plan run restores it and decides an issue the shipped model abstains on (issue #23).
 
-The cache is the stand-in of act_support/standins/cache: entries scoped by the ref that
+The cache is the stand-in of tests/support/act/standins/cache: entries scoped by the ref that
 saved them; a run reads its own ref's and the default branch's, never another ref's.
 """
 
@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from act_support.events import issue_event, repository
-from act_support.harness import ActRunner, ConsumerRepo, act_copy, mirror_into, prebuild_venv
-from fakes.github.server import FakeGitHub
 from foreman.routing.classifier import Classifier, save
 from foreman.routing.train import train
-from learn_support import NEW_BUG, seed_history
+from tests.fakes.github.server import FakeGitHub
+from tests.support.act.events import issue_event, repository
+from tests.support.act.harness import ActRunner, ConsumerRepo, act_copy, mirror_into, prebuild_venv
+from tests.support.learn import NEW_BUG, seed_history
 
 pytestmark = [pytest.mark.act, pytest.mark.timeout(900)]
 

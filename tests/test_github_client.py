@@ -14,9 +14,14 @@ from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest
 
-from fakes.github import FakeGitHub, primary_rate_limit, secondary_rate_limit, too_many_requests
 from foreman.errors import AuthError, GitHubError, NotFoundError, RateLimitedError
 from foreman.github import connect, github_errors, translate, write_with_reconcile
+from tests.fakes.github import (
+    FakeGitHub,
+    primary_rate_limit,
+    secondary_rate_limit,
+    too_many_requests,
+)
 
 REPO = "octo/demo"
 MARKER = "<!-- foreman:triage -->"

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github.server import FakeGitHub
 from foreman.cli import main
 from foreman.config.models import ClassifierConfig
 from foreman.routing.classifier import Classifier, save
 from foreman.routing.feedback import Feedback
 from foreman.routing.fetch import Reader
 from foreman.routing.learn import collect
-from learn_support import NEW_BUG, seed_history
+from tests.fakes.github.server import FakeGitHub
+from tests.support.learn import NEW_BUG, seed_history
 
 REPO = "octo/demo"
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"

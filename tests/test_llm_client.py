@@ -12,8 +12,6 @@ import pytest
 from anthropic import beta_tool
 from pydantic import BaseModel
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
 from foreman import actions
 from foreman.errors import ExitCode, LLMBudgetError, LLMError
 from foreman.llm import (
@@ -24,6 +22,8 @@ from foreman.llm import (
     parse_structured,
     stream_text,
 )
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
 
 
 class Route(BaseModel):

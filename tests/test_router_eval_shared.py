@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from foreman.routing.evaluate import cross_validate, read_rows
-from sharedref import shared_path
+from tests.support.sharedref import shared_path
 
 pytestmark = pytest.mark.shared
 

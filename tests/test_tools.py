@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from fixtures_repo import make_repo
 from foreman.workers.boundary import prepare
 from foreman.workers.fence import Fence
 from foreman.workers.sandbox import (
@@ -20,6 +19,7 @@ from foreman.workers.sandbox import (
     split_sequence,
 )
 from foreman.workers.tools import ERROR, Toolbox
+from tests.support.sample_repos import make_repo
 
 CANARY = "canary-7f3a9c1e5b2d4a6f8e0c"
 
