@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from foreman.cli import main
+from foreman.errors import UsageError
 from foreman.routing.classifier import save
 from foreman.routing.evaluate import cross_validate
 from foreman.routing.train import train
@@ -266,7 +267,7 @@ def test_min_confidence_outside_zero_to_one_is_refused(
 
 def test_a_single_group_is_a_usage_error() -> None:
     data = [(t, b, lab) for _, t, b, lab in rows(3)]
-    with pytest.raises(Exception, match="at least two groups"):
+    with pytest.raises(UsageError, match="at least two groups"):
         cross_validate(data, 0, groups=["same"] * len(data))
 
 

@@ -162,7 +162,7 @@ def test_edit_needs_a_unique_exact_match(repo: Path) -> None:
     ],
 )
 def test_H04_shell_syntax_is_refused_not_interpreted(command: str) -> None:
-    with pytest.raises(CommandRefused):
+    with pytest.raises(CommandRefused, match="is not allowed: commands run without a shell"):
         split_command(command)
 
 
