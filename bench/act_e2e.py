@@ -1,6 +1,6 @@
 """Benchmark: the docs-typo case end to end under act, and the action's install step.
 
-    uv run python bench/act_e2e.py [--runs N] [--cold-uv-cache]
+    uv run python -m bench.act_e2e [--runs N] [--cold-uv-cache]
 
 Prints
 * the install step's time: cold (a new venv; uv's package cache warm) and warm
@@ -25,11 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from act_support.events import issue_event  # noqa: E402
-from act_support.harness import (  # noqa: E402
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.fakes.github.server import FakeGitHub
+from tests.support.act.events import issue_event
+from tests.support.act.harness import (
     ActRunner,
     ConsumerRepo,
     act_copy,
@@ -37,9 +37,6 @@ from act_support.harness import (  # noqa: E402
     mirror_into,
     prebuild_venv,
 )
-from fakes import anthropic_steps as steps  # noqa: E402
-from fakes.fake_anthropic import FakeAnthropic  # noqa: E402
-from fakes.github.server import FakeGitHub  # noqa: E402
 
 GOAL_SECONDS = 20.0
 TOKEN = "ghs_benchActFakeTokenQQ7r2Lw9Ks4Mn8Pz6Xc3Vb1"

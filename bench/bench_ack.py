@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench_table import Section, count
-
-from fakes.github.server import FakeGitHub
+from bench.bench_table import Section, count
 from foreman.cli import main
+from tests.fakes.github.server import FakeGitHub
 
 ACK_GOAL = 3  # REST calls per event
 REPO = "octo/demo"

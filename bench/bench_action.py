@@ -15,11 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from act_e2e import time_install
-from bench_plan import BUG_EVENT, RULES_CONFIG
-from bench_proc import BenchError, Proc, Stats, clean_env, run, write_config
-
-from act_support.harness import copy_action
+from bench.act_e2e import time_install
+from bench.bench_plan import BUG_EVENT, RULES_CONFIG
+from bench.bench_proc import BenchError, Proc, Stats, clean_env, run, write_config
+from tests.support.act.harness import copy_action
 
 
 @dataclass(frozen=True)

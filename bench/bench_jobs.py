@@ -1,7 +1,7 @@
 """The work and gate jobs as processes: peak RSS, and the gate's GitHub REST calls.
 
 The gate scenarios are the ones tests/test_gate.py checks (built with
-tests/gate_support.py): a debug fix that becomes a draft PR, a lint fix that
+tests/support/gate.py): a debug fix that becomes a draft PR, a lint fix that
 is merged, and a workflow edit that makes the gate ask a human. The gate runs
 as ``python -m foreman gate`` against FakeGitHub with PyGithub's write pacing
 off (it changes the time, not the calls).
@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bench_proc import BenchError, Proc, clean_env, foreman
 
-from fakes.github.server import FakeGitHub
-from fixtures_repo import LINT_FILES, make_repo
+from bench.bench_proc import BenchError, Proc, clean_env, foreman
 from foreman.workers.bundle import read_bundle
-from gate_support import PASSING, REPO, Gate, decisions, item, rest_calls, result, task
-from test_gate import FIXED, LINT, MERGE_LINT
-from test_workers_lint_fix import TASK as LINT_TASK
+from tests.fakes.github.server import FakeGitHub
+from tests.support.gate import PASSING, REPO, Gate, decisions, item, rest_calls, result, task
+from tests.support.sample_repos import LINT_FILES, make_repo
+from tests.test_gate import FIXED, LINT, MERGE_LINT
+from tests.test_workers_lint_fix import TASK as LINT_TASK
 
 GATE_SCENARIOS = ("opened PR", "opened PR, no labels", "merged PR", "ask a human")
 

@@ -27,14 +27,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
-
-from foreman.classifier.adapt import NEVER, OwnRow, fit, score, split, threshold_for  # noqa: E402
-from foreman.classifier.corpus import build  # noqa: E402
-from foreman.classifier.model import load  # noqa: E402
-from foreman.classifier.terms import FeatureConfig  # noqa: E402
-from sharedref import SHARED  # noqa: E402
+from foreman.classifier.adapt import NEVER, OwnRow, fit, score, split, threshold_for
+from foreman.classifier.corpus import build
+from foreman.classifier.model import load
+from foreman.classifier.terms import FeatureConfig
+from tests.support.sharedref import SHARED
 
 CSV_PATH = SHARED / "datasets" / "issue-types" / "issues_train.csv"
 POINTS = (0, 50, 100, 200)

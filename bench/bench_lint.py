@@ -8,9 +8,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_proc import Stats
-from bench_table import Section, timed
-
+from bench.bench_proc import Stats
+from bench.bench_table import Section, timed
 from foreman.gate.base import Checkout
 from foreman.gate.model import FileChange
 from foreman.gate.reproduce import lint_counts

@@ -10,13 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
-from bench_proc import clean_env, foreman, write_config
-from bench_table import Section, count
 
-from fakes.github import FakeGitHub, JobSeed
+from bench.bench_proc import clean_env, foreman, write_config
+from bench.bench_table import Section, count
 from foreman.contracts import Plan
-from gate_support import REPO, Gate, decisions, result
-from loops_support import PYTEST_LOG, failed_run, foreman_pull, review_event
+from tests.fakes.github import FakeGitHub, JobSeed
+from tests.support.gate import REPO, Gate, decisions, result
+from tests.support.loops import PYTEST_LOG, failed_run, foreman_pull, review_event
 
 CONFIG = "routing:\n  classifier: {enabled: false}\n"
 FAILED_JOBS = (1, 3, 10)

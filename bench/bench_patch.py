@@ -13,9 +13,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from bench_proc import Stats
-from bench_table import Row, Section, timed
-
+from bench.bench_proc import Stats
+from bench.bench_table import Row, Section, timed
 from foreman.gate.patch import PatchError, apply, parse
 from foreman.gate.patch_limits import MAX_HUNKS_PER_FILE, MAX_OFFSET, MAX_SEARCH, Work
 

@@ -28,10 +28,10 @@ from bench_proc import (
     write_config,
 )
 
-from fakes.anthropic_steps import json_reply
-from fakes.fake_anthropic import FakeAnthropic
-from fakes.github.server import FakeGitHub
-from test_plan_github import comment_event
+from tests.fakes.anthropic_steps import json_reply
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.fakes.github.server import FakeGitHub
+from tests.test_plan_github import comment_event
 
 REPO = "octo/demo"
 BUG_EVENT = EVENTS / "issue-bug.json"
@@ -138,7 +138,7 @@ def learned_model(scratch: Path, rows: int = 120) -> Path:
     from foreman.classifier.adapt import OwnRow, fit
     from foreman.classifier.corpus import load
     from foreman.classifier.model import save
-    from learn_support import TEMPLATES, issue_text
+    from tests.support.learn import TEMPLATES, issue_text
 
     out = scratch / "learned-model.json.gz"
     if out.is_file():

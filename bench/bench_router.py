@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench_proc import (
+from bench.bench_proc import (
     PYTHON,
     BenchError,
     Stats,
@@ -31,8 +31,7 @@ from bench_proc import (
     module_exists,
     run,
 )
-
-from sharedref import SHARED
+from tests.support.sharedref import SHARED
 
 CSV_PATH = SHARED / "datasets" / "issue-types" / "issues_train.csv"
 CLASSIFIER = "foreman.routing.classifier"

@@ -10,16 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench_proc import BenchError, Stats, clean_env, foreman
-from bench_table import Row, Section, skipped, timed
-
-from fixtures_repo import LINT_FILES, make_repo
+from bench.bench_proc import BenchError, Stats, clean_env, foreman
+from bench.bench_table import Row, Section, skipped, timed
 from foreman.workers import boundary
 from foreman.workers.bundle import read_bundle
 from foreman.workers.sandbox import child_env, run_argv
+from tests.support.sample_repos import LINT_FILES, make_repo
 
 if TYPE_CHECKING:
-    from bench_sections import Context
+    from bench.bench_sections import Context
 
 COMMAND_GOAL_MS = 50.0  # the boundary's cost per command
 LINT_TASK = {"id": "bench-lint", "worker": "lint-fix", "brief": "Fix lint."}

@@ -9,9 +9,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_proc import Stats
-from bench_table import Section, timed
-
+from bench.bench_proc import Stats
+from bench.bench_table import Section, timed
 from foreman.contracts import Result
 from foreman.gate.secrets import scan_patch
 from foreman.secrets import spellings_of

@@ -8,21 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import bench_ack
-import bench_action
-import bench_jobs
-import bench_lint
-import bench_loops
-import bench_patch
-import bench_plan
-import bench_router
-import bench_secrets
-from act_e2e import measure_act, time_install
-from bench_proc import Stats
-from bench_sandbox import sandbox_section
-from bench_table import Row, Section, count, failed, megabytes, skipped, timed
-
-from act_support.harness import copy_action
+from bench import (
+    bench_ack,
+    bench_action,
+    bench_jobs,
+    bench_lint,
+    bench_loops,
+    bench_patch,
+    bench_plan,
+    bench_router,
+    bench_secrets,
+)
+from bench.act_e2e import measure_act, time_install
+from bench.bench_proc import Stats
+from bench.bench_sandbox import sandbox_section
+from bench.bench_table import Row, Section, count, failed, megabytes, skipped, timed
+from tests.support.act.harness import copy_action
 
 PLAN_GOAL = 0.3  # seconds, rules or classifier deciding
 GATE_PR_GOAL = 10  # REST calls for the PR itself
@@ -168,7 +169,7 @@ def rest_section(ctx: Context) -> Section:
         " docs, `title: crash` -> debug, PR `paths_any: **/*.py` -> lint-fix), classifier off."
         " A code-writing worker for someone who is not the repo owner costs one permission"
         " check (by design); a `paths_any` rule costs the PR's file list.",
-        "Gate: one `python -m foreman gate` process per scenario (tests/gate_support.py, as in"
+        "Gate: one `python -m foreman gate` process per scenario (tests/support/gate.py, as in"
         " test_gate.py), PyGithub pacing off. 'PR' = calls for the PR, branch and git data;"
         " 'item' = calls on /issues/<n> (re-read, status comment, labels). 'opened PR' carries"
         " a PR label as test_gate's C01 does. Decision in brackets.",
@@ -363,8 +364,9 @@ def memory_section(ctx: Context) -> Section:
         s.rows.append(timed("wall time, gate (opened PR)", Stats.of([g.proc.seconds]), digits=2))
     s.notes.append(
         "RSS from os.wait4 on each child (its own peak, or its largest waited-for child, e.g."
-        " ruff under work). Work: lint-fix on tests/fixtures_repo.py's LINT_FILES repo. Gate:"
-        " the 'opened PR' scenario above, PyGithub pacing off (on a runner each write waits 1 s)."
+        " ruff under work). Work: lint-fix on tests/support/sample_repos.py's LINT_FILES repo."
+        " Gate: the 'opened PR' scenario above, PyGithub pacing off (on a runner each write"
+        " waits 1 s)."
     )
     return s
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bench_proc import Stats
+from bench.bench_proc import Stats
 
 MET = {True: "yes", False: "NO", None: "—"}
 

@@ -24,13 +24,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
-
-from foreman.classifier.evaluate import coverage_at, macro_f1  # noqa: E402
-from foreman.classifier.rows import read_rows  # noqa: E402
-from foreman.classifier.train import train  # noqa: E402
-from sharedref import SHARED  # noqa: E402
+from foreman.classifier.evaluate import coverage_at, macro_f1
+from foreman.classifier.rows import read_rows
+from foreman.classifier.train import train
+from tests.support.sharedref import SHARED
 
 CSV_PATH = SHARED / "datasets" / "issue-types" / "issues_train.csv"
 Pred = tuple[str, str, float]  # gold, predicted, confidence

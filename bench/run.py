@@ -1,6 +1,6 @@
 """agent-foreman benchmark: one table of what a user would see, each number next to its goal.
 
-    uv run python bench/run.py [--quick] [--skip-act] [--cold-uv-cache] [--instructions N]
+    uv run python -m bench.run [--quick] [--skip-act] [--cold-uv-cache] [--instructions N]
                                [--json OUT]
 
 Measures, on this machine and offline (the fakes listen on 127.0.0.1 only):
@@ -20,20 +20,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-for _path in (BENCH.parent / "tests", BENCH):  # share the tests' fakes and helpers
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
-
-from bench_sections import SECTIONS, Context  # noqa: E402
-from bench_table import Section, as_json, failed, machine, render, render_notes  # noqa: E402
+from bench.bench_sections import SECTIONS, Context
+from bench.bench_table import Section, as_json, failed, machine, render, render_notes
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -1,10 +1,10 @@
 """The scenario scoreboard: run every scenario's tests and print one line per ID.
 
-    python scripts/scenarios.py            # the in-process suite (pytest -m "not act")
-    python scripts/scenarios.py --act      # the act end-to-end tests too
-    python scripts/scenarios.py -- -x      # extra pytest arguments after --
+    python -m scripts.scenarios            # the in-process suite (pytest -m "not act")
+    python -m scripts.scenarios --act      # the act end-to-end tests too
+    python -m scripts.scenarios -- -x      # extra pytest arguments after --
 
-The IDs come from the project's own catalogue (``tests/scenario_ids.py``), so
+The IDs come from the project's own catalogue (``tests/support/scenario_ids.py``), so
 this works on a fresh clone. Tests are selected with ``pytest -k`` over the
 IDs (tests are named ``test_<ID>_...``) and scored by the ``scoreboard``
 plugin. An ID passes when at least one of its tests ran and none failed; an
@@ -23,16 +23,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tests.support.scenario_ids import SCENARIOS
+
 ROOT = Path(__file__).resolve().parents[1]
-TESTS = ROOT / "tests"
 
 
 def catalogue() -> dict[str, str]:
-    sys.path.insert(0, str(TESTS))
-    try:
-        from scenario_ids import SCENARIOS
-    finally:
-        sys.path.remove(str(TESTS))
     return dict(SCENARIOS)
 
 

@@ -1,6 +1,6 @@
 """The faulty-burst soak outside pytest: events through plan -> work -> gate, then the figures.
 
-    python scripts/soak.py --events 50 --seed 3
+    python -m scripts.soak --events 50 --seed 3
 
 Everything runs in this process against FakeGitHub and FakeAnthropic on
 127.0.0.1 (no other connection is allowed); time is virtual, so the burst of
@@ -16,11 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from soak import Soak  # noqa: E402  (the soak lives with the tests and their fakes)
-from soak_checks import assert_clean, write_json  # noqa: E402
+from tests.soak.checks import assert_clean, write_json
+from tests.soak.harness import Soak
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,11 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["fakes.anthropic_fixtures", "fakes.github.fixtures", "scoreboard"]
+pytest_plugins = [
+    "tests.fakes.anthropic_fixtures",
+    "tests.fakes.github.fixtures",
+    "tests.support.scoreboard",
+]
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github import FakeGitHub
 from foreman.cli import main
 from foreman.contracts import STATUS_MARKER, Plan
-from gate_support import REPO, Gate, result
-from render_support import render
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import REPO, Gate, result
+from tests.support.render import render
 
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 RUN = "https://github.example/octo/demo/actions/runs/4242"

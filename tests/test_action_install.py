@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from act_support.harness import copy_action, uv_environment
-from fakes.github.server import FakeGitHub
+from scripts import action_install
+from tests.fakes.github.server import FakeGitHub
+from tests.support.act.harness import copy_action, uv_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 DISPATCH = ROOT / "workflows-examples" / "events" / "dispatch.json"
@@ -148,11 +149,8 @@ def test_S12_a_file_that_differs_from_its_wheel_is_refused(action: Path, tmp_pat
     """The check the install step runs on the venv it built (a cache changed in place)."""
     code, log, out = install(action, tmp_path / "job", tmp_path / "tool-cache")
     assert code == 0, log
-    sys.path.insert(0, str(action / "scripts"))
-    try:
-        import action_install
-    finally:
-        sys.path.remove(str(action / "scripts"))
+    copied = action / "scripts" / "action_install.py"
+    assert copied.read_bytes() == Path(action_install.__file__).read_bytes()  # the same check
     venv = Path(out["venv"])
     assert action_install.verify(venv) > 1000  # honest: a clean venv passes
     poison(venv, tmp_path / "never")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from act_support.harness import copy_action
-from test_action_install import install
+from tests.support.act.harness import copy_action
+from tests.test_action_install import install
 
 
 @pytest.fixture(scope="module")

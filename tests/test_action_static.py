@@ -401,11 +401,8 @@ def test_the_run_steps_variables_are_the_ones_the_code_reads() -> None:
 
 
 def test_install_defaults_match_the_script() -> None:
-    sys.path.insert(0, str(SCRIPTS))
-    try:
-        import action_install
-    finally:
-        sys.path.remove(str(SCRIPTS))
+    from scripts import action_install
+
     assert _action()["inputs"]["uv-version"]["default"] == action_install.DEFAULT_UV_VERSION
     ci = (ROOT / ".ci" / "run").read_text()
     assert f"UV_VERSION={action_install.DEFAULT_UV_VERSION}" in ci
@@ -442,8 +439,7 @@ def test_every_output_the_commands_set_is_declared() -> None:
 
 @pytest.fixture
 def action_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
-    monkeypatch.syspath_prepend(str(SCRIPTS))
-    import action_run
+    from scripts import action_run
 
     for name in list(os.environ):
         if name.startswith(("INPUT_", "FOREMAN_")):

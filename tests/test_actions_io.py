@@ -22,8 +22,21 @@ def test_outputs_multiline_with_random_delimiter(
     assert "count<<" in text
 
 
-def test_outputs_ignored_outside_actions(tmp_path: Path) -> None:
-    actions.set_output("x", "y")  # no GITHUB_OUTPUT: no error, nothing written
+@pytest.mark.parametrize("output", [None, ""])
+def test_outputs_ignored_outside_actions(
+    output: str | None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No GITHUB_OUTPUT (unset or empty): no error, no file anywhere, nothing printed."""
+    monkeypatch.chdir(tmp_path)
+    if output is not None:
+        monkeypatch.setenv("GITHUB_OUTPUT", output)
+    actions.set_output("x", "y")
+    actions.set_output("plan", "line1\nline2", env={})
+    assert list(tmp_path.iterdir()) == []  # no default file (./GITHUB_OUTPUT, ./out, ...)
+    assert capsys.readouterr() == ("", "")  # no `::set-output` fallback on stdout or stderr
 
 
 def test_annotations_escape_and_locate(

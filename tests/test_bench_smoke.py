@@ -5,35 +5,33 @@ Behaviour and shape only; how fast anything is belongs to the benchmark's output
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+from bench import (
+    bench_ack,
+    bench_jobs,
+    bench_loops,
+    bench_patch,
+    bench_plan,
+    bench_proc,
+    bench_router,
+)
+from bench import run as bench_run
+from bench.bench_proc import Stats
+from bench.bench_table import Section, as_json, count, render, skipped, timed
 
 
-@pytest.fixture(scope="module")
-def bench() -> ModuleType:
-    """``bench/run.py`` as a module (it puts bench/ and tests/ on sys.path)."""
-    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_cli_arguments(bench: ModuleType) -> None:
-    args = bench.parse_args(["--quick", "--skip-act", "--json", "out.json"])
+def test_cli_arguments() -> None:
+    args = bench_run.parse_args(["--quick", "--skip-act", "--json", "out.json"])
     assert args.quick and args.skip_act and args.json == "out.json" and not args.cold_uv_cache
 
 
-def test_a_process_is_timed_and_its_peak_rss_read(bench: ModuleType) -> None:
-    import bench_proc
+def test_a_process_is_timed_and_its_peak_rss_read() -> None:
 
     code = "import sys; x = bytearray(40 << 20); print('hi'); sys.exit(3)"
     proc = bench_proc.run([sys.executable, "-c", code], env=bench_proc.clean_env())
@@ -43,8 +41,7 @@ def test_a_process_is_timed_and_its_peak_rss_read(bench: ModuleType) -> None:
         proc.check()
 
 
-def test_plan_timing_returns_stats_for_the_rules_path(bench: ModuleType, tmp_path: Path) -> None:
-    import bench_plan
+def test_plan_timing_returns_stats_for_the_rules_path(tmp_path: Path) -> None:
 
     timing = bench_plan.time_plan("rules", 1, tmp_path)
     assert timing.layer == "rules" and timing.llm_requests == 0
@@ -52,8 +49,7 @@ def test_plan_timing_returns_stats_for_the_rules_path(bench: ModuleType, tmp_pat
     assert timing.rss_mb.median > 0
 
 
-def test_plan_rest_calls_are_counted_per_event_kind(bench: ModuleType, tmp_path: Path) -> None:
-    import bench_plan
+def test_plan_rest_calls_are_counted_per_event_kind(tmp_path: Path) -> None:
 
     cases = ("issues.opened (owner)", "workflow_dispatch with a number")
     counts = bench_plan.plan_rest_calls(tmp_path, only=cases)
@@ -64,8 +60,7 @@ def test_plan_rest_calls_are_counted_per_event_kind(bench: ModuleType, tmp_path:
     assert counts["workflow_dispatch with a number"].routes == {"issues/get": 1}
 
 
-def test_gate_scenario_counts_calls_and_memory(bench: ModuleType, tmp_path: Path) -> None:
-    import bench_jobs
+def test_gate_scenario_counts_calls_and_memory(tmp_path: Path) -> None:
 
     run = bench_jobs.run_gate("opened PR", tmp_path / "gate")
     assert run.decision == "pull request"
@@ -73,8 +68,7 @@ def test_gate_scenario_counts_calls_and_memory(bench: ModuleType, tmp_path: Path
     assert run.proc.max_rss_mb > 0 and run.proc.seconds > 0
 
 
-def test_router_measurements_say_why_they_cannot_run(bench: ModuleType, tmp_path: Path) -> None:
-    import bench_router
+def test_router_measurements_say_why_they_cannot_run(tmp_path: Path) -> None:
 
     why = bench_router.missing(tmp_path / "absent.csv")
     assert why is not None and ("does not exist yet" in why or "absent.csv" in why)
@@ -89,8 +83,7 @@ def small_csv(tmp_path: Path) -> Path:
     return data
 
 
-def test_prediction_floor_times_every_issue(bench: ModuleType, tmp_path: Path) -> None:
-    import bench_router
+def test_prediction_floor_times_every_issue(tmp_path: Path) -> None:
 
     floor = bench_router.prediction_floor(small_csv(tmp_path), repeats=2)
     assert floor.repeats == 2 and 0 < floor.median <= floor.p90
@@ -106,9 +99,8 @@ def cached_bytecode(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
 def test_prediction_instructions_are_counted(
-    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bench_router
 
     cached_bytecode(monkeypatch, tmp_path)
 
@@ -118,10 +110,7 @@ def test_prediction_instructions_are_counted(
 
 
 @pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
-def test_plan_instructions_are_counted(
-    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import bench_plan
+def test_plan_instructions_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
     cached_bytecode(monkeypatch, tmp_path)
 
@@ -129,9 +118,7 @@ def test_plan_instructions_are_counted(
     assert 200_000_000 < bench_plan.plan_instructions("rules", tmp_path) < 5_000_000_000
 
 
-def test_table_and_json(bench: ModuleType) -> None:
-    from bench_proc import Stats
-    from bench_table import Section, as_json, count, render, skipped, timed
+def test_table_and_json() -> None:
 
     section = Section(
         "s",
@@ -150,8 +137,7 @@ def test_table_and_json(bench: ModuleType) -> None:
     assert data[0]["rows"][1]["value"] == 12 and data[0]["notes"] == ["a note"]
 
 
-def test_patch_placement_section_reports_the_bound(bench: ModuleType) -> None:
-    import bench_patch
+def test_patch_placement_section_reports_the_bound() -> None:
 
     section = bench_patch.patch_section(1)
     assert "1,000,000 compared lines per patch" in section.title
@@ -159,15 +145,13 @@ def test_patch_placement_section_reports_the_bound(bench: ModuleType) -> None:
     assert all("lines compared" in row.display for row in section.rows)
 
 
-def test_loops_rest_calls_are_counted(bench: ModuleType, tmp_path: Path) -> None:
-    import bench_loops
+def test_loops_rest_calls_are_counted(tmp_path: Path) -> None:
 
     rest, reported, downloads, brief = bench_loops.run_plan_calls(1, tmp_path / "ci")
     assert (rest, reported, downloads) == (2, 2, 1) and brief > 0
 
 
-def test_ack_section_counts_rest_calls_per_event(bench: ModuleType, tmp_path: Path) -> None:
-    import bench_ack
+def test_ack_section_counts_rest_calls_per_event(tmp_path: Path) -> None:
 
     calls = bench_ack.ack_calls(tmp_path)
     assert set(calls) == {"issues.opened", "issue_comment /foreman", "re-run of issues.opened"}

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github import FakeGitHub
-from fixtures_repo import LINT_FILES, make_repo
 from foreman.cli import main
 from foreman.terminal import table
-from gate_support import PASSING, REPO, Gate, item, result, task
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import PASSING, REPO, Gate, item, result, task
+from tests.support.sample_repos import LINT_FILES, make_repo
 
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 FIXED = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from gh_expr import render
+from tests.support.gh_expr import render
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = [ROOT / ".github" / "workflows" / "foreman.yml", ROOT / "workflows-examples" / "full.yml"]

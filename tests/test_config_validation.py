@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from foreman.cli import main
-from foreman.config import load_config, parse_config
+from foreman.config import known_workers, load_config, parse_config, worker_spec
 from foreman.errors import ConfigError
 
 FILE = ".github/foreman.yml"
@@ -101,13 +102,16 @@ def test_regexes_without_nested_repetition_are_accepted(pattern: str) -> None:
 
 @pytest.mark.parametrize("pattern", FAST)
 def test_accepted_regexes_stay_within_the_plans_time_limit_on_hostile_text(pattern: str) -> None:
-    # Exponential patterns never finish on 300 characters (the plan's per-search limit would
-    # stop them: SlowPattern); polynomial ones take microseconds.
+    # Exponential patterns never finish on 300 characters (the plan's per-search limit stops
+    # them: SlowPattern); polynomial ones take microseconds and give the search's real answer.
+    from foreman import timelimit
     from foreman.routing.rules import _search
 
+    assert timelimit.available()  # the limit is live here: a search past it raises SlowPattern
     hostile = ["a" * 300 + "!", "1." * 150 + "!", "x1" * 150 + "!", "foo " * 75 + "!"]
     for text in hostile:
-        _search(pattern, text, "title")
+        found = _search(pattern, text, "title")  # bounded first: a slow pattern fails, not hangs
+        assert found is (re.search(pattern, text, re.IGNORECASE) is not None), text[:8]
 
 
 # --- 2. empty condition lists ---------------------------------------------------------------
@@ -311,13 +315,33 @@ def test_a_written_reference_to_a_disabled_worker_says_so() -> None:
     ) in found
 
 
+SUGGESTED_FIX = (
+    "workers:\n  triage: {enabled: false}\n"
+    "  sorter: {kind: triage, prompt: Label it., writes_code: false}\n"
+    "routing:\n  fallback: sorter\n"
+    "  classifier:\n    classes: {bug: debug, feature: sorter, question: sorter}\n"
+)
+
+
 def test_the_suggested_fix_validates() -> None:
-    parse_config(
-        "workers:\n  triage: {enabled: false}\n"
-        "  sorter: {kind: triage, prompt: Label it., writes_code: false}\n"
-        "routing:\n  fallback: sorter\n"
-        "  classifier:\n    classes: {bug: debug, feature: sorter, question: sorter}\n",
-        FILE,
+    """What the message above says to do (another enabled worker that does not write code as
+    the fallback, the classes mapped to enabled workers) is accepted, and routes there."""
+    assert problems("workers:\n  triage: {enabled: false}\n")  # refused before the fix
+    cfg = parse_config(SUGGESTED_FIX, FILE)
+    assert cfg.routing.fallback == "sorter"
+    assert cfg.routing.classifier.classes == {
+        "bug": "debug",
+        "feature": "sorter",
+        "question": "sorter",
+    }
+    assert "sorter" in known_workers(cfg) and "triage" not in known_workers(cfg)
+    sorter = worker_spec(cfg, "sorter")
+    assert (sorter.kind, sorter.writes_code) == ("triage", False)
+    # each half of the advice matters: a fallback that writes code is still refused
+    assert one_problem(SUGGESTED_FIX.replace("writes_code: false", "writes_code: true")) == (
+        5,
+        "routing.fallback",
+        "the fallback worker must not write code (it runs when routing is unsure)",
     )
 
 

@@ -15,9 +15,9 @@ import pytest
 import requests
 from github import Github
 
-from fakes.github import FakeGitHub, JobSeed, LoggedRequest
-from sharedref import shared_path
-from test_conformance_github_rest import operations, resolve, response_schema, validator
+from tests.fakes.github import FakeGitHub, JobSeed, LoggedRequest
+from tests.support.sharedref import shared_path
+from tests.test_conformance_github_rest import operations, resolve, response_schema, validator
 
 pytestmark = pytest.mark.shared
 REPO = "octo/demo"

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from fakes.github import FakeGitHub, LoggedRequest
-from sharedref import shared_path
-from test_conformance_github_rest import operations, resolve, response_schema, validator
+from tests.fakes.github import FakeGitHub, LoggedRequest
+from tests.support.sharedref import shared_path
+from tests.test_conformance_github_rest import operations, resolve, response_schema, validator
 
 pytestmark = pytest.mark.shared
 REPO = "octo/demo"

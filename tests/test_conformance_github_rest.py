@@ -17,8 +17,8 @@ import requests
 from github import Github, InputGitTreeElement
 from jsonschema import Draft202012Validator
 
-from fakes.github import FakeGitHub, LoggedRequest
-from sharedref import shared_path
+from tests.fakes.github import FakeGitHub, LoggedRequest
+from tests.support.sharedref import shared_path
 
 pytestmark = pytest.mark.shared
 REPO = "octo/demo"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures_repo import make_repo
 from foreman.cli import main
+from tests.support.sample_repos import make_repo
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workflows-examples" / "repository"

@@ -16,15 +16,19 @@ from pathlib import Path
 
 import pytest
 
-from act_support.batch import Batch, World, batch_fixture
-from act_support.events import (
+from foreman.contracts import STATUS_MARKER
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.fakes.github.server import FakeGitHub
+from tests.support.act.batch import Batch, World, batch_fixture
+from tests.support.act.events import (
     comment_event,
     dispatch_event,
     issue_event,
     pull_request_event,
     repository,
 )
-from act_support.harness import (
+from tests.support.act.harness import (
     CONFIG,
     PINNED_SHA,
     ActResult,
@@ -35,10 +39,6 @@ from act_support.harness import (
     mirror_into,
     prebuild_venv,
 )
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fakes.github.server import FakeGitHub
-from foreman.contracts import STATUS_MARKER
 
 pytestmark = [pytest.mark.act, pytest.mark.timeout(600)]
 
@@ -86,7 +86,7 @@ def act_cases(
     act_runner: ActRunner,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Batch]:
-    """This module's cases, run a few at a time (act_support/batch.py)."""
+    """This module's cases, run a few at a time (tests/support/act/batch.py)."""
     yield from batch_fixture(
         request,
         lambda item: E2E(act_runner, tmp_path_factory.mktemp(item.name[:30])),
@@ -619,7 +619,7 @@ def test_F01_a_failing_ci_run_on_the_default_branch_becomes_a_fix_pr(
     fake_anthropic: FakeAnthropic,
     scratch: Path,
 ) -> None:
-    from fakes.github import JobSeed
+    from tests.fakes.github import JobSeed
 
     fake_anthropic.script(*DOCS_FIX)
     main = github.refs("octo/demo")["refs/heads/main"]

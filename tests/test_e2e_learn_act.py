@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from act_support.events import issue_event, repository
-from act_support.harness import ActRunner, ConsumerRepo, act_copy, mirror_into, prebuild_venv
-from fakes.github.server import FakeGitHub
 from foreman.classifier.model import save
 from foreman.classifier.train import train
 from foreman.routing.classifier import Classifier
-from learn_support import NEW_BUG, seed_history
+from tests.fakes.github.server import FakeGitHub
+from tests.support.act.events import issue_event, repository
+from tests.support.act.harness import ActRunner, ConsumerRepo, act_copy, mirror_into, prebuild_venv
+from tests.support.learn import NEW_BUG, seed_history
 
 pytestmark = [pytest.mark.act, pytest.mark.timeout(900)]
 

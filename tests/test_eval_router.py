@@ -15,6 +15,7 @@ from foreman.classifier.evaluate import cross_validate
 from foreman.classifier.model import save
 from foreman.classifier.train import train
 from foreman.cli import main
+from foreman.errors import UsageError
 
 RELEASE_KEYS = ("macro_f1", "per_class", "coverage_at_90", "abstain_threshold", "ms_per_issue")
 TITLES = {
@@ -266,7 +267,7 @@ def test_min_confidence_outside_zero_to_one_is_refused(
 
 def test_a_single_group_is_a_usage_error() -> None:
     data = [(t, b, lab) for _, t, b, lab in rows(3)]
-    with pytest.raises(Exception, match="at least two groups"):
+    with pytest.raises(UsageError, match="at least two groups"):
         cross_validate(data, 0, groups=["same"] * len(data))
 
 

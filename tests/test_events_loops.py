@@ -9,7 +9,7 @@ import pytest
 
 from foreman.errors import EventError
 from foreman.events import Unsupported, WorkItem, parse_event
-from sharedref import shared_path
+from tests.support.sharedref import shared_path
 
 
 def example(event: str, name: str) -> dict[str, Any]:

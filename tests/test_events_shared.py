@@ -7,7 +7,7 @@ import json
 import pytest
 
 from foreman.events import HANDLED, Unsupported, WorkItem, parse_event
-from sharedref import shared_path
+from tests.support.sharedref import shared_path
 
 pytestmark = pytest.mark.shared
 EVENTS = ["issues", "pull_request", "issue_comment", "workflow_dispatch"]

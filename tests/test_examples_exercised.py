@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from fakes.github import FakeGitHub
 from foreman.cli import main
-from gate_support import PASSING, REPO, Gate, item, result, task
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import PASSING, REPO, Gate, item, result, task
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "workflows-examples"
 EVENTS = EXAMPLES / "events"

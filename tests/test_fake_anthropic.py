@@ -14,8 +14,8 @@ import pytest
 from anthropic import beta_tool
 from pydantic import BaseModel
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
 
 USER = [{"role": "user", "content": "hi"}]
 

@@ -8,7 +8,7 @@ import pytest
 import requests
 from github import Github, GithubException, InputGitTreeElement
 
-from fakes.github import FakeGitHub
+from tests.fakes.github import FakeGitHub
 
 REPO = "octo/demo"
 

@@ -8,8 +8,8 @@ import pytest
 import requests
 from github import Auth, Github, GithubException
 
-from fakes.github import FakeGitHub, Fault
 from foreman.github.client import connect
+from tests.fakes.github import FakeGitHub, Fault
 
 REPO = "octo/demo"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github import FakeGitHub
 from foreman.contracts import Note
-from gate_support import PASSING, REPO, Gate, decisions, item, report_calls, result, task
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import PASSING, REPO, Gate, decisions, item, report_calls, result, task
 
 FIXED = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
 LINT = "VALUE = 1\n"  # what ruff check --fix and ruff format make of src/util.py

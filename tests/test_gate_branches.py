@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github import FakeGitHub
-from gate_support import PASSING, REPO, Gate, decisions, item, result, task
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import PASSING, REPO, Gate, decisions, item, result, task
 
 FIXED = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
 BRANCH = "foreman/issue-{}-debug"
@@ -125,7 +125,7 @@ def test_non_utf8_content_goes_through_a_blob(gate: Gate) -> None:
     n = gate.fake.add_issue(REPO, "x")
     t = task("debug", item(n), allowed_paths=["**"])
     (gate.root / "src" / "latin.txt").write_bytes(b"caf\xe9 cr\xe8me\n")
-    from gate_support import git
+    from tests.support.gate import git
 
     git(gate.root, "add", "-A")
     patch = git(gate.root, "diff", "--cached", "--full-index", "HEAD")

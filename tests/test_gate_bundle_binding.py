@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github import FakeGitHub
-from gate_support import PASSING, REPO, Gate, decisions, item, result, task
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import PASSING, REPO, Gate, decisions, item, result, task
 
 FIXED = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
 EVIL = "import os\n\n\ndef add(a, b):\n    os.system('id')\n    return a + b\n"

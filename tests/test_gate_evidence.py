@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fakes.github import FakeGitHub, primary_rate_limit
-from fixtures_repo import use_fake
 from foreman.cli import main
 from foreman.contracts import ReviewVerdict
-from gate_support import PASSING, REPO, Gate, decisions, item, result, task
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.fakes.github import FakeGitHub, primary_rate_limit
+from tests.support.gate import PASSING, REPO, Gate, decisions, item, result, task
+from tests.support.sample_repos import use_fake
 
 EVIL = (
     "import os\n\n\ndef add(a, b):\n    os.system('id')\n    return a + b\n\n\n"

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github import (
+from foreman.config import Config
+from foreman.gate.model import GateOptions
+from foreman.gate.run import run_gate
+from tests.fakes.github import (
     FakeGitHub,
     Fault,
     primary_rate_limit,
     secondary_rate_limit,
     too_many_requests,
 )
-from foreman.config import Config
-from foreman.gate.model import GateOptions
-from foreman.gate.run import run_gate
-from gate_support import PASSING, REPO, Gate, decisions, item, result, task
+from tests.support.gate import PASSING, REPO, Gate, decisions, item, result, task
 
 FIXED = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github import FakeGitHub
 from foreman.cli import main
 from foreman.contracts import Plan
 from foreman.errors import UsageError
 from foreman.gate.bundles import load_bundles, load_plan
-from gate_support import PASSING, REPO, Gate, decisions, item, result, task
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import PASSING, REPO, Gate, decisions, item, result, task
 
 FIXED = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
 

@@ -9,7 +9,7 @@ import pytest
 
 from foreman.gate.base import Checkout, already_applied, materialize
 from foreman.gate.patch import PatchError, apply, parse, split_lines
-from gate_support import git
+from tests.support.gate import git
 
 LONG = "".join(f"line {i}\n" for i in range(1, 41))
 

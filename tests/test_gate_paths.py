@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import foreman.gate.base
-from fakes.github import FakeGitHub
-from gate_support import BASE_FILES, PASSING, REPO, Gate, decisions, item, result, task
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import BASE_FILES, PASSING, REPO, Gate, decisions, item, result, task
 
 FILES = {
     **BASE_FILES,

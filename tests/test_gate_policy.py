@@ -16,7 +16,7 @@ from foreman.gate.bundles import Bundle, load_bundles, load_plan
 from foreman.gate.checks import PolicyContext, assess
 from foreman.gate.proposals import item_proposals
 from foreman.gate.secrets import scan_text
-from gate_support import PASSING, item, result, task
+from tests.support.gate import PASSING, item, result, task
 
 GH_TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0" * 2  # fake, but the right shape
 AWS_KEY = "AKIA" + "QWERTYUIOPASDFGH"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import foreman.gate.writes.pull_request as execute_pr
-from fakes.github import FakeGitHub, primary_rate_limit
 from foreman.contracts import ReviewVerdict
-from gate_support import PASSING, REPO, Gate, decisions, item, result, task
+from tests.fakes.github import FakeGitHub, primary_rate_limit
+from tests.support.gate import PASSING, REPO, Gate, decisions, item, result, task
 
 FIXED = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
 MERGE = "gate:\n  merge: {enabled: true, workers: [lint-fix], checks: %s}\n  ask: [maintainer]\n"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gh_expr import ExprError, evaluate, render
+from tests.support.gh_expr import ExprError, evaluate, render
 
 CTX: dict[str, Any] = {"github": {"event": {"n": 7, "body": "Hello /Foreman", "empty": ""}}}
 

@@ -14,11 +14,16 @@ from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest
 
-from fakes.github import FakeGitHub, primary_rate_limit, secondary_rate_limit, too_many_requests
 from foreman.errors import AuthError, GitHubError, NotFoundError, RateLimitedError
 from foreman.github.client import connect, github_errors, translate
 from foreman.github.reconcile import write_with_reconcile
 from foreman.settings import Settings
+from tests.fakes.github import (
+    FakeGitHub,
+    primary_rate_limit,
+    secondary_rate_limit,
+    too_many_requests,
+)
 
 REPO = "octo/demo"
 MARKER = "<!-- foreman:triage -->"

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from fakes.github import FakeGitHub
 from foreman.cli import main
 from foreman.contracts import STATUS_MARKER
 from foreman.routing.triggers import parse_command
 from foreman.sanitize import sanitize
-from gate_support import REPO, Gate, item, result, task
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import REPO, Gate, item, result, task
 
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 HIDDEN = (

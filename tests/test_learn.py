@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github.server import FakeGitHub
 from foreman.cli import main
 from foreman.routing.classifier import Classifier
+from tests.fakes.github.server import FakeGitHub
 
 REPO = "octo/demo"
 

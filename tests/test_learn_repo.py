@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github.server import FakeGitHub
 from foreman.classifier.collect import collect
 from foreman.classifier.feedback import Feedback
 from foreman.classifier.model import save
@@ -19,7 +18,8 @@ from foreman.config.models import ClassifierConfig
 from foreman.github.reads import Reader, is_pull_request
 from foreman.routing.classifier import Classifier
 from foreman.settings import Settings
-from learn_support import NEW_BUG, seed_history
+from tests.fakes.github.server import FakeGitHub
+from tests.support.learn import NEW_BUG, seed_history
 
 REPO = "octo/demo"
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"

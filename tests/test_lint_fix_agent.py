@@ -20,11 +20,11 @@ from typing import Any
 
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fakes.github import FakeGitHub
 from foreman.contracts import Result
-from gate_support import REPO, Gate, decisions, git, item, task
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import REPO, Gate, decisions, git, item, task
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = """import os

@@ -12,8 +12,6 @@ import pytest
 from anthropic import beta_tool
 from pydantic import BaseModel
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
 from foreman import actions
 from foreman.config.models import LLMConfig
 from foreman.errors import ExitCode, LLMBudgetError, LLMError
@@ -27,6 +25,8 @@ from foreman.llm import (
 )
 from foreman.llm.provider import LLMAccess
 from foreman.settings import Settings
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
 
 
 class Route(BaseModel):

@@ -20,10 +20,10 @@ from urllib.parse import unquote
 import anthropic  # noqa: F401  (imported up front: its import time is not the worker's budget)
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_cloud import CLOUDS
-from fixtures_repo import LINT_FILES, bundle, calc_repo, make_repo, run_work
 from foreman.cli import main
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_cloud import CLOUDS
+from tests.support.sample_repos import LINT_FILES, bundle, calc_repo, make_repo, run_work
 
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 BRIEF = "add(2, 3) returns -1 instead of 5. Reproduce with `python run_tests.py`."

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from fakes.github import FakeGitHub, JobSeed
 from foreman.contracts import Plan, Task
-from gate_support import Gate, decisions, result
-from loops_support import PYTEST_LOG, REPO, failed_run, foreman_pull, plan_env, run_plan
+from tests.fakes.github import FakeGitHub, JobSeed
+from tests.support.gate import Gate, decisions, result
+from tests.support.loops import PYTEST_LOG, REPO, failed_run, foreman_pull, plan_env, run_plan
 
 CONFIG = "routing:\n  classifier: {enabled: false}\n"
 FIX = {"src/app.py": "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"}

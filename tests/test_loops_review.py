@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from fakes.github import FakeGitHub
 from foreman.contracts import REPLY_MARKER, Plan
-from gate_support import Gate, decisions, result
-from loops_support import (
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import Gate, decisions, result
+from tests.support.loops import (
     REPO,
     foreman_pull,
     plan_env,

@@ -18,9 +18,13 @@ def test_loopback_is_allowed() -> None:
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(1)
+    server.settimeout(10)
     client = socket.socket()
     try:
         client.connect(server.getsockname())
+        accepted, peer = server.accept()  # the connection really reached the listener
+        accepted.close()
+        assert peer == client.getsockname()
     finally:
         client.close()
         server.close()

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from fakes.anthropic_steps import json_reply
-from fakes.fake_anthropic import FakeAnthropic
-from fakes.github import FakeGitHub
 from foreman.cli import main
 from foreman.contracts import STATUS_MARKER
 from foreman.routing.outsiders import NOTE
+from tests.fakes.anthropic_steps import json_reply
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.fakes.github import FakeGitHub
 
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 REPO = "octo/demo"

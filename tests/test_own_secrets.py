@@ -13,14 +13,14 @@ from urllib.parse import quote
 
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fakes.github import FakeGitHub
-from fixtures_repo import CALC_FILES, bundle, calc_repo
 from foreman.contracts import Result
 from foreman.secrets import Spellings, spellings
 from foreman.workers.own_secrets import check_own_output
-from gate_support import PASSING, REPO, Gate, item, result, task
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import PASSING, REPO, Gate, item, result, task
+from tests.support.sample_repos import CALC_FILES, bundle, calc_repo
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEF = "add(2, 3) returns -1. Reproduce with `python run_tests.py`."

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github import FakeGitHub
 from foreman.gate.patch import PatchError, apply, parse
 from foreman.gate.patch_limits import MAX_OFFSET, MAX_SEARCH, Work
-from gate_support import BASE_FILES, PASSING, REPO, Gate, decisions, item, result, task
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import BASE_FILES, PASSING, REPO, Gate, decisions, item, result, task
 
 BIG = "src/big.py"
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from fakes.fake_anthropic import FakeAnthropic
-from fakes.github.server import FakeGitHub
 from foreman.cli import main
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.fakes.github.server import FakeGitHub
 
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 REPO = "octo/demo"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from fakes.anthropic_steps import Raw, json_reply, overloaded, rate_limited, spend_limit
-from fakes.fake_anthropic import FakeAnthropic
 from foreman.cli import main
+from tests.fakes.anthropic_steps import Raw, json_reply, overloaded, rate_limited, spend_limit
+from tests.fakes.fake_anthropic import FakeAnthropic
 
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 CONFIG = "routing:\n  classifier: {enabled: false}\n  llm: {max_retries: 2}\n"

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github import FakeGitHub
 from foreman.cli import main
 from foreman.contracts import Plan
-from gate_support import REPO, Gate
-from render_support import render
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import REPO, Gate
+from tests.support.render import render
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "workflows-examples"
 

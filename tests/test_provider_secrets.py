@@ -16,11 +16,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fixtures_repo import bundle, calc_repo
 from foreman import actions
 from foreman.workers.sandbox import scrub_env
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.sample_repos import bundle, calc_repo
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEF = "add(2, 3) returns -1. Reproduce with `python run_tests.py`."

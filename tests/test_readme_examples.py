@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from foreman.routing.classifier import Classifier
-from test_plan_github import run_plan
+from tests.test_plan_github import run_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

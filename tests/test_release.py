@@ -9,19 +9,15 @@ GitHub and are checked statically in test_action_static.py.
 from __future__ import annotations
 
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from act_support.harness import ActRunner, ConsumerRepo, copy_action, git, uv_environment
+from scripts import release_notes
+from tests.support.act.harness import ActRunner, ConsumerRepo, copy_action, git, uv_environment
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import release_notes  # noqa: E402
-
-sys.path.remove(str(ROOT / "scripts"))
 
 CHANGELOG = """# Changelog
 

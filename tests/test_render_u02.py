@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github import FakeGitHub
 from foreman.cli import main
-from gate_support import PASSING, REPO, Gate, item, result, task
-from render_support import Rendered, render
+from tests.fakes.github import FakeGitHub
+from tests.support.gate import PASSING, REPO, Gate, item, result, task
+from tests.support.render import Rendered, render
 
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 HOSTILE = "Fix `calc` | ask @octocat <script>alert(1)</script> ${{ github.token }} _x_ &amp;"

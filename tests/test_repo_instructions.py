@@ -13,12 +13,12 @@ from pathlib import Path
 import anthropic  # noqa: F401  (imported up front: its import time is not the worker's budget)
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fixtures_repo import calc_repo
 from foreman.config.environment import InstructionsConfig
 from foreman.workers.instructions import literal_dir, load
-from sandbox_attacks import (
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.sample_repos import calc_repo
+from tests.support.sandbox_attacks import (
     APPROVE,
     BRIEF,
     FIX,

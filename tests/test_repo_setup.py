@@ -16,10 +16,10 @@ from pathlib import Path
 import anthropic  # noqa: F401  (imported up front: its import time is not the worker's budget)
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from repo_env_support import SETUP, env_repo, run_action_setup, with_setup
-from sandbox_attacks import (
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.repo_env import SETUP, env_repo, run_action_setup, with_setup
+from tests.support.sandbox_attacks import (
     APPROVE,
     BRIEF,
     FIX,

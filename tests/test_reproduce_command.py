@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fixtures_repo import bundle, make_repo, recording, result_text
 from foreman.workers.boundary import prepare
 from foreman.workers.fence import Fence
 from foreman.workers.tools import ERROR, Toolbox
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.sample_repos import bundle, make_repo, recording, result_text
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_COMMAND = "pytest -q -p no:cacheprovider"

@@ -6,7 +6,7 @@ import pytest
 
 from foreman.classifier.evaluate import cross_validate
 from foreman.classifier.rows import read_rows
-from sharedref import shared_path
+from tests.support.sharedref import shared_path
 
 pytestmark = pytest.mark.shared
 

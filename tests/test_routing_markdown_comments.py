@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from fakes.anthropic_steps import json_reply
-from fakes.fake_anthropic import FakeAnthropic
 from foreman.cli import main
 from foreman.sanitize import sanitize, strip_markdown_comments
+from tests.fakes.anthropic_steps import json_reply
+from tests.fakes.fake_anthropic import FakeAnthropic
 
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 CONFIG = "routing:\n  classifier: {enabled: false}\n  llm: {max_retries: 0}\n"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fixtures_repo import use_fake
 from foreman.cli import main
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.sample_repos import use_fake
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "workflows-examples"
 DEMO = EXAMPLES / "demo-repo"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scenario_ids import OPEN, SCENARIOS, SERIES
-from sharedref import shared_path
+from tests.support.scenario_ids import OPEN, SCENARIOS, SERIES
+from tests.support.sharedref import shared_path
 
 TESTS = Path(__file__).resolve().parent
 

@@ -5,7 +5,7 @@ most one *pending* run per group: a newer event replaces an older pending one
 (``cancel-in-progress: false`` only protects the run in progress). So the
 group must be keyed on the issue/PR, and a run that replaced another must
 still handle the item from its current state. The end-to-end tests run the
-real plan -> work -> gate in process (:mod:`soak`) against both fakes.
+real plan -> work -> gate in process (:mod:`tests.soak.harness`) against both fakes.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import pytest
 import yaml
 
 from foreman.contracts import STATUS_MARKER
-from gh_expr import render
-from soak import Record, Soak
-from soak_events import BOT, REPO, Arrival
+from tests.soak.events import BOT, REPO, Arrival
+from tests.soak.harness import Record, Soak
+from tests.support.gh_expr import render
 
 ROOT = Path(__file__).resolve().parents[1]
 REUSABLE = ROOT / ".github" / "workflows" / "foreman.yml"

@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from scenario_ids import SCENARIOS
+from tests.support.scenario_ids import SCENARIOS
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "scenarios.py"
 

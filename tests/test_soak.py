@@ -1,7 +1,7 @@
 """C04 and P05 under load: a faulty burst of 50 events through plan -> work -> gate.
 
-One seeded soak (:mod:`soak`) runs once for this module; each test checks one
-property of its outcome. Time in the soak is virtual (see :mod:`soak_checks`
+One seeded soak (:mod:`tests.soak.harness`) runs once for this module; each test checks one
+property of its outcome. Time in the soak is virtual (see :mod:`tests.soak.checks`
 for how the write rate is measured); no test asserts wall time.
 """
 
@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from soak import Figures, Soak
-from soak_checks import runs
-from soak_infra import PER_HOUR, PER_MINUTE
+from tests.soak.checks import runs
+from tests.soak.harness import Figures, Soak
+from tests.soak.infra import PER_HOUR, PER_MINUTE
 
 EVENTS, SEED = 50, 7
 

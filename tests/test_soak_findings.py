@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from fakes.github import FakeGitHub, secondary_rate_limit, too_many_requests
 from foreman.contracts import STATUS_MARKER
 from foreman.github.client import connect, github_errors
 from foreman.github.reconcile import write_with_reconcile
-from gate_support import REPO, Gate, decisions, item, result, task
+from tests.fakes.github import FakeGitHub, secondary_rate_limit, too_many_requests
+from tests.support.gate import REPO, Gate, decisions, item, result, task
 
 
 def test_G02_a_write_told_retry_after_60_waits_like_a_read_instead_of_giving_up(

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from fixtures_repo import make_repo
 from foreman.workers.boundary import prepare
 from foreman.workers.fence import Fence
 from foreman.workers.sandbox import (
@@ -20,6 +19,7 @@ from foreman.workers.sandbox import (
     split_sequence,
 )
 from foreman.workers.tools import ERROR, Toolbox
+from tests.support.sample_repos import make_repo
 
 CANARY = "canary-7f3a9c1e5b2d4a6f8e0c"
 
@@ -162,7 +162,7 @@ def test_edit_needs_a_unique_exact_match(repo: Path) -> None:
     ],
 )
 def test_H04_shell_syntax_is_refused_not_interpreted(command: str) -> None:
-    with pytest.raises(CommandRefused):
+    with pytest.raises(CommandRefused, match="is not allowed: commands run without a shell"):
         split_command(command)
 
 

@@ -8,14 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fixtures_repo import bundle, calc_repo, make_repo, recording, result_text, run_work, use_fake
 from foreman.timelimit import available
 from foreman.workers import tools
 from foreman.workers.boundary import off
 from foreman.workers.fence import Fence
 from foreman.workers.tools import ERROR, Toolbox
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.sample_repos import (
+    bundle,
+    calc_repo,
+    make_repo,
+    recording,
+    result_text,
+    run_work,
+    use_fake,
+)
 
 CATASTROPHIC = "(a+)+$"
 LONG_LINE = "a" * 900 + "!\n"  # no match, and every way to split the a's is tried

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from fixtures_repo import LINT_FILES, apply_patch, bundle, git, make_repo, run_work
 from foreman.cli import main
 from foreman.contracts import Task
 from foreman.workers import registry
 from foreman.workers.context import WorkContext, WorkerOutcome
+from tests.support.sample_repos import LINT_FILES, apply_patch, bundle, git, make_repo, run_work
 
 TASK = {"id": "t1", "worker": "lint-fix", "brief": "Fix the lint errors."}
 CANARY = "canary-work-3b9d7e1f0a2c4e6d"

@@ -8,9 +8,9 @@ from pathlib import Path
 import anthropic  # noqa: F401  (imported up front: its import time is not the worker's budget)
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fixtures_repo import (
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.sample_repos import (
     CALC_FIXED,
     apply_patch,
     bundle,

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from fakes.fake_anthropic import FakeAnthropic
-from fixtures_repo import calc_repo, make_repo
-from sandbox_attacks import (
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.sample_repos import calc_repo, make_repo
+from tests.support.sandbox_attacks import (
     GITHUB_TOKEN,
     Job,
     assert_honest_fix,
@@ -311,8 +311,8 @@ def test_S06_a_hostile_conftest_gets_nothing_while_the_tests_run(
 
 
 def fake_anthropic_steps_for(command: str, payload: str) -> tuple[object, ...]:
-    from fakes import anthropic_steps as steps
-    from sandbox_attacks import APPROVE, FIX
+    from tests.fakes import anthropic_steps as steps
+    from tests.support.sandbox_attacks import APPROVE, FIX
 
     return (
         steps.tool_use(
@@ -403,7 +403,7 @@ def test_S01_work_drops_the_github_token_before_the_worker_starts(
     import os
     import sys
 
-    from sandbox_attacks import ROOT
+    from tests.support.sandbox_attacks import ROOT
 
     monkeypatch.syspath_prepend(str(ROOT / "scripts"))
     action_run = importlib.import_module("action_run")
@@ -430,7 +430,7 @@ def test_S07_the_gate_warns_in_its_comment_and_summary_when_a_bundle_ran_unboxed
     shown: str,
 ) -> None:
     from foreman.contracts import SandboxInfo
-    from gate_support import PASSING, REPO, Gate, item, result, task
+    from tests.support.gate import PASSING, REPO, Gate, item, result, task
 
     gate = Gate(fake_github, tmp_path, monkeypatch)  # type: ignore[arg-type]
     gate.checkout()

@@ -7,14 +7,14 @@ from pathlib import Path
 import anthropic  # noqa: F401  (imported up front: its import time is not the worker's budget)
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fixtures_repo import bundle, calc_repo, config_of, run_work, use_fake
 from foreman.config import worker_spec
 from foreman.contracts import Task
 from foreman.workers.bundle import write_bundle
 from foreman.workers.context import WORKER_MAX_RETRIES
 from foreman.workers.run import run_task
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.sample_repos import bundle, calc_repo, config_of, run_work, use_fake
 
 BRIEF = "add(2, 3) returns -1. Reproduce with `python run_tests.py`."
 CONFIG = "version: 1\ntest:\n  command: python run_tests.py\n"

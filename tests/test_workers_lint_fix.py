@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures_repo import LINT_FILES, apply_patch, bundle, make_repo, run_work
 from foreman.workers.lint_fix import check_for
+from tests.support.sample_repos import LINT_FILES, apply_patch, bundle, make_repo, run_work
 
 TASK = {"id": "t1", "worker": "lint-fix", "brief": "Fix the lint errors."}
 

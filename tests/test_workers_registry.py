@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fixtures_repo import config_of, make_repo
 from foreman.config import worker_spec
 from foreman.contracts import Task
 from foreman.workers import registry
@@ -15,6 +14,7 @@ from foreman.workers.debug import pick_reproduction
 from foreman.workers.lint_fix import CommandWorker
 from foreman.workers.snapshot import Snapshot
 from foreman.workers.triage import Triage
+from tests.support.sample_repos import config_of, make_repo
 
 CONFIG = """\
 version: 1

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from fixtures_repo import calc_repo, config_of
 from foreman.config import parse_config
 from foreman.errors import ConfigError
 from foreman.workers.boundary import prepare
 from foreman.workers.sandbox import child_env, run_argv
+from tests.support.sample_repos import calc_repo, config_of
 
 
 @pytest.fixture

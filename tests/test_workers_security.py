@@ -11,9 +11,9 @@ from pathlib import Path
 import anthropic  # noqa: F401
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fixtures_repo import (
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.sample_repos import (
     bundle,
     calc_repo,
     recording,

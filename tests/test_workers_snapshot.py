@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from fixtures_repo import git, make_repo
 from foreman.workers.snapshot import Snapshot
+from tests.support.sample_repos import git, make_repo
 
 
 def test_same_size_edit_with_the_same_mtime_is_seen(tmp_path: Path) -> None:

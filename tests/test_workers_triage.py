@@ -8,10 +8,10 @@ from pathlib import Path
 import anthropic  # noqa: F401
 import pytest
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fixtures_repo import bundle, git, make_repo, run_work, use_fake
 from foreman.workers.triage import rule_labels
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.sample_repos import bundle, git, make_repo, run_work, use_fake
 
 BRIEF = "Crash when saving. Possibly the same as #12 or #15."
 

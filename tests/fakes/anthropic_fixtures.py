@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fakes.fake_anthropic import FakeAnthropic
+from .fake_anthropic import FakeAnthropic
 
 
 @pytest.fixture

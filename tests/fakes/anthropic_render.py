@@ -1,4 +1,4 @@
-"""Turn a :class:`~fakes.anthropic_steps.Reply` into Messages API JSON and SSE events."""
+"""Turn a :class:`~tests.fakes.anthropic_steps.Reply` into Messages API JSON and SSE events."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from fakes.anthropic_steps import FakeUsage, Reply
+from .anthropic_steps import FakeUsage, Reply
 
 
 def content_blocks(reply: Reply, new_id: Any) -> list[dict[str, Any]]:

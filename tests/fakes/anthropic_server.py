@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from fakes import anthropic_render as render
-from fakes.anthropic_steps import Fault, Raw, Reply, StreamError
+from . import anthropic_render as render
+from .anthropic_steps import Fault, Raw, Reply, StreamError
 
 if TYPE_CHECKING:
-    from fakes.fake_anthropic import FakeAnthropic
+    from .fake_anthropic import FakeAnthropic
 
 _HIDDEN_HEADERS = frozenset({"x-api-key", "authorization", "api-key", "x-amz-security-token"})
 

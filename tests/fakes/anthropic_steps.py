@@ -1,4 +1,4 @@
-"""Script steps for :class:`fakes.fake_anthropic.FakeAnthropic`.
+"""Script steps for :class:`tests.fakes.fake_anthropic.FakeAnthropic`.
 
 One step answers one ``POST /v1/messages``. A step is a model turn
 (:class:`Reply`), an HTTP error (:class:`Fault`), an explicit body

@@ -15,9 +15,9 @@ import re
 from typing import Any, BinaryIO
 from urllib.parse import unquote
 
-from fakes import eventstream
-from fakes.anthropic_server import FakeAnthropicHandler, RecordedRequest
-from fakes.anthropic_steps import Fault
+from . import eventstream
+from .anthropic_server import FakeAnthropicHandler, RecordedRequest
+from .anthropic_steps import Fault
 
 _SIGV4 = re.compile(
     r"^AWS4-HMAC-SHA256 Credential=(?P<key>[A-Z0-9]{16,128})/(?P<date>\d{8})/"

@@ -3,7 +3,7 @@
 The real ``anthropic`` SDK talks to it through ``base_url`` (or
 ``ANTHROPIC_BASE_URL``), so its retries, streaming, structured output and tool
 runner are exercised for real. Each ``POST /v1/messages`` consumes one step of
-the script (see :mod:`fakes.anthropic_steps`); when the script is empty the
+the script (see :mod:`tests.fakes.anthropic_steps`); when the script is empty the
 ``on_empty`` step answers (by default a loud, non-retried 500).
 
 Server-held message threads (the SDK's tool runner uses them by default) are
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from typing import Any
 
-from fakes import anthropic_render as render
-from fakes.anthropic_server import FakeAnthropicHandler, RecordedRequest
-from fakes.anthropic_steps import EXHAUSTED, Delay, FakeUsage, Fault, Raw, Reply, Step, StreamError
+from . import anthropic_render as render
+from .anthropic_server import FakeAnthropicHandler, RecordedRequest
+from .anthropic_steps import EXHAUSTED, Delay, FakeUsage, Fault, Raw, Reply, Step, StreamError
 
 _MAX_CALLABLE_DEPTH = 10
 

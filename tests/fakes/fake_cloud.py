@@ -10,8 +10,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from fakes.cloud_server import BedrockHandler, FoundryHandler, VertexHandler
-from fakes.fake_anthropic import FakeAnthropic
+from .cloud_server import BedrockHandler, FoundryHandler, VertexHandler
+from .fake_anthropic import FakeAnthropic
 
 
 class FakeBedrock(FakeAnthropic):

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from fakes.github import FakeGitHub, JobSeed
 from foreman.cli import main
+from tests.fakes.github import FakeGitHub, JobSeed
 
 REPO = "octo/demo"
 PYTEST_LOG = """\

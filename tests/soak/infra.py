@@ -1,5 +1,5 @@
-"""Plumbing of the soak (:mod:`soak`): a virtual clock, GitHub's content-creation limit on
-that clock, reversible patches, output capture and a loopback-only guard.
+"""Plumbing of the soak (:mod:`tests.soak.harness`): a virtual clock, GitHub's
+content-creation limit on that clock, reversible patches, output capture and a loopback-only guard.
 
 Nothing here knows about foreman; it is test code, usable from pytest and from
 ``scripts/soak.py`` alike (every change it makes is undone on exit).
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakes.github.faults import Fault, LoggedRequest, RequestLog
+from tests.fakes.github.faults import Fault, LoggedRequest, RequestLog
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 PER_MINUTE = 80  # GitHub: content-creating requests per minute (secondary limit)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from fakes.github.server import FakeGitHub
+from tests.fakes.github.server import FakeGitHub
 
 PARTS = ["grid", "tile", "layer", "cell", "pane", "ruler", "axis", "legend", "marker", "band"]
 BUG = (

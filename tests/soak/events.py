@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakes.github import FakeGitHub
+from tests.fakes.github import FakeGitHub
 
 REPO = "octo/demo"
 OWNER = "octo"

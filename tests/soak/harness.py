@@ -5,15 +5,15 @@ runs it: ``plan`` with a read token; one ``work`` per task in a fresh checkout
 of the task's ref (triage without a model key); ``gate`` with the write token,
 unless the plan skipped the event. Every command goes through
 :func:`foreman.cli.main`, against FakeGitHub and FakeAnthropic (the scripted
-:class:`soak_model.Model`), with faults injected at random (seeded). A run
+:class:`tests.soak.model.Model`), with faults injected at random (seeded). A run
 that exits non-zero is re-run later, as a maintainer would: the failed job
 (the gate, with the same bundles) or the whole run when the plan failed.
 
-Time is virtual (:class:`soak_infra.VirtualClock`): event *i* of *N* arrives
+Time is virtual (:class:`tests.soak.infra.VirtualClock`): event *i* of *N* arrives
 at ``i * 60 / N`` s; each job runs on its own time line from its due time (runs
 of different events run side by side on GitHub), every sleep the code asks
 for moves that line instead of waiting, and FakeGitHub stamps its log with it.
-See :mod:`soak_checks` for how the write rate is measured on that clock.
+See :mod:`tests.soak.checks` for how the write rate is measured on that clock.
 """
 
 from __future__ import annotations
@@ -30,15 +30,15 @@ from typing import Any
 
 import foreman.gate.run as gate_run
 import foreman.github.client as github_client
-from fakes.fake_anthropic import FakeAnthropic
-from fakes.github import FakeGitHub
 from foreman import actions
 from foreman.cli import main
 from foreman.contracts import Plan
-from soak_checks import Figures, figures
-from soak_events import REPO, WRITERS, Arrival, World, schedule
-from soak_faults import FaultMixer
-from soak_infra import (
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.fakes.github import FakeGitHub
+from tests.soak.checks import Figures, figures
+from tests.soak.events import REPO, WRITERS, Arrival, World, schedule
+from tests.soak.faults import FaultMixer
+from tests.soak.infra import (
     ContentLimit,
     Patches,
     VirtualClock,
@@ -46,8 +46,8 @@ from soak_infra import (
     capture_output,
     loopback_only,
 )
-from soak_model import Model
-from soak_setup import CONFIG, FILES, Canary, Record, classifier_available, git, read_outputs
+from tests.soak.model import Model
+from tests.soak.repo import CONFIG, FILES, Canary, Record, classifier_available, git, read_outputs
 
 __all__ = ["Figures", "Record", "Soak"]
 

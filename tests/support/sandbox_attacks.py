@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fakes import anthropic_steps as steps
-from fakes.fake_anthropic import FakeAnthropic
-from fixtures_repo import CALC_FILES, result_text, tool_results
 from foreman.contracts import Result
 from foreman.workers.bundle import read_bundle
+from tests.fakes import anthropic_steps as steps
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.sample_repos import CALC_FILES, result_text, tool_results
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GITHUB_TOKEN = "ghs_" + "C4nary0fTheW0rkJobT0ken" + "x" * 13
 BRIEF = "add(2, 3) returns -1. Reproduce with `python run_tests.py`."
 FIX = ("edit_file", {"path": "calc.py", "old_text": "a - b", "new_text": "a + b"})

@@ -8,7 +8,7 @@ GitHub allows about 80 content-creating requests per minute and 500 per hour
 refused (they created nothing), by the timestamps of the fake's request log.
 
 The in-process soak is much faster than real time, so the log is stamped
-with a virtual clock instead (:class:`soak_infra.VirtualClock`): event *i* of
+with a virtual clock instead (:class:`tests.soak.infra.VirtualClock`): event *i* of
 *N* arrives at ``i * 60 / N`` s, so the burst arrives over one minute; each
 job (plan, work, gate of one event's run, or a re-run 30 s after a failure)
 starts at its due time and runs on its own time line, as runs of different
@@ -18,7 +18,7 @@ production are real sleeps. The figures are the most writes in any 60 s and
 any 3600 s window of those stamps, and writes per event and per item: the
 load the burst offers. At ~2.5 writes per event, 50 events in a minute offer
 more than 80 writes, so GitHub pushes back; its limit is modelled
-(:class:`soak_infra.ContentLimit`: a write that would put more than 80 in
+(:class:`tests.soak.infra.ContentLimit`: a write that would put more than 80 in
 some minute gets 403 + ``Retry-After``). Staying within the limit therefore
 means honouring that answer: no job writes again before its ``Retry-After``
 ran out (:func:`early_retries`), and nothing is lost or duplicated meanwhile.
@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING
 
 from foreman.contracts import STATUS_MARKER
 from foreman.gate.texts import trailer
-from soak_events import BOT, REPO
-from soak_infra import PER_HOUR, PER_MINUTE, WRITE_METHODS, is_limit_refusal, max_in_window
+from tests.soak.events import BOT, REPO
+from tests.soak.infra import PER_HOUR, PER_MINUTE, WRITE_METHODS, is_limit_refusal, max_in_window
 
 if TYPE_CHECKING:
-    from soak import Record, Soak
+    from tests.soak.harness import Record, Soak
 
 WRITES_PR = ("pull-request", "pushed", "merged")
 BROKEN = frozenset({"missing", "rejected", "error"})  # our own pipeline lost or broke a bundle

@@ -26,10 +26,10 @@ from typing import Any
 
 import pytest
 
-from act_support.harness import ActRunner
-from fakes.fake_anthropic import FakeAnthropic
-from fakes.github.fixtures import DEMO_REPO
-from fakes.github.server import FakeGitHub
+from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.fakes.github.fixtures import DEMO_REPO
+from tests.fakes.github.server import FakeGitHub
+from tests.support.act.harness import ActRunner
 
 # Runs at once; FOREMAN_ACT_PARALLEL=1 runs them one after the other.
 PARALLEL = int(os.environ.get("FOREMAN_ACT_PARALLEL") or 3)

@@ -14,14 +14,14 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from fakes.github import (
+from tests.fakes.github import (
     FakeGitHub,
     Fault,
     primary_rate_limit,
     secondary_rate_limit,
     too_many_requests,
 )
-from soak_infra import ContentLimit
+from tests.soak.infra import ContentLimit
 
 # Routes each kind of event is likely to use (every gate re-reads the item and upserts its
 # status comment; PR events push onto the PR; labels and writers' commands open PRs).

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from scenario_ids import OPEN, SCENARIOS, SERIES
+from tests.support.scenario_ids import OPEN, SCENARIOS, SERIES
 
 ID_IN_NAME = re.compile(rf"::test_([{SERIES}]\d\d)_")
 _results: dict[str, list[str]] = defaultdict(list)

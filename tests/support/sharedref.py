@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(os.environ.get("FOREMAN_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
+SHARED = Path(os.environ.get("FOREMAN_SHARED_DIR", Path(__file__).resolve().parents[3] / "shared"))
 
 
 def shared_path(*parts: str) -> Path:

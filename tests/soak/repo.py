@@ -1,4 +1,4 @@
-"""The soak's repository, config, identities and per-event record (see :mod:`soak`)."""
+"""The soak's repository, config, identities and per-event record (see :mod:`tests.soak`)."""
 
 from __future__ import annotations
 

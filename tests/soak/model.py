@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from fakes import anthropic_steps as steps
+from tests.fakes import anthropic_steps as steps
 
 ROUTER = "You are the router of agent-foreman"
 REVIEWER = "You are a code reviewer"

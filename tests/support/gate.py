@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from fakes.github import FakeGitHub
 from foreman.cli import main
 from foreman.config import Config, parse_config, worker_spec
 from foreman.contracts import ItemRef, Note, Plan, Result, Task, Usage
 from foreman.contracts import TestRun as Run  # not "Test*": pytest would try to collect it
+from tests.fakes.github import FakeGitHub
 
 REPO = "octo/demo"
 BASE_FILES = {

@@ -14,8 +14,8 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-from fixtures_repo import CALC_BUGGY, make_repo
-from sandbox_attacks import Job, run_action
+from tests.support.sample_repos import CALC_BUGGY, make_repo
+from tests.support.sandbox_attacks import Job, run_action
 
 WHEEL = "vendor/helperpkg-1.0-py3-none-any.whl"
 SETUP = f"python -m zipfile -e {WHEEL} vendor/site"

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 STANDINS = Path(__file__).resolve().parent / "standins"
 REUSABLE = ROOT / ".github" / "workflows" / "foreman.yml"
 MINIMAL = ROOT / "workflows-examples" / "minimal.yml"
@@ -198,7 +198,7 @@ def mirror_into(fake: Any, repo: ConsumerRepo, full_name: str = "octo/demo") -> 
 
 
 def _signature(value: str) -> Any:
-    from fakes.github.gitstore import Signature
+    from tests.fakes.github.gitstore import Signature
 
     name, _, rest = value.partition(" <")
     email, _, date = rest.partition("> ")
