@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench_proc import (
+from bench.bench_proc import (
     EVENTS,
     PYTHON,
     BenchError,
@@ -27,7 +27,6 @@ from bench_proc import (
     run,
     write_config,
 )
-
 from tests.fakes.anthropic_steps import json_reply
 from tests.fakes.fake_anthropic import FakeAnthropic
 from tests.fakes.github.server import FakeGitHub
