@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from tests.support.network import is_loopback
 
 pytest_plugins = [
     "tests.fakes.anthropic_fixtures",
@@ -19,26 +20,14 @@ _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 
 
-def _is_loopback(address: Any) -> bool:
-    if isinstance(address, (str, bytes)):  # AF_UNIX path
-        return True
-    host = address[0]
-    if host in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _guarded_connect(self: socket.socket, address: Any) -> Any:
-    if not _is_loopback(address):
+    if not is_loopback(address):
         raise RuntimeError(f"test tried to reach the network: {address!r} (only loopback allowed)")
     return _real_connect(self, address)
 
 
 def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
-    if not _is_loopback(address):
+    if not is_loopback(address):
         raise RuntimeError(f"test tried to reach the network: {address!r} (only loopback allowed)")
     return _real_connect_ex(self, address)
 

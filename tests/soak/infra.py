@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import ipaddress
 import math
 import os
 import socket
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.fakes.github.faults import Fault, LoggedRequest, RequestLog
+from tests.support.network import is_loopback
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 PER_MINUTE = 80  # GitHub: content-creating requests per minute (secondary limit)
@@ -191,25 +191,13 @@ class Patches:
         self._env.clear()
 
 
-def _loopback(address: Any) -> bool:
-    if isinstance(address, (str, bytes)):
-        return True
-    host = address[0]
-    if host in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def loopback_only(patches: Patches) -> None:
     """Refuse every connection that is not to 127.0.0.1/::1 (until ``patches.undo()``)."""
     for name in ("connect", "connect_ex"):
         real = getattr(socket.socket, name)
 
         def guarded(self: socket.socket, address: Any, _real: Any = real) -> Any:
-            if not _loopback(address):
+            if not is_loopback(address):
                 raise RuntimeError(f"soak tried to reach the network: {address!r}")
             return _real(self, address)
 
