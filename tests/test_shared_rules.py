@@ -3,10 +3,16 @@ router's classifier layer names the rule that decided."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from foreman.classifier.shared_rules import BODY_CHARS, RULES, decide
+from foreman.cli import main
 from foreman.routing.classifier import Classifier
+
+EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 
 JS_TRACE = (
     "Uncaught TypeError: Cannot read properties of undefined\n"
@@ -43,6 +49,9 @@ MUST_NOT = [
     ("a Python traceback is not a shared rule", "Crash", "Traceback (most recent call last):"),
     ("a frame not on a line of its own", "Crash", "log: at Foo (a.js:1:2) then more"),
     ("the trace beyond the bounded body", "Crash", "x" * BODY_CHARS + "\n" + JS_TRACE),
+    # long near-misses: each pattern is linear in the bounded text (no nested repetition)
+    ("a frame with no file", "Crash", ("    at " + "a." * 4_000 + "\n") * 3),
+    ("a frame with many words", "Crash", "    at " + "w " * 4_000 + "(x.js:1\n"),
 ]
 
 
@@ -86,3 +95,21 @@ def test_a_model_file_is_not_overruled_by_the_shared_rules() -> None:
     pred = own.predict("Crash when opening a modal", JS_TRACE)
     assert "rule" not in pred.model
     assert pred.confidence < 1.0
+
+
+def test_the_plan_names_the_rule_in_the_task_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    event = json.loads((EVENTS / "issue-bug.json").read_text())
+    event["issue"]["title"] = "Question: why does the modal render twice"
+    event["issue"]["body"] = "I expected one render."
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+    argv = ["plan", "--event", str(path), "--root", str(tmp_path), "--format", "json"]
+    assert main(argv) == 0
+    (task,) = json.loads(capsys.readouterr().out)["tasks"]
+    assert task["layer"] == "classifier"
+    assert task["worker"] == "triage"  # question -> triage (the default classes)
+    assert task["reason"] == (
+        "classified as question (1.00) by the cross-tracker rule 'a title marked as a question'"
+    )
