@@ -49,7 +49,12 @@ RULES: tuple[SharedRule, ...] = (
         _rx(r"is your feature request related to a problem|describe the solution you'?d like"),
         in_title=False,
     ),
-    SharedRule("a title marked as a question", "question", _rx(r"^\s*\[?question\b|^\s*q:"), True),
+    SharedRule(
+        "a title marked as a question",
+        "question",
+        _rx(r"^\s*\[?question\b|^\s*q:"),
+        in_title=True,
+    ),
     SharedRule(
         "a JavaScript stack trace",
         "bug",
