@@ -81,15 +81,24 @@ def evaluate(preds: dict[str, list[Pred]]) -> dict[str, Any]:
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+def cache_dir(argv: Sequence[str] | None, doc: str | None) -> Path | None:
+    """The ``--cache`` directory of the predictions (made), or ``None`` (printed: skipped)
+    without the training CSV."""
+    ap = argparse.ArgumentParser(description=doc)
     ap.add_argument("--cache", default="/tmp/foreman-unseen")
     args = ap.parse_args(argv)
     if not CSV_PATH.is_file():
         print(f"skipped: {CSV_PATH} not present")
-        return 0
+        return None
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
+    return cache
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    cache = cache_dir(argv, __doc__)
+    if cache is None:
+        return 0
     result = evaluate(predictions(cache))
     print("| project | macro-F1 | decided / precision, one threshold | per class | best single |")
     print("|---|---:|---:|---:|---:|")

@@ -1,7 +1,8 @@
 """Layer 2 of the router: the embedded issue classifier decides, or abstains when unsure.
 
 The model, its training and its files are :mod:`foreman.classifier`'s; this layer asks it
-for a label and its evidence and abstains below the threshold.
+for a label and its evidence and abstains below the threshold. Before the shipped model,
+the rules every tracker shares (:mod:`foreman.classifier.shared_rules`) may decide.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from foreman.classifier.model import IssueModel, load
+from foreman.classifier.shared_rules import decide
 
 
 @dataclass(frozen=True)
@@ -22,14 +24,16 @@ class Prediction:
 
 
 class Classifier:
-    def __init__(self, model: IssueModel, name: str = "") -> None:
+    def __init__(self, model: IssueModel, name: str = "", *, shared_rules: bool = False) -> None:
         self.model = model
         self.name = name  # e.g. "the model learned for owner/name on <date>"
+        self.shared_rules = shared_rules  # the cross-tracker rules decide first
 
     @classmethod
     def load(cls, path: Path | None = None) -> Classifier:
-        """A model file (``.json`` or ``.json.gz``), or the shipped model."""
-        return cls(load(path))
+        """A model file (``.json`` or ``.json.gz``), or the shipped model (with the rules
+        every tracker shares in front of it: a model fitted on a project knows it better)."""
+        return cls(load(path), shared_rules=path is None)
 
     @classmethod
     def learned(cls, path: Path, repo: str) -> Classifier | None:
@@ -52,7 +56,14 @@ class Classifier:
         self, title: str, body: str, *, min_confidence: float | None = None, evidence: int = 0
     ) -> Prediction:
         """The label (``None``: abstained below the threshold), and with ``evidence``, up to
-        that many of the issue's terms that favour the label (or best guess), in words."""
+        that many of the issue's terms that favour the label (or best guess), in words.
+        A shared rule that matches decides with confidence 1 and names itself."""
+        if self.shared_rules:
+            rule = decide(title or "", body or "")
+            if rule is not None:
+                probabilities = {c: float(c == rule.label) for c in self.model.labels}
+                name = f"the cross-tracker rule '{rule.name}'"
+                return Prediction(rule.label, 1.0, probabilities, (rule.name,), name)
         counts = self.model.counts(title or "", body or "")
         probs = self.model.proba_of(counts)
         best = max(range(len(probs)), key=probs.__getitem__)
