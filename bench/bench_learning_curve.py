@@ -11,7 +11,7 @@ calibrate on the newest quarter, at least 30); at N = 0 it is the shipped model'
 coverage at 90 % precision (the best any threshold could do), the share decided at the
 chosen threshold and its precision, and the share that would need the LLM (the rest).
 
-    uv run python bench/bench_learning_curve.py [--cache /tmp/hl_curve] [--json out.json]
+    uv run python -m bench.bench_learning_curve [--cache /tmp/hl_curve] [--json out.json]
 
 Every fit is cached in ``--cache`` (results only), so a rerun prints at once. Skipped
 (exit 0, a message) without ../shared.

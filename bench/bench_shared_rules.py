@@ -9,25 +9,19 @@ replaces the model's answer. Printed for the model alone and with the rules:
 * per project, decided / precision with the model's threshold transferred from the other
   four projects' model-only predictions (the rules do not move the model's threshold).
 
-    uv run python bench/bench_shared_rules.py [--cache /tmp/foreman-unseen]
+    uv run python -m bench.bench_shared_rules [--cache /tmp/foreman-unseen]
 
 Skipped without ../shared.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "bench")]
-
-from bench_unseen import CSV_PATH, Pred, cache_dir, decided, predictions, threshold  # noqa: E402
-
-from foreman.classifier.evaluate import coverage_at, macro_f1  # noqa: E402
-from foreman.classifier.rows import read_rows  # noqa: E402
-from foreman.classifier.shared_rules import RULES, SharedRule, decide  # noqa: E402
+from bench.bench_unseen import CSV_PATH, Pred, cache_dir, decided, predictions, threshold
+from foreman.classifier.evaluate import coverage_at, macro_f1
+from foreman.classifier.rows import read_rows
+from foreman.classifier.shared_rules import RULES, SharedRule, decide
 
 RULED = 2.0  # a rule's answer ranks above every model confidence
 

@@ -10,7 +10,7 @@ fitted on the other four predicts all of its issues. On those predictions:
 * ``oracle``: coverage at 90 % with the best threshold for this project (not reachable
   without its labels; the upper bound of a single threshold).
 
-    uv run python bench/bench_unseen.py [--cache /tmp/foreman-unseen]
+    uv run python -m bench.bench_unseen [--cache /tmp/foreman-unseen]
 
 The five fits are cached (predictions only). Skipped without ../shared.
 """
