@@ -113,3 +113,22 @@ def test_the_plan_names_the_rule_in_the_task_reason(
     assert task["reason"] == (
         "classified as question (1.00) by the cross-tracker rule 'a title marked as a question'"
     )
+
+
+def test_the_config_can_leave_the_model_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``routing.classifier.shared_rules: false``: the same issue goes to the model alone."""
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "foreman.yml").write_text(
+        "version: 1\nrouting:\n  classifier:\n    shared_rules: false\n"
+    )
+    event = json.loads((EVENTS / "issue-bug.json").read_text())
+    event["issue"]["title"] = "Question: why does the modal render twice"
+    event["issue"]["body"] = "I expected one render."
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+    argv = ["plan", "--event", str(path), "--root", str(tmp_path), "--format", "json"]
+    assert main(argv) == 0
+    tasks = json.loads(capsys.readouterr().out)["tasks"]
+    assert tasks and all("cross-tracker rule" not in t["reason"] for t in tasks)

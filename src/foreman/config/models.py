@@ -186,6 +186,14 @@ class ClassifierConfig(Strict):
     model: str | None = Field(
         None, description="Repo-relative path of a model written by 'foreman learn'."
     )
+    shared_rules: bool = Field(
+        True,
+        description=(
+            "With the shipped model: patterns every tracker shares decide first (a"
+            " feature-request title or template -> feature, a title marked as a question ->"
+            " question, a JavaScript stack trace -> bug); false: the model alone."
+        ),
+    )
     classes: dict[str, WorkerName] = Field(
         default_factory=lambda: {"bug": "debug", "feature": "triage", "question": "triage"},
         description="Classifier label -> worker.",

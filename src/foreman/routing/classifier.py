@@ -30,10 +30,11 @@ class Classifier:
         self.shared_rules = shared_rules  # the cross-tracker rules decide first
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Classifier:
+    def load(cls, path: Path | None = None, *, shared_rules: bool = True) -> Classifier:
         """A model file (``.json`` or ``.json.gz``), or the shipped model (with the rules
-        every tracker shares in front of it: a model fitted on a project knows it better)."""
-        return cls(load(path), shared_rules=path is None)
+        every tracker shares in front of it unless ``shared_rules`` is off: a model fitted on
+        a project knows it better)."""
+        return cls(load(path), shared_rules=shared_rules and path is None)
 
     @classmethod
     def learned(cls, path: Path, repo: str) -> Classifier | None:

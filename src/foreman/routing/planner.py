@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from foreman import actions
 from foreman.config import Config
+from foreman.config.models import ClassifierConfig
 from foreman.config.workers import known_workers, worker_spec
 from foreman.contracts import STATUS_MARKER, Note, Plan
 from foreman.events import Unsupported, WorkItem
@@ -255,9 +256,9 @@ def _classifier(
             if cfg.model is None and learned is not None:
                 from foreman.routing.classifier import Classifier
 
-                loaded.append(Classifier.learned(learned, repo) or _load(root, None, notes, number))
+                loaded.append(Classifier.learned(learned, repo) or _load(root, cfg, notes, number))
             else:
-                loaded.append(_load(root, cfg.model, notes, number))
+                loaded.append(_load(root, cfg, notes, number, cfg.model))
         pred: Prediction = loaded[0].predict(
             title, body, min_confidence=cfg.min_confidence, evidence=EVIDENCE_TERMS
         )
@@ -266,9 +267,15 @@ def _classifier(
     return classify
 
 
-def _load(root: Path, model: str | None, notes: list[Note], number: int | None) -> Any:
-    """The config's model file, or (none, missing or unusable) the shipped model; a model file
-    that cannot be used adds a note (U03)."""
+def _load(
+    root: Path,
+    cfg: ClassifierConfig,
+    notes: list[Note],
+    number: int | None,
+    model: str | None = None,
+) -> Any:
+    """``model`` (the config's model file), or (none, missing or unusable) the shipped model,
+    with the shared rules as ``cfg`` says; a model file that cannot be used adds a note (U03)."""
     from foreman.classifier.model import ModelError
     from foreman.routing.classifier import Classifier
 
@@ -278,7 +285,7 @@ def _load(root: Path, model: str | None, notes: list[Note], number: int | None) 
         notes.append(unevaluated.classifier_model(number, str(model), "not found"))
         model_path = None
     try:
-        return Classifier.load(model_path)
+        return Classifier.load(model_path, shared_rules=cfg.shared_rules)
     except ModelError as err:
         if model_path is None:
             raise
@@ -289,7 +296,7 @@ def _load(root: Path, model: str | None, notes: list[Note], number: int | None) 
             " shipped model. Run 'foreman learn' again to rewrite it.",
         )
         notes.append(unevaluated.classifier_model(number, str(model), f"not usable: {err.message}"))
-        return Classifier.load(None)
+        return Classifier.load(None, shared_rules=cfg.shared_rules)
 
 
 def _llm(config: Config, llm: LLMSettings) -> AskLLM | None:
