@@ -10,16 +10,14 @@ log line or a command's environment.
 from __future__ import annotations
 
 import json
-import os
 import secrets as random
-import subprocess
-import sys
 from pathlib import Path
 
 from foreman import actions
 from foreman.workers.sandbox import scrub_env
 from tests.fakes import anthropic_steps as steps
 from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.action import run_work_action
 from tests.support.sample_repos import bundle, calc_repo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,26 +47,14 @@ def _creds_file(where: Path, lines: list[str]) -> Path:
 def _work(tmp: Path, fake: FakeAnthropic, repo: Path, creds: Path) -> Path:
     """``foreman work`` as action.yml starts it, after google-github-actions/auth ran."""
     out = tmp / "bundle"
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp),
-        "RUNNER_TEMP": str(tmp),
-        "FOREMAN_ACTION_PATH": str(ROOT),
-        "INPUT_COMMAND": "work",
-        "INPUT_TASK": json.dumps({"id": "creds-1", "worker": "debug", "brief": BRIEF}),
-        "INPUT_WORKSPACE": str(repo),
-        "INPUT_OUT": str(out),
-        "FOREMAN_ANTHROPIC_API_KEY": fake.api_key,
-        "ANTHROPIC_BASE_URL": fake.url,
+    task = {"id": "creds-1", "worker": "debug", "brief": BRIEF}
+    extra = {
         "GOOGLE_APPLICATION_CREDENTIALS": str(creds),
         "GOOGLE_GHA_CREDS_PATH": str(creds),
         "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"),
         "GITHUB_OUTPUT": str(tmp / "output.txt"),
     }
-    proc = subprocess.run(
-        [sys.executable, "-I", str(ROOT / "scripts" / "action_run.py")],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    proc = run_work_action(tmp, fake, task, repo, out, extra_env=extra, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return out
 

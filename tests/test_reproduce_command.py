@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from foreman.workers.fence import Fence
 from foreman.workers.tools import ERROR, Toolbox
 from tests.fakes import anthropic_steps as steps
 from tests.fakes.fake_anthropic import FakeAnthropic
+from tests.support.action import run_work_action
 from tests.support.sample_repos import bundle, make_repo, recording, result_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,22 +41,8 @@ def _work(
     """``foreman work`` as action.yml runs it (``python -I scripts/action_run.py``)."""
     repo = make_repo(tmp / "repo", dict(FILES))
     out = tmp / "bundle"
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp),
-        "RUNNER_TEMP": str(tmp),
-        "FOREMAN_ACTION_PATH": str(ROOT),
-        "INPUT_COMMAND": "work",
-        "INPUT_TASK": json.dumps({"id": "s10", "worker": "debug", "brief": brief}),
-        "INPUT_WORKSPACE": str(repo),
-        "INPUT_OUT": str(out),
-        "FOREMAN_ANTHROPIC_API_KEY": fake.api_key,
-        "ANTHROPIC_BASE_URL": fake.url,
-    }
-    proc = subprocess.run(
-        [sys.executable, "-I", str(ROOT / "scripts" / "action_run.py")],
-        env=env, capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
+    task = {"id": "s10", "worker": "debug", "brief": brief}
+    proc = run_work_action(tmp, fake, task, repo, out)
     return proc, repo, out
 
 
