@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from bench.bench_proc import Stats
+from bench.bench_proc import times
 from bench.bench_table import Section, timed
 from foreman.gate.base import Checkout
 from foreman.gate.model import FileChange
@@ -16,15 +14,6 @@ from foreman.gate.reproduce import lint_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = ["ruff check --fix --exit-zero .", "ruff format ."]
-
-
-def _times(fn: Callable[[], object], runs: int) -> Stats:
-    values = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        values.append(time.perf_counter() - started)
-    return Stats.of(values)
 
 
 def _git(root: Path, *args: str) -> None:
@@ -52,7 +41,7 @@ def section(ctx: object) -> Section:
     with tempfile.TemporaryDirectory() as tmp:
         checkout = _repo(Path(tmp), src)
         counted = lint_counts(COMMANDS, change, checkout=checkout)
-        stats = _times(lambda: lint_counts(COMMANDS, change, checkout=checkout), runs)
+        stats = times(lambda: lint_counts(COMMANDS, change, checkout=checkout), runs)
     s.rows.append(timed(f"lint_counts, this repository's src/ ({len(src)} files)", stats))
     if not isinstance(counted, str):
         s.notes.append(f"src/: {len(counted[0])} violation(s) before, {len(counted[1])} after.")

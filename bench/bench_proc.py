@@ -19,7 +19,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,16 @@ class Stats:
 
     def as_json(self) -> dict[str, float]:
         return {"median": self.median, "min": self.min, "max": self.max, "n": self.n}
+
+
+def times(fn: Callable[[], object], runs: int) -> Stats:
+    """Wall seconds of ``runs`` calls of ``fn``."""
+    values = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        values.append(time.perf_counter() - started)
+    return Stats.of(values)
 
 
 def clean_env(**extra: str) -> dict[str, str]:

@@ -6,14 +6,14 @@ import secrets as random
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from bench.bench_proc import Stats
+from bench.bench_proc import Stats, times
 from bench.bench_table import Section, timed
 from foreman.contracts import Result
 from foreman.gate.secrets import scan_patch
 from foreman.secrets import spellings_of
+from foreman.workers.boundary import off
 from foreman.workers.fence import Fence
 from foreman.workers.own_secrets import check_own_output
 from foreman.workers.tools import Toolbox
@@ -21,15 +21,6 @@ from foreman.workers.tools import Toolbox
 ROOT = Path(__file__).resolve().parents[1]
 OWN_CHECK_GOAL = 1.0  # seconds for a 1 MB patch: a fraction of one model turn
 SEARCH_GOAL = 6.0  # seconds: the tool's 5 s limit plus the time to stop
-
-
-def _times(fn: Callable[[], object], runs: int) -> Stats:
-    values = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        values.append(time.perf_counter() - started)
-    return Stats.of(values)
 
 
 def _big_patch(limit: int = 1_000_000) -> tuple[str, dict[str, list[tuple[int, str]]]]:
@@ -61,25 +52,25 @@ def secrets_section(ctx: object) -> Section:
     patch, added = _big_patch()
     result = Result(task_id="t", worker="debug", verdict="proposed", body="Fixed it. " * 300)
     spellings_of(held)  # built once per process; the first call pays ~1 ms
-    stats = _times(lambda: check_own_output(result, patch, held), runs)
+    stats = times(lambda: check_own_output(result, patch, held), runs)
     s.rows.append(
         timed(f"worker's own check, {len(patch) // 1000} KB patch", stats, OWN_CHECK_GOAL)
     )
-    stats = _times(lambda: scan_patch(added, held[1:2]), runs)
+    stats = times(lambda: scan_patch(added, held[1:2]), runs)
     s.rows.append(timed("gate scan_patch, same patch, 1 job secret", stats))
     line = "worker debug: proposed (the reproduction passes after the patch) " * 2
     from foreman.actions import redact
 
-    per_line = _times(lambda: [redact(line, {"GITHUB_TOKEN": held[1]}) for _ in range(1000)], runs)
+    per_line = times(lambda: [redact(line, {"GITHUB_TOKEN": held[1]}) for _ in range(1000)], runs)
     s.rows.append(timed("redact(), 1000 log lines", per_line))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "blob.txt").write_text("a" * 900 + "!\n")
-        box = Toolbox(Fence.make(root, ["**"]), [], {}, time.monotonic() + 600)
-        stats = _times(lambda: box.search("(a+)+$"), 1)
+        box = Toolbox(Fence.make(root, ["**"]), [], {}, time.monotonic() + 600, off())
+        stats = times(lambda: box.search("(a+)+$"), 1)
         s.rows.append(timed("search `(a+)+$`, 900-char line (main thread)", stats, SEARCH_GOAL))
-        src = Toolbox(Fence.make(ROOT, ["**"]), [], {}, time.monotonic() + 600)
-        main = _times(lambda: src.search(r"def \w+_secrets?\(", "src"), runs)
+        src = Toolbox(Fence.make(ROOT, ["**"]), [], {}, time.monotonic() + 600, off())
+        main = times(lambda: src.search(r"def \w+_secrets?\(", "src"), runs)
         s.rows.append(timed("search over src/ (main thread, SIGALRM)", main))
         box_times: list[float] = []
 
