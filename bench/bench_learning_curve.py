@@ -27,8 +27,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from foreman.classifier.adapt import NEVER, OwnRow, fit, score, split, threshold_for
+from foreman.classifier.adapt import OwnRow, fit, score, split, threshold_for
 from foreman.classifier.corpus import build
+from foreman.classifier.evaluate import NEVER
 from foreman.classifier.model import load
 from foreman.classifier.terms import FeatureConfig
 from tests.support.sharedref import SHARED
@@ -137,8 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.append(res)
     print(table(results))
     print()
-    for name, n in needed(results).items():
-        print(f"{name}: 70 % decided at >= 90 % precision after {n if n is not None else '>200'}")
+    for name, least in needed(results).items():
+        after = least if least is not None else ">200"
+        print(f"{name}: 70 % decided at >= 90 % precision after {after}")
     if args.json:
         Path(args.json).write_text(json.dumps({"points": results, "needed": needed(results)}))
     return 0

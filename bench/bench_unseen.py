@@ -47,7 +47,7 @@ def predictions(cache: Path) -> dict[str, list[Pred]]:
                     best = max(range(len(probs)), key=probs.__getitem__)
                     preds.append((gold, model.labels[best], probs[best]))
             key.write_text(json.dumps(preds))
-        out[repo] = [tuple(p) for p in json.loads(key.read_text())]  # type: ignore[misc]
+        out[repo] = [tuple(p) for p in json.loads(key.read_text())]
         print(f"{repo}: {len(out[repo])} predictions", file=sys.stderr)
     return out
 

@@ -306,9 +306,9 @@ class SeedMixin:
             r.check_runs[sha] = [
                 CheckRun(
                     self.state.new_id(),
-                    i["name"],
+                    str(i["name"]),
                     sha,
-                    i.get("status", "completed"),
+                    str(i.get("status") or "completed"),
                     i.get("conclusion"),
                 )
                 for i in items

@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Mapping
+from email.message import Message
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -26,6 +27,8 @@ from .seed_loops import SeedLoopsMixin
 from .state import ApiError, State
 
 Reply = tuple[int, dict[str, str], Any]
+# What a request's headers come as: http.server's Message, or a plain mapping in tests.
+Headers = Mapping[str, str] | Message[str, str]
 
 
 class FakeGitHub(SeedMixin, SeedLoopsMixin):
@@ -156,9 +159,7 @@ class FakeGitHub(SeedMixin, SeedLoopsMixin):
         return headers
 
     # -- dispatch --------------------------------------------------------------
-    def dispatch(
-        self, method: str, raw_path: str, headers: Mapping[str, str], raw_body: bytes
-    ) -> Reply:
+    def dispatch(self, method: str, raw_path: str, headers: Headers, raw_body: bytes) -> Reply:
         parts = urlsplit(raw_path)
         path, query = parts.path, dict(parse_qsl(parts.query))
         found = match(method, path)
@@ -205,7 +206,7 @@ class FakeGitHub(SeedMixin, SeedLoopsMixin):
             entry.status, entry.response, entry.fault = status, out, fault is not None
         return status, reply_headers, out
 
-    def _authenticate(self, headers: Mapping[str, str]) -> tuple[str, str] | None:
+    def _authenticate(self, headers: Headers) -> tuple[str, str] | None:
         value = headers.get("Authorization") or ""
         scheme, _, token = value.partition(" ")
         if scheme.lower() not in ("token", "bearer"):

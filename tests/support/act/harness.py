@@ -313,10 +313,10 @@ class ActRunner:
             argv += ["--env", f"{name}={value}"]
         for name, value in (secrets or {}).items():
             argv += ["-s", f"{name}={value}"]
-        path = f"{path_prefix}:" if path_prefix else ""
+        prefix = f"{path_prefix}:" if path_prefix else ""
         proc_env = {
             "HOME": str(home),
-            "PATH": f"{path}{self.bin_dir}:/usr/bin:/bin",
+            "PATH": f"{prefix}{self.bin_dir}:/usr/bin:/bin",
             "LANG": "C.UTF-8",
         }
         try:
