@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from foreman.classifier.collect import collect
-from foreman.classifier.feedback import Feedback
+from foreman.classifier.feedback import Feedback, held
 from foreman.classifier.model import save
 from foreman.cli import main
 from foreman.config.models import ClassifierConfig
@@ -20,6 +20,7 @@ from foreman.routing.classifier import Classifier
 from foreman.settings import Settings
 from tests.fakes.github.server import FakeGitHub
 from tests.support.learn import NEW_BUG, seed_history
+from tests.support.render import render
 
 REPO = "octo/demo"
 EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
@@ -140,9 +141,8 @@ def _iso(days_ago: float) -> str:
     return (datetime.now(UTC) - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_the_foremans_labels_count_once_kept_and_corrections_count_the_other_way(
-    env: Path, fake_github: FakeGitHub
-) -> None:
+def _seed_feedback(fake_github: FakeGitHub) -> None:
+    """A person's label, and the foreman's: kept, young, corrected, removed, written today."""
     add, event = fake_github.add_issue, fake_github.add_label_event
     add(REPO, "a person's bug", "x", labels=["bug"], state="closed")
     kept = add(REPO, "kept", "x", labels=["bug", "foreman:handled"])
@@ -161,6 +161,14 @@ def test_the_foremans_labels_count_once_kept_and_corrections_count_the_other_way
     fake_github.client(fake_github.write_token).get_repo(REPO).get_issue(via_api).add_to_labels(
         "question", "foreman:handled"
     )
+    # Handled without a class label ever (a docs fix): nothing to judge.
+    add(REPO, "typo fixed", "x", labels=["foreman:handled"])
+
+
+def test_the_foremans_labels_count_once_kept_and_corrections_count_the_other_way(
+    env: Path, fake_github: FakeGitHub
+) -> None:
+    _seed_feedback(fake_github)
 
     reader = Reader.from_settings(Settings.from_env().github, REPO)
     fb = Feedback("foreman:handled", 14, datetime.now(UTC))
@@ -178,8 +186,33 @@ def test_the_foremans_labels_count_once_kept_and_corrections_count_the_other_way
         "kept": ("bug", "foreman"),
         "fixed": ("feature", "correction"),
     }
-    assert got.feedback == {"foreman": 1, "pending": 2, "correction": 1}
+    assert got.feedback == {"foreman": 1, "pending": 2, "correction": 1, "removed": 1}
+    assert held(got.feedback) == (1, 3)  # kept 1; corrected 1, removed 1
     assert len(got.created) == len(got.rows)
     # Without feedback (plain `foreman learn`): closed issues only, every label believed.
     plain = collect(reader, ClassifierConfig(), max_issues=100, is_pull_request=is_pull_request)
     assert [r[0] for r in plain.rows] == ["a person's bug"]
+
+
+def test_the_learn_summary_says_how_the_foremans_labels_held(
+    env: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The live check of the threshold: of the foreman's labels people have judged, the share
+    they kept, in the step summary as a reader sees it and in the JSON report."""
+    _seed_feedback(fake_github)
+    assert main(["learn", "--combine", "--root", str(env), "--out", "m.json.gz"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["held"] == [1, 3] and out["model"] is None  # too few issues to learn yet
+    shown = render((env / "summary.md").read_text())
+    assert "not enough labelled issues yet" in shown.text
+    assert "The foreman's class labels people have judged: 1 of 3 kept (33%)" in shown.text
+    assert "removed 1" in shown.text and "correction 1" in shown.text
+
+
+def test_without_judged_labels_there_is_no_held_line(
+    env: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed_history(fake_github, REPO, 30)
+    assert main(["learn", "--combine", "--root", str(env), "--out", "m.json.gz"]) == 0
+    assert json.loads(capsys.readouterr().out)["held"] is None
+    assert "people have judged" not in render((env / "summary.md").read_text()).text

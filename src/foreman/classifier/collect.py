@@ -80,11 +80,13 @@ def collect(
             names = [x.name for x in issue.labels]
             classes = {mapping[x.lower()] for x in names if x.lower() in mapping}
             origin = "person"
-            if classes and feedback is not None and feedback.touched(names):
-                # The foreman labelled this issue: whose are its class labels now?
+            if feedback is not None and feedback.touched(names):
+                # The foreman handled this issue: whose are its class labels now (and did a
+                # person take one of the foreman's away)?
                 reader.calls += 1
                 origin, classes = feedback.judge(issue.get_events(), mapping, classes)
-                result.feedback[origin] = result.feedback.get(origin, 0) + 1
+                if origin:
+                    result.feedback[origin] = result.feedback.get(origin, 0) + 1
             if not classes:
                 result.skipped_unlabelled += 1
             elif len(classes) > 1:

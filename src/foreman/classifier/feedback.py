@@ -12,7 +12,11 @@ handled issue) say who added each label and who removed one:
   ``keep_days`` without a person removing it, at weight 1 (as one shipped row: it is the
   model's own opinion, confirmed only by silence); younger ones wait (*pending*);
 * a label a person removed and replaced by nothing teaches nothing: the model is never
-  taught a class someone took away.
+  taught a class someone took away; the issue is counted as *removed*.
+
+Kept (``foreman``), corrected and removed labels together say how often the foreman's class
+labels held once people had seen them: the learn job reports that share (:func:`held`), the
+live check of a threshold that was chosen on past issues.
 
 The learn job calibrates its threshold on people's labels only, never on the foreman's
 own: its past decisions would agree with it and promise a precision it does not have.
@@ -53,7 +57,9 @@ class Feedback:
         self, events: Iterable[Any], mapping: Mapping[str, str], classes: set[str]
     ) -> tuple[str, set[str]]:
         """(origin, the classes that count) for an issue whose class labels are ``classes``:
-        origin ``person``, ``correction``, ``foreman`` or ``pending``."""
+        origin ``person``, ``correction``, ``foreman`` or ``pending``; with no class label
+        left, ``removed`` (a person took the foreman's away) or ``""`` (the foreman never
+        applied one: nothing to judge)."""
         last_add: dict[str, tuple[bool, datetime]] = {}  # class -> (by a bot, when)
         bot_classes: set[str] = set()  # classes the foreman applied at some point
         removed_by_person: set[str] = set()
@@ -70,6 +76,8 @@ class Feedback:
                     bot_classes.add(cls)
             elif not bot:
                 removed_by_person.add(cls)
+        if not classes:
+            return ("removed" if bot_classes & removed_by_person else ""), set()
         persons = {c for c in classes if c in last_add and not last_add[c][0]}
         persons |= {c for c in classes if c not in last_add}  # added before any event record
         if persons:
@@ -79,3 +87,11 @@ class Feedback:
         if all(last_add[c][1] <= cutoff for c in classes):
             return "foreman", set(classes)
         return "pending", set()
+
+
+def held(counts: Mapping[str, int]) -> tuple[int, int] | None:
+    """(kept, judged): of the foreman's class labels people have had ``keep_days`` to
+    judge, how many they kept (corrected or removed: not kept); ``None`` with none judged."""
+    kept = counts.get("foreman", 0)
+    judged = kept + counts.get("correction", 0) + counts.get("removed", 0)
+    return (kept, judged) if judged else None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foreman import actions
+from foreman.classifier.feedback import Feedback, held
 
 if TYPE_CHECKING:
     from foreman.classifier.adapt import Learned, OwnRow
@@ -47,7 +48,6 @@ def learn_combined(
     the model to ``out`` when there is one: the JSON report printed on stdout (the step
     summary written on the way) and the model file, ``None`` when none was written.
     ``ref``: the branch the model was learned on."""
-    from foreman.classifier.feedback import Feedback
     from foreman.classifier.learn import write_model
     from foreman.progress import Progress
 
@@ -132,6 +132,15 @@ def summary(learned: Learned | None, message: str, got: Collected, out: Path | N
             + ", ".join(f"{k} {v}" for k, v in sorted(got.feedback.items()))
             + " (pending: younger than routing.classifier.learn.keep_days)"
         )
+        if (counts := held(got.feedback)) is not None:
+            kept, judged = counts
+            lines += [
+                "",
+                f"The foreman's class labels people have judged: {kept} of {judged} kept"
+                f" ({kept / judged:.0%}); the rest corrected or removed. The threshold above"
+                " was chosen on past issues; this is how its labels held on new ones (every"
+                " layer's: rules, classifier and LLM).",
+            ]
     if out is not None:
         lines.append(f"Model written to `{out}` (the workflow saves it to the Actions cache).")
     return "\n".join(lines) + "\n"
@@ -145,6 +154,7 @@ def report(learned: Learned | None, message: str, got: Collected, out: Path | No
         "rows": len(got.rows),
         "classes": got.counts(),
         "feedback": got.feedback,
+        "held": held(got.feedback),
     }
     if learned is not None:
         data |= {

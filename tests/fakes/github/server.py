@@ -6,8 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Mapping
-from email.message import Message
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import parse_qsl, urlsplit
 
 from . import (  # noqa: F401  (registers)
@@ -26,9 +25,12 @@ from .seed import SeedMixin
 from .seed_loops import SeedLoopsMixin
 from .state import ApiError, State
 
+if TYPE_CHECKING:
+    from email.message import Message
+
 Reply = tuple[int, dict[str, str], Any]
 # What a request's headers come as: http.server's Message, or a plain mapping in tests.
-Headers = Mapping[str, str] | Message[str, str]
+Headers: TypeAlias = "Mapping[str, str] | Message[str, str]"
 
 
 class FakeGitHub(SeedMixin, SeedLoopsMixin):
