@@ -23,13 +23,14 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from foreman.classifier.adapt import OwnRow, fit, score, split, threshold_for
 from foreman.classifier.corpus import build
-from foreman.classifier.evaluate import NEVER
+from foreman.classifier.evaluate import NEVER, coverage_at, macro_f1
 from foreman.classifier.model import load
 from foreman.classifier.terms import FeatureConfig
 from tests.support.sharedref import SHARED
@@ -86,6 +87,44 @@ def point(
     }
 
 
+def rolling(
+    projects: dict[str, list[OwnRow]], name: str, step: int, held: int, weight: float
+) -> dict[str, Any]:
+    """The held-back issues met as the weekly learn job meets them: before each ``step`` of
+    them, a model fitted (and its threshold chosen, as the job chooses it) on every older
+    issue of the project, the ones held back before these included."""
+    rows = projects[name]
+    first = len(rows) - held
+    others = [r for k, v in projects.items() if k != name for r in v]
+    corpus = build([(r.title, r.body, r.label) for r in others], FeatureConfig(), "others")
+    gold: list[str] = []
+    pred: list[str] = []
+    conf: list[float] = []
+    chosen: list[float] = []
+    for start in range(first, len(rows), step):
+        own, batch = rows[:start], rows[start : start + step]
+        fit_on, calibrate = split(own, 0.25, 30)
+        threshold = threshold_for(fit(corpus, fit_on, weight=weight), calibrate)
+        model = fit(corpus, own, weight=weight)
+        for r in batch:
+            label, p = model.best(r.title, r.body)
+            gold.append(r.label)
+            pred.append(label)
+            conf.append(p)
+            chosen.append(threshold)
+    correct = [g == p for g, p in zip(gold, pred, strict=True)]
+    decided = [i for i, (c, t) in enumerate(zip(conf, chosen, strict=True)) if c >= t]
+    return {
+        "project": name,
+        "own": f"all older, refitted every {step}",
+        "macro_f1": round(macro_f1(gold, pred, sorted(set(gold)))[0], 4),
+        "coverage_at_90": round(coverage_at(conf, correct, 0.9)[0], 4),
+        "decided": round(len(decided) / len(gold), 4),
+        "precision": round(sum(correct[i] for i in decided) / len(decided), 4) if decided else 0.0,
+        "needs_llm": round(1 - len(decided) / len(gold), 4),
+    }
+
+
 def table(results: Sequence[dict[str, Any]]) -> str:
     lines = [
         "| project | own issues | macro-F1 | coverage at 90 % | decided | precision | needs LLM |",
@@ -109,23 +148,76 @@ def needed(results: Sequence[dict[str, Any]], target: float = 0.7) -> dict[str, 
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--cache", default="/tmp/foreman-learning-curve")
+@dataclass(frozen=True)
+class Run:
+    """A learning-curve bench's arguments and the projects it runs on."""
+
+    args: argparse.Namespace
+    projects: dict[str, list[OwnRow]]
+    names: list[str]  # the projects to measure
+    cache: Path
+
+
+def start(
+    argv: Sequence[str] | None,
+    doc: str | None,
+    cache: str,
+    points: Sequence[int],
+    more: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> Run | None:
+    """The shared arguments (``--cache --json --held --weight --points --projects``, and
+    ``more``'s), the projects read and the cache made; ``None`` (printed: skipped) without
+    the training CSV."""
+    ap = argparse.ArgumentParser(description=doc)
+    ap.add_argument("--cache", default=cache)
     ap.add_argument("--json")
     ap.add_argument("--held", type=int, default=100)
     ap.add_argument("--weight", type=float, default=3.0)
-    ap.add_argument("--points", default=",".join(map(str, POINTS)))
+    ap.add_argument("--points", default=",".join(map(str, points)))
     ap.add_argument("--projects", default="", help="comma-separated subset")
+    if more is not None:
+        more(ap)
     args = ap.parse_args(argv)
     if not CSV_PATH.is_file():
         print(f"skipped: {CSV_PATH} not present")
-        return 0
+        return None
     projects = read(CSV_PATH)
     names = [p for p in projects if not args.projects or p in args.projects.split(",")]
-    cache = Path(args.cache)
-    cache.mkdir(parents=True, exist_ok=True)
+    path = Path(args.cache)
+    path.mkdir(parents=True, exist_ok=True)
+    return Run(args, projects, names, path)
+
+
+def _rolling_argument(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument(
+        "--rolling",
+        type=int,
+        default=0,
+        metavar="STEP",
+        help="instead: refit on every older issue before each STEP held-back issues",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    run = start(argv, __doc__, "/tmp/foreman-learning-curve", POINTS, _rolling_argument)
+    if run is None:
+        return 0
+    args, projects, names, cache = run.args, run.projects, run.names, run.cache
     results = []
+    if args.rolling:
+        for name in names:
+            key = (
+                cache
+                / f"{name.replace('/', '+')}-rolling{args.rolling}-w{args.weight}-h{args.held}.json"
+            )
+            if not key.is_file():
+                key.write_text(
+                    json.dumps(rolling(projects, name, args.rolling, args.held, args.weight))
+                )
+            results.append(json.loads(key.read_text()))
+            print(key.read_text(), file=sys.stderr, flush=True)
+        print(table(results))
+        return 0
     for name in names:
         for n in map(int, args.points.split(",")):
             key = cache / f"{name.replace('/', '+')}-{n}-w{args.weight}-h{args.held}.json"

@@ -24,14 +24,13 @@ the first time). Skipped (exit 0, a message) without ../shared.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.bench_learning_curve import CSV_PATH, read
+from bench.bench_learning_curve import start
 from bench.bench_unseen import Pred, decided, threshold
 from foreman.classifier.adapt import OwnRow, fit, split
 from foreman.classifier.corpus import build
@@ -157,21 +156,10 @@ def table(results: Sequence[dict[str, Any]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--cache", default="/tmp/foreman-thresholds")
-    ap.add_argument("--json")
-    ap.add_argument("--held", type=int, default=100)
-    ap.add_argument("--weight", type=float, default=3.0)
-    ap.add_argument("--points", default=",".join(map(str, POINTS)))
-    ap.add_argument("--projects", default="", help="comma-separated subset")
-    args = ap.parse_args(argv)
-    if not CSV_PATH.is_file():
-        print(f"skipped: {CSV_PATH} not present")
+    run = start(argv, __doc__, "/tmp/foreman-thresholds", POINTS)
+    if run is None:
         return 0
-    projects = read(CSV_PATH)
-    names = [p for p in projects if not args.projects or p in args.projects.split(",")]
-    cache = Path(args.cache)
-    cache.mkdir(parents=True, exist_ok=True)
+    args, projects, names, cache = run.args, run.projects, run.names, run.cache
     scored = {}
     for name in names:
         for n in map(int, args.points.split(",")):

@@ -158,3 +158,43 @@ def test_ack_section_counts_rest_calls_per_event(tmp_path: Path) -> None:
     for total, routes in calls.values():
         assert total == sum(routes.values()) and total <= bench_ack.ACK_GOAL
     assert "reactions/create-for-issue-comment" in calls["issue_comment /foreman"][1]
+
+
+def test_threshold_rules_are_scored_on_the_held_back_issues_pooled() -> None:
+    """bench_thresholds: each rule's threshold comes from the issues it may see (the newest
+    slice, out-of-fold), and is scored on the held-back ones, pooled over projects."""
+    from bench import bench_thresholds
+
+    labels = ["bug", "question"]
+
+    def scored(test: list[tuple[str, float]]) -> dict[str, object]:
+        # Calibration: "bug" at 0.9 right, at 0.6 wrong, so 90 % precision needs >= 0.9.
+        cal = [["bug", [0.9, 0.1]], ["question", [0.6, 0.4]]]
+        return {
+            "labels": labels,
+            "test": [[g, [p, 1 - p]] for g, p in test],
+            "newest": cal,
+            "oof": cal,
+        }
+
+    data = {
+        ("a", 50): scored([("bug", 0.95), ("question", 0.92), ("bug", 0.5)]),
+        ("b", 50): scored([("bug", 0.99)]),
+    }
+    results = {r["rule"]: r for r in bench_thresholds.evaluate(data)}
+    slice_ = results["newest slice"]
+    # Three of four held-back issues reach 0.9; two of those three are right.
+    assert slice_["decided"] == 0.75 and slice_["precision"] == round(2 / 3, 4)
+    assert slice_["per_project"] == {"a": [round(2 / 3, 4), 0.5], "b": [1.0, 1.0]}
+    assert "| newest slice | 75% / 67% |" in bench_thresholds.table(list(results.values()))
+
+
+def test_the_learning_curve_benches_skip_without_the_dataset(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from bench import bench_learning_curve, bench_thresholds
+
+    monkeypatch.setattr(bench_learning_curve, "CSV_PATH", tmp_path / "absent.csv")
+    for bench in (bench_learning_curve, bench_thresholds):
+        assert bench.main(["--cache", str(tmp_path / "cache")]) == 0
+        assert capsys.readouterr().out == f"skipped: {tmp_path / 'absent.csv'} not present\n"
