@@ -21,7 +21,7 @@ from foreman.routing.classifier import Classifier
 from tests.fakes.github.server import FakeGitHub
 from tests.support.act.events import issue_event, repository
 from tests.support.act.harness import ActRunner, ConsumerRepo, act_copy, mirror_into, prebuild_venv
-from tests.support.learn import NEW_BUG, seed_history
+from tests.support.learn import NEW_BUG, earlier_model, seed_history
 
 pytestmark = [pytest.mark.act, pytest.mark.timeout(900)]
 
@@ -67,6 +67,12 @@ def test_the_learn_job_saves_a_model_the_next_plan_decides_with(
         "ACT_STANDIN_CACHE": str(cache),
     }
     secrets = {"GITHUB_TOKEN": GITHUB_TOKEN}
+    # Last month's model in the default branch's cache: the learn job restores it and scores
+    # it on the 28 issues opened since (2025-07-02 to 07-29) before it fits the new one.
+    earlier = cache / "refs+heads+main" / "foreman-model-earlier"
+    (earlier / "data").mkdir(parents=True)
+    earlier_model(earlier / "data" / "model.json.gz", "octo/demo", "2025-07-01T12:00:00Z")
+    (earlier / "created").write_text(str(time.time_ns() - 10**12))
 
     learn = act_runner.run(
         consumer,
@@ -80,12 +86,13 @@ def test_the_learn_job_saves_a_model_the_next_plan_decides_with(
     jobs = learn.job_results()
     assert learn.returncode == 0 and jobs.get("learn") == "succeeded", learn.tail()
     assert "plan" not in jobs  # the learn run does nothing else
-    (entry,) = (cache / "refs+heads+main").iterdir()
+    (entry,) = [e for e in (cache / "refs+heads+main").iterdir() if e != earlier]
     model_file = entry / "data" / "model.json.gz"
     meta = json.loads(gzip.decompress(model_file.read_bytes()))["meta"]
     assert meta["repository"] == "octo/demo" and meta["own_rows"] == 210
     summary = learn.summaries()
     assert "| shipped (before) |" in summary and "| this repository's (after) |" in summary
+    assert "The model learned on 2025-07-01, on the 28 issues opened since" in summary
 
     title, body = NEW_BUG
     assert Classifier.load().predict(title, body).label is None  # the shipped model is unsure

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from foreman.classifier.model import save
+from foreman.classifier.train import train
 from tests.fakes.github.server import FakeGitHub
 
 PARTS = ["grid", "tile", "layer", "cell", "pane", "ruler", "axis", "legend", "marker", "band"]
@@ -72,3 +75,19 @@ NEW_BUG = (
     "### Gridkit build\n4.12\n### What flickers\nThe ruler flickers and goes blank.\n"
     "### Last good build\n4.9\n",
 )
+
+
+def earlier_model(path: Path, repo: str, learned_at: str, *, wrong: bool = False) -> None:
+    """A model the learn job wrote before, for ``repo`` on ``learned_at``: fitted on 30 of
+    the project's issues (``wrong``: with every label rotated, so it is confidently wrong)."""
+    rng = random.Random(7)
+    names = {"bug": "bug", "enhancement": "feature", "question": "question"}
+    turn = {"bug": "feature", "feature": "question", "question": "bug"}
+    rows = []
+    for i in range(30):
+        kind = list(names)[i % 3]
+        label = turn[names[kind]] if wrong else names[kind]
+        rows.append((*issue_text(kind, rng), label))
+    model = train(rows, epochs=4, threshold=0.0 if wrong else 0.5)
+    model.meta.update({"repository": repo, "learned_at": learned_at, "own_rows": 30})
+    save(model, path)

@@ -11,15 +11,16 @@ repository has history would be noise).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foreman import actions
+from foreman.classifier.adapt import PRECISION, Learned, OwnRow, Scores, learn, score
 from foreman.classifier.feedback import Feedback, held
 
 if TYPE_CHECKING:
-    from foreman.classifier.adapt import Learned, OwnRow
     from foreman.classifier.collect import Collected
     from foreman.classifier.learn import Source
     from foreman.config.models import Config
@@ -30,8 +31,6 @@ SUMMARY_TITLE = "### agent-foreman: the repository's own classifier"
 
 def own_rows(got: Collected) -> tuple[list[OwnRow], list[OwnRow]]:
     """(people's rows, the foreman's kept rows)."""
-    from foreman.classifier.adapt import OwnRow
-
     people: list[OwnRow] = []
     foreman: list[OwnRow] = []
     for (title, body, label), created, origin in zip(
@@ -59,6 +58,7 @@ def learn_combined(
     bar = Progress()
     try:
         got = source.collect(config, bar, feedback)
+        checked = since_last(out, source.repo, got)
         learned, message = fit(got, config, source.repo, ref, bar)
     finally:
         bar.done()
@@ -67,14 +67,66 @@ def learn_combined(
         write_model(learned.model, out)
         written = out
     actions.annotate("notice", message, title="foreman learn")
-    return report(learned, message, got, written), written
+    if checked is not None and checked.short:
+        actions.annotate("warning", checked.sentence(), title="foreman learn")
+    return report(learned, message, got, written, checked), written
+
+
+@dataclass(frozen=True)
+class SinceLast:
+    """The model the job learned last time, on the issues opened after it was learned."""
+
+    learned_at: str
+    scores: Scores
+
+    @property
+    def short(self) -> bool:
+        """It decided at least 10 of them, below the precision its threshold was chosen for."""
+        decided = round(self.scores.decided * self.scores.rows)
+        return decided >= 10 and self.scores.precision < PRECISION
+
+    def sentence(self) -> str:
+        s = self.scores
+        text = (
+            f"The model learned on {self.learned_at[:10]}, on the {s.rows} issues opened since"
+            " (labelled by people, or by the foreman and kept): it decided"
+            f" {s.decided:.0%} of them at {s.precision:.0%} precision, with a threshold chosen"
+            f" for {PRECISION:.0%}."
+        )
+        if self.short:
+            text += (
+                " Below its promise: issues drift, and today's threshold may promise too much"
+                " as well; routing.classifier.min_confidence sets a stricter one."
+            )
+        return text
+
+
+def since_last(path: Path, repo: str, got: Collected) -> SinceLast | None:
+    """The out-of-sample check of the last model's promise: the file at ``path`` before this
+    run writes it (the workflow restores the newest model from the Actions cache there),
+    when it is this repository's, scored at its own threshold on the labelled issues created
+    after it was learned, which it never saw. ``None`` when there is none to check."""
+    from foreman.classifier.model import ModelError, load
+
+    if not path.is_file():
+        return None
+    try:
+        model = load(path)
+    except ModelError:
+        return None  # the plan warns about an unusable model; this run replaces it
+    when = str(model.meta.get("learned_at", ""))
+    if str(model.meta.get("repository", "")).lower() != repo.lower() or not when:
+        return None
+    people, kept = own_rows(got)
+    newer = [r for r in (*people, *kept) if r.created_at[:19] > when[:19]]
+    newer = [r for r in newer if r.label in model.labels]
+    return SinceLast(when, score(model, newer, model.threshold)) if newer else None
 
 
 def fit(
     got: Collected, config: Config, repo: str, ref: str, progress: Report
 ) -> tuple[Learned | None, str]:
     """The learned model (or why there is none) and the message that says so."""
-    from foreman.classifier.adapt import learn
     from foreman.classifier.corpus import load
     from foreman.classifier.model import load as load_model
 
@@ -111,8 +163,16 @@ def fit(
     )
 
 
-def summary(learned: Learned | None, message: str, got: Collected, out: Path | None) -> str:
+def summary(
+    learned: Learned | None,
+    message: str,
+    got: Collected,
+    out: Path | None,
+    checked: SinceLast | None = None,
+) -> str:
     lines = [SUMMARY_TITLE, "", message, ""]
+    if checked is not None:
+        lines += [checked.sentence(), ""]
     if learned is not None:
         b, a = learned.before, learned.after
         lines += [
@@ -146,7 +206,13 @@ def summary(learned: Learned | None, message: str, got: Collected, out: Path | N
     return "\n".join(lines) + "\n"
 
 
-def report(learned: Learned | None, message: str, got: Collected, out: Path | None) -> str:
+def report(
+    learned: Learned | None,
+    message: str,
+    got: Collected,
+    out: Path | None,
+    checked: SinceLast | None = None,
+) -> str:
     """The JSON printed on stdout."""
     data: dict[str, Any] = {
         "model": str(out) if out else None,
@@ -155,6 +221,9 @@ def report(learned: Learned | None, message: str, got: Collected, out: Path | No
         "classes": got.counts(),
         "feedback": got.feedback,
         "held": held(got.feedback),
+        "since_last": (
+            {"learned_at": checked.learned_at, **checked.scores.as_dict()} if checked else None
+        ),
     }
     if learned is not None:
         data |= {
@@ -162,5 +231,5 @@ def report(learned: Learned | None, message: str, got: Collected, out: Path | No
             "before": learned.before.as_dict(),
             "after": learned.after.as_dict(),
         }
-    actions.add_summary(summary(learned, message, got, out))
+    actions.add_summary(summary(learned, message, got, out, checked))
     return json.dumps(data, indent=2)
