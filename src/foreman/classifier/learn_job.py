@@ -69,7 +69,7 @@ def learn_combined(
     actions.annotate("notice", message, title="foreman learn")
     if checked is not None and checked.short:
         actions.annotate("warning", checked.sentence(), title="foreman learn")
-    return report(learned, message, got, written, checked), written
+    return report(Outcome(learned, message, got, written, checked)), written
 
 
 @dataclass(frozen=True)
@@ -163,14 +163,20 @@ def fit(
     )
 
 
-def summary(
-    learned: Learned | None,
-    message: str,
-    got: Collected,
-    out: Path | None,
-    checked: SinceLast | None = None,
-) -> str:
-    lines = [SUMMARY_TITLE, "", message, ""]
+@dataclass(frozen=True)
+class Outcome:
+    """What a learn run found and did: the report's and the step summary's matter."""
+
+    learned: Learned | None  # None: too few issues to fit
+    message: str
+    got: Collected
+    out: Path | None  # the model written, None: none
+    checked: SinceLast | None  # the last model on the issues opened since, None: none
+
+
+def summary(outcome: Outcome) -> str:
+    learned, got, out, checked = outcome.learned, outcome.got, outcome.out, outcome.checked
+    lines = [SUMMARY_TITLE, "", outcome.message, ""]
     if checked is not None:
         lines += [checked.sentence(), ""]
     if learned is not None:
@@ -206,17 +212,12 @@ def summary(
     return "\n".join(lines) + "\n"
 
 
-def report(
-    learned: Learned | None,
-    message: str,
-    got: Collected,
-    out: Path | None,
-    checked: SinceLast | None = None,
-) -> str:
-    """The JSON printed on stdout."""
+def report(outcome: Outcome) -> str:
+    """The JSON printed on stdout (the step summary written on the way)."""
+    learned, got, out, checked = outcome.learned, outcome.got, outcome.out, outcome.checked
     data: dict[str, Any] = {
         "model": str(out) if out else None,
-        "message": message,
+        "message": outcome.message,
         "rows": len(got.rows),
         "classes": got.counts(),
         "feedback": got.feedback,
@@ -231,5 +232,5 @@ def report(
             "before": learned.before.as_dict(),
             "after": learned.after.as_dict(),
         }
-    actions.add_summary(summary(learned, message, got, out, checked))
+    actions.add_summary(summary(outcome))
     return json.dumps(data, indent=2)
