@@ -203,9 +203,9 @@ def summary(outcome: Outcome) -> str:
             lines += [
                 "",
                 f"The foreman's class labels people have judged: {kept} of {judged} kept"
-                f" ({kept / judged:.0%}); the rest corrected or removed. The threshold above"
-                " was chosen on past issues; this is how its labels held on new ones (every"
-                " layer's: rules, classifier and LLM).",
+                f" ({kept / judged:.0%}); the rest corrected or removed. Thresholds are chosen"
+                " on past issues; this is how the labels held on new ones (every layer's:"
+                " rules, classifier and LLM).",
             ]
     if out is not None:
         lines.append(f"Model written to `{out}` (the workflow saves it to the Actions cache).")
