@@ -63,7 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the learn job's fit: open and closed issues (the foreman's own labels once people"
         " kept them), weighted up, together with the shipped training data; the threshold"
         " from a time-ordered split; too few issues is a notice, not an error; writes the step"
-        " summary (routing.classifier.learn)",
+        " summary (routing.classifier.learn). A model already at --out, learned for this"
+        " repository, is first scored on the issues opened since it was learned",
     )
 
 
