@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from foreman.classifier.adapt import OwnRow, fit, score, split, threshold_for
-from foreman.classifier.corpus import build
+from foreman.classifier.corpus import Corpus, build
 from foreman.classifier.evaluate import NEVER, coverage_at, macro_f1
 from foreman.classifier.model import load
 from foreman.classifier.terms import FeatureConfig
@@ -63,14 +63,19 @@ def read(path: Path) -> dict[str, list[OwnRow]]:
     return out
 
 
+def others_corpus(projects: dict[str, list[OwnRow]], name: str) -> Corpus:
+    """The other projects' rows, as the shipped corpus would hold them."""
+    others = [r for k, v in projects.items() if k != name for r in v]
+    return build([(r.title, r.body, r.label) for r in others], FeatureConfig(), "others")
+
+
 def point(
     projects: dict[str, list[OwnRow]], name: str, n: int, held: int, weight: float
 ) -> dict[str, Any]:
     rows = projects[name]
     test, older = rows[-held:], rows[:-held]
     own = older[len(older) - n :] if n else []
-    others = [r for k, v in projects.items() if k != name for r in v]
-    corpus = build([(r.title, r.body, r.label) for r in others], FeatureConfig(), "others")
+    corpus = others_corpus(projects, name)
     if own:
         fit_on, calibrate = split(own, 0.25, 30)
         threshold = threshold_for(fit(corpus, fit_on, weight=weight), calibrate)
@@ -95,8 +100,7 @@ def rolling(
     issue of the project, the ones held back before these included."""
     rows = projects[name]
     first = len(rows) - held
-    others = [r for k, v in projects.items() if k != name for r in v]
-    corpus = build([(r.title, r.body, r.label) for r in others], FeatureConfig(), "others")
+    corpus = others_corpus(projects, name)
     gold: list[str] = []
     pred: list[str] = []
     conf: list[float] = []

@@ -30,13 +30,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.bench_learning_curve import start
+from bench.bench_learning_curve import others_corpus, start
 from bench.bench_unseen import Pred, decided, threshold
 from foreman.classifier.adapt import OwnRow, fit, split
-from foreman.classifier.corpus import build
-from foreman.classifier.evaluate import coverage_at, folds
+from foreman.classifier.evaluate import folds
 from foreman.classifier.model import IssueModel
-from foreman.classifier.terms import FeatureConfig
 
 POINTS = (50, 100, 200)
 K = 5
@@ -55,8 +53,7 @@ def scores(
     rows = projects[name]
     test, older = rows[-held:], rows[:-held]
     own = older[len(older) - n :]
-    others = [r for k, v in projects.items() if k != name for r in v]
-    corpus = build([(r.title, r.body, r.label) for r in others], FeatureConfig(), "others")
+    corpus = others_corpus(projects, name)
     final = fit(corpus, own, weight=weight)
     fit_on, newest = split(own, 0.25, 30)
     oof: Probs = [[] for _ in own]
@@ -84,11 +81,6 @@ def preds(labels: Sequence[str], scored: Sequence[Sequence[Any]]) -> list[Pred]:
     return out
 
 
-def _at(ps: Sequence[Pred], precision: float) -> float:
-    cov, thr = coverage_at([p[2] for p in ps], [p[0] == p[1] for p in ps], precision)
-    return thr if cov > 0 else 1.01
-
-
 Rule = Callable[[list[Pred], list[Pred], list[Pred], list[str]], dict[str, float]]
 
 
@@ -98,9 +90,9 @@ def _same(t: float, labels: Sequence[str]) -> dict[str, float]:
 
 RULES: dict[str, Rule] = {
     "newest slice": lambda new, oof, test, ls: _same(threshold(new), ls),
-    "newest slice, 95 %": lambda new, oof, test, ls: _same(_at(new, 0.95), ls),
+    "newest slice, 95 %": lambda new, oof, test, ls: _same(threshold(new, 0.95), ls),
     "5-fold CV": lambda new, oof, test, ls: _same(threshold(oof), ls),
-    "5-fold CV, 95 %": lambda new, oof, test, ls: _same(_at(oof, 0.95), ls),
+    "5-fold CV, 95 %": lambda new, oof, test, ls: _same(threshold(oof, 0.95), ls),
     "5-fold CV, per class": lambda new, oof, test, ls: {
         c: threshold([p for p in oof if p[1] == c]) for c in ls
     },

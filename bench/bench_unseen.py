@@ -52,8 +52,9 @@ def predictions(cache: Path) -> dict[str, list[Pred]]:
     return out
 
 
-def threshold(preds: Sequence[Pred]) -> float:
-    cov, thr = coverage_at([p[2] for p in preds], [p[0] == p[1] for p in preds])
+def threshold(preds: Sequence[Pred], precision: float = 0.9) -> float:
+    """The lowest confidence that decides ``preds`` at ``precision`` (1.01: none does)."""
+    cov, thr = coverage_at([p[2] for p in preds], [p[0] == p[1] for p in preds], precision)
     return thr if cov > 0 else 1.01
 
 

@@ -118,8 +118,9 @@ def since_last(path: Path, repo: str, got: Collected) -> SinceLast | None:
     if str(model.meta.get("repository", "")).lower() != repo.lower() or not when:
         return None
     people, kept = own_rows(got)
-    newer = [r for r in (*people, *kept) if r.created_at[:19] > when[:19]]
-    newer = [r for r in newer if r.label in model.labels]
+    newer = [
+        r for r in (*people, *kept) if r.created_at[:19] > when[:19] and r.label in model.labels
+    ]
     return SinceLast(when, score(model, newer, model.threshold)) if newer else None
 
 
