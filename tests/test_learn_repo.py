@@ -232,8 +232,13 @@ def test_the_learn_job_checks_the_last_models_promise_on_the_issues_opened_since
     earlier_model(out, REPO, LAST)
     assert main(["learn", "--combine", "--root", str(env), "--out", "m.json.gz"]) == 0
     captured = capsys.readouterr()
-    since = json.loads(captured.out)["since_last"]
+    out_json = json.loads(captured.out)
+    since = out_json["since_last"]
     assert since["learned_at"] == "2025-02-14T12:00:00Z" and since["rows"] == 15
+    # No new model: the plan keeps routing with the last one, and the message says so.
+    assert out_json["message"].endswith(
+        f"the model learned for {REPO} on 2025-02-14 from 30 issues stays in use"
+    )
     assert since["precision"] == 1.0 and since["decided"] > 0.5
     shown = render((env / "summary.md").read_text()).text
     assert "The model learned on 2025-02-14, on the 15 issues opened since" in shown
@@ -252,4 +257,6 @@ def test_the_learn_job_checks_the_last_models_promise_on_the_issues_opened_since
 
     earlier_model(out, "mallory/other", LAST, wrong=True)  # not this repository's: nothing to check
     assert main(["learn", "--combine", "--root", str(env), "--out", "m.json.gz"]) == 0
-    assert json.loads(capsys.readouterr().out)["since_last"] is None
+    other = json.loads(capsys.readouterr().out)
+    assert other["since_last"] is None
+    assert other["message"].endswith("the shipped model stays in use")

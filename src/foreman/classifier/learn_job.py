@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any
 from foreman import actions
 from foreman.classifier.adapt import PRECISION, Learned, OwnRow, Scores, learn, score
 from foreman.classifier.feedback import Feedback, held
+from foreman.classifier.learned import describe
 
 if TYPE_CHECKING:
     from foreman.classifier.collect import Collected
     from foreman.classifier.learn import Source
+    from foreman.classifier.model import IssueModel
     from foreman.config.models import Config
     from foreman.progress import Report
 
@@ -58,8 +60,10 @@ def learn_combined(
     bar = Progress()
     try:
         got = source.collect(config, bar, feedback)
-        checked = since_last(out, source.repo, got)
-        learned, message = fit(got, config, source.repo, ref, bar)
+        last = last_model(out, source.repo)
+        checked = since_last(last, got) if last is not None else None
+        in_use = describe(last.meta) if last is not None else "the shipped model"
+        learned, message = fit(got, config, source.repo, ref, bar, in_use)
     finally:
         bar.done()
     written = None
@@ -95,17 +99,16 @@ class SinceLast:
         )
         if self.short:
             text += (
-                " Below its promise: issues drift, and today's threshold may promise too much"
-                " as well; routing.classifier.min_confidence sets a stricter one."
+                " Below its promise: issues drift, and a threshold chosen today may promise too"
+                " much as well; routing.classifier.min_confidence sets a stricter one."
             )
         return text
 
 
-def since_last(path: Path, repo: str, got: Collected) -> SinceLast | None:
-    """The out-of-sample check of the last model's promise: the file at ``path`` before this
-    run writes it (the workflow restores the newest model from the Actions cache there),
-    when it is this repository's, scored at its own threshold on the labelled issues created
-    after it was learned, which it never saw. ``None`` when there is none to check."""
+def last_model(path: Path, repo: str) -> IssueModel | None:
+    """The file at ``path`` before this run writes it (the workflow restores the newest
+    learned model from the Actions cache there), when it is a readable model learned for
+    ``repo``: the one the plan routes with until a new one is saved."""
     from foreman.classifier.model import ModelError, load
 
     if not path.is_file():
@@ -114,20 +117,31 @@ def since_last(path: Path, repo: str, got: Collected) -> SinceLast | None:
         model = load(path)
     except ModelError:
         return None  # the plan warns about an unusable model; this run replaces it
+    return model if str(model.meta.get("repository", "")).lower() == repo.lower() else None
+
+
+def since_last(model: IssueModel, got: Collected) -> SinceLast | None:
+    """The out-of-sample check of the last model's promise: scored at its own threshold on
+    the labelled issues created after it was learned, which it never saw. ``None`` when
+    there are none (or it does not say when it was learned)."""
     when = str(model.meta.get("learned_at", ""))
-    if str(model.meta.get("repository", "")).lower() != repo.lower() or not when:
-        return None
     people, kept = own_rows(got)
     newer = [
         r for r in (*people, *kept) if r.created_at[:19] > when[:19] and r.label in model.labels
     ]
-    return SinceLast(when, score(model, newer, model.threshold)) if newer else None
+    return SinceLast(when, score(model, newer, model.threshold)) if when and newer else None
 
 
 def fit(
-    got: Collected, config: Config, repo: str, ref: str, progress: Report
+    got: Collected,
+    config: Config,
+    repo: str,
+    ref: str,
+    progress: Report,
+    in_use: str = "the shipped model",
 ) -> tuple[Learned | None, str]:
-    """The learned model (or why there is none) and the message that says so."""
+    """The learned model (or why there is none) and the message that says so; ``in_use``:
+    the model the plan keeps when there is none."""
     from foreman.classifier.corpus import load
     from foreman.classifier.model import load as load_model
 
@@ -142,13 +156,13 @@ def fit(
         return None, (
             f"not enough labelled issues yet ({len(people)} of {cfg.min_issues} labelled by"
             f" people{f', plus {len(kept)} the foreman labelled' if kept else ''}):"
-            " the shipped model stays in use"
+            f" {in_use} stays in use"
         )
     corpus = load()
     # The foreman's kept labels join the final fit at weight 1, never the calibration.
     learned = learn(corpus, people, shipped, weight=cfg.own_weight, extra=kept, progress=progress)
     if learned.model is None:
-        return learned, f"no repository model: {learned.reason}; the shipped model stays in use"
+        return learned, f"no new repository model: {learned.reason}; {in_use} stays in use"
     learned.model.meta.update(
         {
             "repository": repo,
