@@ -208,6 +208,10 @@ def test_the_learn_summary_says_how_the_foremans_labels_held(
     assert "not enough labelled issues yet" in shown.text
     assert "The foreman's class labels people have judged: 1 of 3 kept (33%)" in shown.text
     assert "removed 1" in shown.text and "correction 1" in shown.text
+    # Opening labels: measured (none of these came labelled), but no model keeps the counts.
+    assert "the newest 3 labelled issues): 0 came with one class label." in shown.text
+    assert "<li>" not in shown.html  # no class to list
+    assert "No new model is written, so these counts are not kept" in shown.text
 
 
 def test_without_judged_labels_there_is_no_held_line(

@@ -18,11 +18,10 @@ from typing import Any
 from foreman.classifier.corpus import Corpus
 from foreman.classifier.evaluate import NEVER, coverage_at, macro_f1
 from foreman.classifier.model import IssueModel
+from foreman.classifier.opening import PRECISION as PRECISION  # thresholds are chosen for it
 from foreman.classifier.terms import extract
 from foreman.classifier.train import EPOCHS, train_docs
 from foreman.progress import Report, quiet
-
-PRECISION = 0.9
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from foreman.classifier.feedback import Feedback
+from foreman.classifier.opening import CHECKS, Opening, classes_at_opening
 from foreman.config.models import ClassifierConfig
 from foreman.errors import NotFoundError
 from foreman.github.reads import Reader
@@ -37,6 +38,7 @@ class Collected:
     skipped_unlabelled: int = 0
     stopped_early: str | None = None
     feedback: dict[str, int] = field(default_factory=dict)  # issues the foreman labelled
+    opening: Opening = field(default_factory=Opening)  # with feedback: opening labels held?
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -67,11 +69,11 @@ def collect(
         for index, issue in enumerate(listing):
             if index % 100 == 0:
                 progress(f"reading closed issues: {index} read, {len(result.rows)} labelled")
-                reader.calls += 1
-                remaining = reader.rate_remaining()
-                if remaining is not None and remaining < RESERVE:
-                    result.stopped_early = f"rate limit low ({remaining} requests left)"
-                    break
+                reader.calls += 1  # a page of the listing
+            remaining = reader.rate_remaining()  # the last response's header: free
+            if remaining is not None and remaining < RESERVE:
+                result.stopped_early = f"rate limit low ({remaining} requests left)"
+                break
             if len(result.rows) >= max_issues:
                 break
             result.seen += 1
@@ -80,11 +82,13 @@ def collect(
             names = [x.name for x in issue.labels]
             classes = {mapping[x.lower()] for x in names if x.lower() in mapping}
             origin = "person"
+            events: list[Any] | None = None
             if feedback is not None and feedback.touched(names):
                 # The foreman handled this issue: whose are its class labels now (and did a
                 # person take one of the foreman's away)?
                 reader.calls += 1
-                origin, classes = feedback.judge(issue.get_events(), mapping, classes)
+                events = list(issue.get_events())
+                origin, classes = feedback.judge(events, mapping, classes)
                 if origin:
                     result.feedback[origin] = result.feedback.get(origin, 0) + 1
             if not classes:
@@ -92,6 +96,17 @@ def collect(
             elif len(classes) > 1:
                 result.skipped_ambiguous += 1
             else:
+                now = next(iter(classes))
+                if feedback is not None and result.opening.checked < CHECKS:
+                    # Did it come with a class label, and did that label hold?
+                    if events is None:
+                        reader.calls += 1
+                    opened_with = classes_at_opening(
+                        events if events is not None else issue.get_events(),
+                        issue.created_at,
+                        mapping,
+                    )
+                    result.opening.add(opened_with, now)
                 result.rows.append((issue.title or "", issue.body or "", classes.pop()))
                 result.created.append(_iso(issue.created_at))
                 result.origins.append(origin)

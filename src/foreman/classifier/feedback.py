@@ -38,7 +38,8 @@ def is_bot(actor: Any) -> bool:
     return str(getattr(actor, "type", "") or "") == "Bot" or login.endswith("[bot]")
 
 
-def _when(value: Any) -> datetime:
+def when(value: Any) -> datetime:
+    """An API timestamp (a datetime, naive = UTC, or ISO 8601 text) as an aware datetime."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
@@ -71,7 +72,7 @@ class Feedback:
                 continue
             cls, bot = mapping[name], is_bot(getattr(ev, "actor", None))
             if kind == "labeled":
-                last_add[cls] = (bot, _when(ev.created_at))
+                last_add[cls] = (bot, when(ev.created_at))
                 if bot:
                     bot_classes.add(cls)
             elif not bot:

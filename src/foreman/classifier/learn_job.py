@@ -20,6 +20,7 @@ from foreman import actions
 from foreman.classifier.adapt import PRECISION, Learned, OwnRow, Scores, learn, score
 from foreman.classifier.feedback import Feedback, held
 from foreman.classifier.learned import describe
+from foreman.classifier.opening import META_KEY
 
 if TYPE_CHECKING:
     from foreman.classifier.collect import Collected
@@ -170,6 +171,7 @@ def fit(
             "learned_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "foreman_rows": len(kept),
             "feedback": got.feedback,
+            META_KEY: got.opening.as_meta(),
         }
     )
     return learned, (
@@ -222,6 +224,14 @@ def summary(outcome: Outcome) -> str:
                 " on past issues; this is how the labels held on new ones (every layer's:"
                 " rules, classifier and LLM).",
             ]
+    if opening := got.opening.sentences():
+        lines += ["", *opening, ""]
+        if out is None:
+            lines.append(
+                "No new model is written, so these counts are not kept: the plan goes on with"
+                " the counts in the model it uses (the shipped model has none)."
+            )
+        lines.append("")
     if out is not None:
         lines.append(f"Model written to `{out}` (the workflow saves it to the Actions cache).")
     return "\n".join(lines) + "\n"
@@ -237,6 +247,7 @@ def report(outcome: Outcome) -> str:
         "classes": got.counts(),
         "feedback": got.feedback,
         "held": held(got.feedback),
+        "opening_labels": got.opening.as_meta(),
         "since_last": (
             {"learned_at": checked.learned_at, **checked.scores.as_dict()} if checked else None
         ),

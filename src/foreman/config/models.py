@@ -194,6 +194,14 @@ class ClassifierConfig(Strict):
             " question, a JavaScript stack trace -> bug); false: the model alone."
         ),
     )
+    opening_labels: bool = Field(
+        True,
+        description=(
+            "An issue opened with one label of learn_labels (an issue form's labels:) is"
+            " decided by it when the learn job measured that such labels held here: at"
+            " least 20 issues of that class came with it and 90 % kept it; false: never."
+        ),
+    )
     classes: dict[str, WorkerName] = Field(
         default_factory=lambda: {"bug": "debug", "feature": "triage", "question": "triage"},
         description="Classifier label -> worker.",

@@ -7,6 +7,7 @@ the rules every tracker shares (:mod:`foreman.classifier.shared_rules`) may deci
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,30 @@ class Classifier:
     @property
     def threshold(self) -> float:
         return self.model.threshold
+
+    def by_opening_label(
+        self, labels: Sequence[str], mapping: Mapping[str, str]
+    ) -> Prediction | None:
+        """The class of the one class label (``mapping``: repository label -> class) an
+        issue was opened with, when this model's learn job measured that opening labels of
+        that class held here (:mod:`foreman.classifier.opening`); ``None`` otherwise."""
+        from foreman.classifier.opening import trusted
+
+        lower = {k.lower(): v for k, v in mapping.items()}
+        named = {lower[x.lower()]: x for x in labels if x.lower() in lower}
+        if len(named) != 1:
+            return None
+        ((cls, label),) = named.items()
+        counts = trusted(self.model.meta, cls) if cls in self.model.labels else None
+        if counts is None:
+            return None
+        held, came = counts
+        probabilities = {c: float(c == cls) for c in self.model.labels}
+        name = (
+            f"the label '{label}' it was opened with (of the {came} issues opened with a"
+            f" {cls} label here, {held} kept it)"
+        )
+        return Prediction(cls, 1.0, probabilities, (f"opened with label {label}",), name)
 
     def predict(
         self, title: str, body: str, *, min_confidence: float | None = None, evidence: int = 0

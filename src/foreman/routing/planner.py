@@ -196,7 +196,9 @@ def plan_item(
         config,
         paths=paths,
         request=request,
-        classify=_classifier(config, root, notes, item.number, learned, item.repo),
+        classify=_classifier(
+            config, root, notes, item.number, learned, item.repo, _opened_with(item)
+        ),
         ask_llm=_llm(config, llm or LLMSettings()),
         is_trusted=is_trusted,
         llm_refusal=lambda: llm_refusal(item, config, is_trusted),
@@ -220,6 +222,12 @@ def plan_item(
     )
 
 
+def _opened_with(item: WorkItem) -> Sequence[str]:
+    """An issue's labels when it is being opened (an ``issues.opened`` event, or the inbox
+    sweep meeting it unhandled): the labels it was filed with, or a writer added since."""
+    return item.labels if item.action == "opened" and not item.is_pull_request else ()
+
+
 def _trust(reader: Reader, config: Config) -> IsTrusted:
     """Whether a login has write access: one API call per login and plan, however often asked
     (the code-worker check and the LLM check share it)."""
@@ -241,11 +249,14 @@ def _classifier(
     number: int | None,
     learned: Path | None = None,
     repo: str = "",
+    opened_with: Sequence[str] = (),
 ) -> Classify | None:
     """A lazy classifier: the model file is read on first use only (rules may decide first).
     The config's ``routing.classifier.model`` first, else the learn job's model for this
     repository (:meth:`foreman.routing.classifier.Classifier.learned`), else the shipped one.
-    A model file that cannot be used adds a note to ``notes`` (U03)."""
+    A model file that cannot be used adds a note to ``notes`` (U03). ``opened_with``: the
+    labels of an issue being opened, which decide when the model's learn job measured that
+    such labels hold here (:meth:`~foreman.routing.classifier.Classifier.by_opening_label`)."""
     if not config.routing.classifier.enabled:
         return None
     cfg = config.routing.classifier
@@ -259,6 +270,10 @@ def _classifier(
                 loaded.append(Classifier.learned(learned, repo) or _load(root, cfg, notes, number))
             else:
                 loaded.append(_load(root, cfg, notes, number, cfg.model))
+        if opened_with and cfg.opening_labels:
+            by_label: Prediction | None = loaded[0].by_opening_label(opened_with, cfg.learn_labels)
+            if by_label is not None:
+                return by_label
         pred: Prediction = loaded[0].predict(
             title, body, min_confidence=cfg.min_confidence, evidence=EVIDENCE_TERMS
         )
