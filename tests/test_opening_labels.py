@@ -179,3 +179,30 @@ def test_the_learn_job_measures_opening_labels_and_the_plan_routes_by_the_ones_t
     )
     plan = _plan(env, capsys, ["bug"])
     assert not any(t["layer"] == "classifier" for t in plan["tasks"])
+
+
+def test_reading_opening_labels_stops_before_the_rate_limit_reserve(
+    env: Path, fake_github: FakeGitHub
+) -> None:
+    """One events request per issue: the reserve (RESERVE requests for everything else) is
+    checked before each, not once per 100 issues as the listing's pages are."""
+    from foreman.classifier.collect import RESERVE, collect
+    from foreman.classifier.feedback import Feedback
+    from foreman.config.models import ClassifierConfig
+    from foreman.github.reads import Reader, is_pull_request
+    from foreman.settings import Settings
+
+    _seed_opening_labels(fake_github)
+    fake_github.set_rate_limit(RESERVE + 40)
+    reader = Reader.from_settings(Settings.from_env().github, REPO)
+    got = collect(
+        reader,
+        ClassifierConfig(),
+        max_issues=1000,
+        is_pull_request=is_pull_request,
+        feedback=Feedback("foreman:handled", 14, datetime.now(UTC)),
+    )
+    assert got.stopped_early is not None and "rate limit low" in got.stopped_early
+    assert fake_github.rate_limit_snapshot()["remaining"] >= RESERVE - 1
+    assert 30 <= got.opening.checked <= 40  # what the budget allowed, all measured
+    assert len(got.rows) == got.opening.checked
