@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from foreman.classifier.model import save
 from foreman.classifier.opening import MIN_CAME, Opening, classes_at_opening, trusted
 from foreman.cli import main
 from foreman.routing.classifier import Classifier
@@ -67,15 +68,15 @@ def test_a_class_is_trusted_from_20_issues_and_90_percent_held() -> None:
     assert trusted(lying, "bug") is None
 
 
-def _seed_opening_labels(fake: FakeGitHub) -> None:
-    """seed_history's 120 issues (bug, enhancement, question in turn, one a day), each filed
+def _seed_opening_labels(fake: FakeGitHub, n: int = 120) -> None:
+    """seed_history's ``n`` (120) issues (bug, enhancement, question in turn, one a day), each filed
     with a label: bugs with ``bug`` (all kept); features with ``enhancement``, and 20 of
     the questions were filed as ``enhancement`` too before a maintainer relabelled them (60
     came as features, 40 held: 67 %); the other 20 questions came with ``question`` (all
     kept). A bot's label within the minute and a person's a day later are not opening."""
-    seed_history(fake, REPO, 120)
+    seed_history(fake, REPO, n)
     event = fake.add_label_event
-    for number in range(1, 121):
+    for number in range(1, n + 1):
         kind = ("bug", "enhancement", "question")[(number - 1) % 3]
         opened = START + timedelta(days=number - 1)
         at = opened.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -107,10 +108,11 @@ def _plan(
     capsys: pytest.CaptureFixture[str],
     labels: list[str],
     action: str = "opened",
+    text: tuple[str, str] = VAGUE,
 ) -> dict[str, Any]:
     data = json.loads((EVENTS / "issue-bug.json").read_text())
     data["action"] = action
-    data["issue"]["title"], data["issue"]["body"] = VAGUE
+    data["issue"]["title"], data["issue"]["body"] = text
     data["issue"]["labels"] = [{"name": x} for x in labels]
     event = root / "event.json"
     event.write_text(json.dumps(data))
@@ -206,3 +208,88 @@ def test_reading_opening_labels_stops_before_the_rate_limit_reserve(
     assert fake_github.rate_limit_snapshot()["remaining"] >= RESERVE - 1
     assert 30 <= got.opening.checked <= 40  # what the budget allowed, all measured
     assert len(got.rows) == got.opening.checked
+
+
+def test_with_no_new_model_the_counts_are_kept_with_the_model_the_plan_keeps(
+    env: Path,
+    fake_github: FakeGitHub,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A young repository (60 labelled issues, 100 needed for a model of its own) whose bug
+    form's label held 20 of 20 times: the job writes a copy of the shipped model carrying the
+    counts; the plan routes with it as with the shipped model (shared rules, no model name)
+    and by the trusted label. With a model learned before, that model keeps routing and
+    carries the new counts."""
+    from foreman.classifier.learned import shipped_fingerprint
+    from tests.support.learn import earlier_model
+
+    _seed_opening_labels(fake_github, 60)  # 20 bug (20 held), 20+10 feature, 10 question
+    assert main(["learn", "--combine", "--root", str(env), "--out", "m.json.gz"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["model"] and out["message"] == (
+        "not enough labelled issues yet (60 of 100 labelled by people): the shipped model"
+        " stays in use (with the opening-label counts measured today)"
+    )
+    meta = Classifier.load(env / "m.json.gz").model.meta
+    assert meta["shipped"] is True and meta["shipped_sha256"] == shipped_fingerprint()
+    assert meta["opening_labels"]["classes"]["bug"] == {"came": 20, "held": 20}
+    assert meta["repository"] == REPO and "own_rows" not in meta
+    shown = render((env / "summary.md").read_text()).text
+    assert "bug: held on 20 of 20 (100%): the plan routes" in shown and "not kept" not in shown
+
+    token = fake_github.read_token
+    monkeypatch.delenv("GITHUB_TOKEN")
+    (task,) = _plan(env, capsys, ["bug"])["tasks"]
+    assert task["reason"].startswith("classified as bug (1.00) by the label 'bug' it was opened")
+    # Otherwise as the shipped model: the cross-tracker rules first, and no model named.
+    feature = ("Feature request: export the grid", "It would be nice to export it.")
+    (task,) = _plan(env, capsys, [], text=feature)["tasks"]
+    assert task["reason"].startswith("classified as feature (1.00) by the cross-tracker rule")
+    assert "learned for" not in task["reason"] and "shipped model" not in task["reason"]
+
+    # A copy from another release is not used: the shipped model routes, the label does not.
+    copy = Classifier.load(env / "m.json.gz").model
+    copy.meta["shipped_sha256"] = "0" * 64
+    save(copy, env / "m.json.gz")
+    plan = _plan(env, capsys, ["bug"])
+    assert not any(t["layer"] == "classifier" for t in plan["tasks"])
+
+    # With a model learned before: it stays (learned_at and all), with today's counts.
+    monkeypatch.setenv("GITHUB_TOKEN", token)
+    earlier_model(env / "m.json.gz", REPO, "2025-02-14T12:00:00Z")
+    assert main(["learn", "--combine", "--root", str(env), "--out", "m.json.gz"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["message"].endswith(
+        f"the model learned for {REPO} on 2025-02-14 from 30 issues stays in use"
+        " (with the opening-label counts measured today)"
+    )
+    meta = Classifier.load(env / "m.json.gz").model.meta
+    assert meta["learned_at"] == "2025-02-14T12:00:00Z" and "shipped" not in meta
+    assert meta["opening_labels"]["classes"]["bug"] == {"came": 20, "held": 20}
+    monkeypatch.delenv("GITHUB_TOKEN")
+    (task,) = _plan(env, capsys, ["bug"])["tasks"]
+    assert "by the label 'bug' it was opened with" in task["reason"]
+
+
+def test_the_counts_are_written_when_they_change_what_the_plan_trusts() -> None:
+    from foreman.classifier.collect import Collected
+    from foreman.classifier.learn_job import with_opening_counts
+    from foreman.classifier.model import load
+
+    def got(held: int) -> Collected:
+        c = Collected()
+        for i in range(MIN_CAME):
+            c.opening.add({"bug"}, "bug" if i < held else "question")
+        return c
+
+    assert with_opening_counts(None, Collected(), REPO, "main") is None  # nothing read
+    assert with_opening_counts(None, got(10), REPO, "main") is None  # nothing trusted
+    copy = with_opening_counts(None, got(20), REPO, "main")
+    assert copy is not None and trusted(copy.meta, "bug") == (20, 20)
+    # Next week the bug form's label no longer holds: the trust is withdrawn in writing.
+    again = with_opening_counts(copy, got(10), REPO, "main")
+    assert again is not None and trusted(again.meta, "bug") is None
+    learned = load()
+    learned.meta.update({"repository": REPO, "learned_at": "2025-02-14T12:00:00Z"})
+    assert with_opening_counts(learned, got(10), REPO, "main") is None  # no trust, before or now

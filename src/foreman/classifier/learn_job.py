@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from foreman import actions
 from foreman.classifier.adapt import PRECISION, Learned, OwnRow, Scores, learn, score
 from foreman.classifier.feedback import Feedback, held
-from foreman.classifier.learned import describe
+from foreman.classifier.learned import describe, shipped_fingerprint
 from foreman.classifier.opening import META_KEY
 
 if TYPE_CHECKING:
@@ -71,6 +71,10 @@ def learn_combined(
     if learned is not None and learned.model is not None:
         write_model(learned.model, out)
         written = out
+    elif (counted := with_opening_counts(last, got, source.repo, ref)) is not None:
+        write_model(counted, out)
+        written = out
+        message += " (with the opening-label counts measured today)"
     actions.annotate("notice", message, title="foreman learn")
     if checked is not None and checked.short:
         actions.annotate("warning", checked.sentence(), title="foreman learn")
@@ -121,10 +125,53 @@ def last_model(path: Path, repo: str) -> IssueModel | None:
     return model if str(model.meta.get("repository", "")).lower() == repo.lower() else None
 
 
+def with_opening_counts(
+    last: IssueModel | None, got: Collected, repo: str, ref: str
+) -> IssueModel | None:
+    """With no new model, the model the plan keeps, carrying today's opening-label counts
+    (:mod:`.opening`; they travel in the model's metadata): last time's model, or a copy of
+    the shipped model marked ``shipped`` (the plan routes with it as with the shipped one).
+    ``None`` when no class's opening labels are trusted, today or by the last model's counts
+    (a trust withdrawn is written too)."""
+    from foreman.classifier.model import load
+    from foreman.classifier.opening import trusted
+
+    if not got.opening.checked:
+        return None
+    counts = {META_KEY: got.opening.as_meta(), "opening_at": _now()}
+    shipped = load()
+    now = {c for c in shipped.labels if trusted(counts, c)}
+    before = {c for c in shipped.labels if last is not None and trusted(last.meta, c)}
+    if not now and not before:
+        return None  # no label to route by, now or before: nothing to change
+    if last is not None and not last.meta.get("shipped"):
+        last.meta.update(counts)
+        return last
+    # A fresh copy of the shipped model (last time's may be another release's).
+    shipped.meta.update(
+        {
+            "repository": repo,
+            "ref": ref,
+            "learned_at": counts["opening_at"],
+            "shipped": True,
+            "shipped_sha256": shipped_fingerprint(),
+        }
+    )
+    shipped.meta.update(counts)
+    return shipped
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def since_last(model: IssueModel, got: Collected) -> SinceLast | None:
     """The out-of-sample check of the last model's promise: scored at its own threshold on
     the labelled issues created after it was learned, which it never saw. ``None`` when
-    there are none (or it does not say when it was learned)."""
+    there are none, it does not say when it was learned, or it is the shipped model's copy
+    (:func:`with_opening_counts`: its threshold was never this repository's promise)."""
+    if model.meta.get("shipped"):
+        return None
     when = str(model.meta.get("learned_at", ""))
     people, kept = own_rows(got)
     newer = [
@@ -168,7 +215,7 @@ def fit(
         {
             "repository": repo,
             "ref": ref,
-            "learned_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "learned_at": _now(),
             "foreman_rows": len(kept),
             "feedback": got.feedback,
             META_KEY: got.opening.as_meta(),

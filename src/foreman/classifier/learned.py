@@ -11,6 +11,7 @@ key shared across forks or copied workflows), or one an older release wrote.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,18 @@ from foreman.classifier.model import IssueModel, ModelError, load
 
 def describe(meta: dict[str, Any]) -> str:
     when = str(meta.get("learned_at", ""))[:10]
+    if meta.get("shipped"):  # the learn job's copy, for its opening-label counts
+        return f"the shipped model (with {meta.get('repository')}'s opening-label counts of {when})"
     rows = int(meta.get("own_rows", 0) or 0) + int(meta.get("extra_rows", 0) or 0)
     return f"the model learned for {meta.get('repository')} on {when} from {rows} issues"
+
+
+def shipped_fingerprint() -> str:
+    """The shipped model file's SHA-256: a copy the learn job made of it (for its
+    opening-label counts) is used only with the release that shipped it."""
+    from foreman.classifier.model import SHIPPED
+
+    return hashlib.sha256(Path(__file__).with_name(SHIPPED).read_bytes()).hexdigest()
 
 
 def load_learned(path: Path, repo: str) -> tuple[IssueModel, str] | None:
@@ -47,6 +58,13 @@ def load_learned(path: Path, repo: str) -> tuple[IssueModel, str] | None:
             "warning",
             f"the learned model is for {learned_for[:100]!r}, not {repo!r}: the shipped model"
             " routes",
+        )
+        return None
+    if model.meta.get("shipped") and model.meta.get("shipped_sha256") != shipped_fingerprint():
+        actions.annotate(
+            "notice",
+            "the learn job's copy of the shipped model (kept for its opening-label counts) is"
+            " another release's: the shipped model routes until the learn job runs again",
         )
         return None
     return model, describe(model.meta)

@@ -38,13 +38,20 @@ class Classifier:
         return cls(load(path), shared_rules=shared_rules and path is None)
 
     @classmethod
-    def learned(cls, path: Path, repo: str) -> Classifier | None:
-        """The learn job's model for ``repo``, named after it; ``None`` (with a notice or
+    def learned(cls, path: Path, repo: str, *, shared_rules: bool = True) -> Classifier | None:
+        """The learn job's model for ``repo``, named after it (its copy of the shipped model,
+        kept for its opening-label counts: unnamed, with the shared rules in front unless
+        ``shared_rules`` is off, as the shipped model routes); ``None`` (with a notice or
         warning) when there is none or it cannot be used."""
         from foreman.classifier.learned import load_learned
 
         found = load_learned(path, repo)
-        return cls(*found) if found is not None else None
+        if found is None:
+            return None
+        model, name = found
+        if model.meta.get("shipped"):  # the shipped model carrying opening-label counts
+            return cls(model, shared_rules=shared_rules)
+        return cls(model, name)
 
     @property
     def labels(self) -> list[str]:

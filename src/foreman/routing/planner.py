@@ -267,7 +267,8 @@ def _classifier(
             if cfg.model is None and learned is not None:
                 from foreman.routing.classifier import Classifier
 
-                loaded.append(Classifier.learned(learned, repo) or _load(root, cfg, notes, number))
+                found = Classifier.learned(learned, repo, shared_rules=cfg.shared_rules)
+                loaded.append(found or _load(root, cfg, notes, number))
             else:
                 loaded.append(_load(root, cfg, notes, number, cfg.model))
         if opened_with and cfg.opening_labels:
