@@ -21,7 +21,7 @@ from foreman.routing.classifier import Classifier
 from tests.fakes.github.server import FakeGitHub
 from tests.support.act.events import issue_event, repository
 from tests.support.act.harness import ActRunner, ConsumerRepo, act_copy, mirror_into, prebuild_venv
-from tests.support.learn import NEW_BUG, earlier_model, seed_history
+from tests.support.learn import NEW_BUG, earlier_model, seed_opening_labels
 
 pytestmark = [pytest.mark.act, pytest.mark.timeout(900)]
 
@@ -59,7 +59,7 @@ def test_the_learn_job_saves_a_model_the_next_plan_decides_with(
     consumer = ConsumerRepo.create(tmp_path / "demo", {"README.md": "# demo\n"}, config=CONFIG)
     fake_github.add_token(GITHUB_TOKEN, "write")
     mirror_into(fake_github, consumer)
-    seed_history(fake_github, "octo/demo", 210)
+    seed_opening_labels(fake_github, "octo/demo", 210)  # each filed with a label
     cache = tmp_path / "actions-cache"
     env = {
         "GITHUB_API_URL": fake_github.url,
@@ -93,6 +93,13 @@ def test_the_learn_job_saves_a_model_the_next_plan_decides_with(
     summary = learn.summaries()
     assert "| shipped (before) |" in summary and "| this repository's (after) |" in summary
     assert "The model learned on 2025-07-01, on the 28 issues opened since" in summary
+    # The labels the newest 200 were opened with, read from their events through the action:
+    # bugs' held, features' did not (every other question was filed as one).
+    opening = meta["opening_labels"]
+    assert opening["checked"] == 200
+    bug, feature = opening["classes"]["bug"], opening["classes"]["feature"]
+    assert bug["came"] == bug["held"] >= 20 and feature["held"] < 0.9 * feature["came"]
+    assert "- bug: held on" in summary and "the plan routes issues opened with it" in summary
 
     title, body = NEW_BUG
     assert Classifier.load().predict(title, body).label is None  # the shipped model is unsure

@@ -17,7 +17,7 @@ from foreman.classifier.opening import MIN_CAME, Opening, classes_at_opening, tr
 from foreman.cli import main
 from foreman.routing.classifier import Classifier
 from tests.fakes.github.server import FakeGitHub
-from tests.support.learn import START, seed_history
+from tests.support.learn import seed_opening_labels
 from tests.support.render import render
 
 REPO = "octo/demo"
@@ -68,30 +68,6 @@ def test_a_class_is_trusted_from_20_issues_and_90_percent_held() -> None:
     assert trusted(lying, "bug") is None
 
 
-def _seed_opening_labels(fake: FakeGitHub, n: int = 120) -> None:
-    """seed_history's ``n`` (120) issues (bug, enhancement, question in turn, one a day), each filed
-    with a label: bugs with ``bug`` (all kept); features with ``enhancement``, and 20 of
-    the questions were filed as ``enhancement`` too before a maintainer relabelled them (60
-    came as features, 40 held: 67 %); the other 20 questions came with ``question`` (all
-    kept). A bot's label within the minute and a person's a day later are not opening."""
-    seed_history(fake, REPO, n)
-    event = fake.add_label_event
-    for number in range(1, n + 1):
-        kind = ("bug", "enhancement", "question")[(number - 1) % 3]
-        opened = START + timedelta(days=number - 1)
-        at = opened.strftime("%Y-%m-%dT%H:%M:%SZ")
-        if kind == "question" and number % 2 == 0:
-            event(REPO, number, "labeled", "enhancement", "alice", at)
-            later = (opened + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            event(REPO, number, "unlabeled", "enhancement", "maintainer", later)
-            event(REPO, number, "labeled", "question", "maintainer", later)
-        else:
-            event(REPO, number, "labeled", kind, "alice", at)
-        if kind == "bug":
-            soon = (opened + timedelta(seconds=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            event(REPO, number, "labeled", "question", "labeler[bot]", soon)
-
-
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_github: FakeGitHub) -> Path:
     monkeypatch.setenv("GITHUB_TOKEN", fake_github.read_token)
@@ -131,7 +107,7 @@ def test_the_learn_job_measures_opening_labels_and_the_plan_routes_by_the_ones_t
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _seed_opening_labels(fake_github)
+    seed_opening_labels(fake_github, REPO)
     assert main(["learn", "--combine", "--root", str(env), "--out", "m.json.gz"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["model"]
@@ -194,7 +170,7 @@ def test_reading_opening_labels_stops_before_the_rate_limit_reserve(
     from foreman.github.reads import Reader, is_pull_request
     from foreman.settings import Settings
 
-    _seed_opening_labels(fake_github)
+    seed_opening_labels(fake_github, REPO)
     fake_github.set_rate_limit(RESERVE + 40)
     reader = Reader.from_settings(Settings.from_env().github, REPO)
     got = collect(
@@ -224,7 +200,7 @@ def test_with_no_new_model_the_counts_are_kept_with_the_model_the_plan_keeps(
     from foreman.classifier.learned import shipped_fingerprint
     from tests.support.learn import earlier_model
 
-    _seed_opening_labels(fake_github, 60)  # 20 bug (20 held), 20+10 feature, 10 question
+    seed_opening_labels(fake_github, REPO, 60)  # 20 bug (20 held), 20+10 feature, 10 question
     assert main(["learn", "--combine", "--root", str(env), "--out", "m.json.gz"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["model"] and out["message"] == (

@@ -70,6 +70,34 @@ def seed_history(fake: FakeGitHub, repo: str, n: int, *, seed: int = 0) -> None:
         fake.add_issue(repo, title, body, labels=[label], state="closed", created_at=when)
 
 
+def seed_opening_labels(fake: FakeGitHub, repo: str, n: int = 120) -> None:
+    """seed_history's ``n`` issues, each filed with a label (a ``labeled`` event by its
+    author at its creation, as GitHub records an issue form's ``labels:``): bugs with
+    ``bug``, all kept; features with ``enhancement``, and every other question too, which a
+    maintainer relabelled ``question`` a day later; the remaining questions with
+    ``question``, kept. At 120: bug 40 of 40 held, feature 40 of 60 (67 %), question 20 of
+    20. A bot's label within the minute (a labeler workflow) is not an opening label."""
+    seed_history(fake, repo, n)
+    event = fake.add_label_event
+
+    def iso(when: datetime) -> str:
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    for number in range(1, n + 1):
+        kind = list(TEMPLATES)[(number - 1) % 3]
+        opened = START + timedelta(days=number - 1)
+        if kind == "question" and number % 2 == 0:
+            event(repo, number, "labeled", "enhancement", "alice", iso(opened))
+            later = iso(opened + timedelta(days=1))
+            event(repo, number, "unlabeled", "enhancement", "maintainer", later)
+            event(repo, number, "labeled", "question", "maintainer", later)
+        else:
+            event(repo, number, "labeled", kind, "alice", iso(opened))
+        if kind == "bug":
+            soon = iso(opened + timedelta(seconds=20))
+            event(repo, number, "labeled", "question", "labeler[bot]", soon)
+
+
 NEW_BUG = (
     "ruler flickers on resize",
     "### Gridkit build\n4.12\n### What flickers\nThe ruler flickers and goes blank.\n"
