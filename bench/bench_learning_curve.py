@@ -9,7 +9,11 @@ picked as the learn job picks it: a time-ordered split of those N issues (fit on
 calibrate on the newest quarter, at least 30); at N = 0 it is the shipped model's
 (leave-one-repository-out) threshold. On the held-back issues it reports macro-F1,
 coverage at 90 % precision (the best any threshold could do), the share decided at the
-chosen threshold and its precision, and the share that would need the LLM (the rest).
+chosen threshold and its precision, and the share that would need the LLM (the rest); and
+routed as the plan routes with a learned model and the default classes (bug -> debug,
+feature and question -> triage): decided by the class or, at the worker threshold chosen on
+the same slice, by the worker (:mod:`foreman.classifier.routes`), and the share of those
+that went to the right worker.
 
     uv run python -m bench.bench_learning_curve [--cache /tmp/hl_curve] [--json out.json]
 
@@ -28,7 +32,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from foreman.classifier.adapt import OwnRow, fit, score, split, threshold_for
+from foreman.classifier.adapt import (
+    OwnRow,
+    Scores,
+    fit,
+    score,
+    split,
+    threshold_for,
+    worker_threshold_for,
+)
 from foreman.classifier.corpus import Corpus, build
 from foreman.classifier.evaluate import NEVER, coverage_at, macro_f1
 from foreman.classifier.model import load
@@ -37,6 +49,7 @@ from tests.support.sharedref import SHARED
 
 CSV_PATH = SHARED / "datasets" / "issue-types" / "issues_train.csv"
 POINTS = (0, 50, 100, 200)
+GROUPS = {"bug": "debug", "feature": "triage", "question": "triage"}  # the default classes
 
 
 def read(path: Path) -> dict[str, list[OwnRow]]:
@@ -76,19 +89,33 @@ def point(
     test, older = rows[-held:], rows[:-held]
     own = older[len(older) - n :] if n else []
     corpus = others_corpus(projects, name)
+    wt: float | None = None  # the worker threshold (foreman.classifier.routes)
     if own:
         fit_on, calibrate = split(own, 0.25, 30)
-        threshold = threshold_for(fit(corpus, fit_on, weight=weight), calibrate)
+        trial = fit(corpus, fit_on, weight=weight)
+        threshold = threshold_for(trial, calibrate)
+        wt = worker_threshold_for(trial, calibrate, threshold, GROUPS)
     else:
         threshold = load().threshold  # leave-one-repository-out, shipped
     model = fit(corpus, own, weight=weight)
     s = score(model, test, threshold)
+    routed = score(model, test, threshold, GROUPS, wt)
     return {
         "project": name,
         "own": len(own),
         "threshold": round(threshold, 4) if threshold < NEVER else None,
         **s.as_dict(),
         "needs_llm": round(1 - s.decided, 4),
+        **_routed(routed),
+    }
+
+
+def _routed(s: Scores) -> dict[str, float]:
+    """Routed as the plan routes with the default classes: by class, or by worker."""
+    return {
+        "routed": round(s.decided, 4),
+        "right_worker": round(s.precision, 4),
+        "routed_needs_llm": round(1 - s.decided, 4),
     }
 
 
@@ -105,11 +132,15 @@ def rolling(
     pred: list[str] = []
     conf: list[float] = []
     chosen: list[float] = []
+    routed: list[Scores] = []
     for start in range(first, len(rows), step):
         own, batch = rows[:start], rows[start : start + step]
         fit_on, calibrate = split(own, 0.25, 30)
-        threshold = threshold_for(fit(corpus, fit_on, weight=weight), calibrate)
+        trial = fit(corpus, fit_on, weight=weight)
+        threshold = threshold_for(trial, calibrate)
+        wt = worker_threshold_for(trial, calibrate, threshold, GROUPS)
         model = fit(corpus, own, weight=weight)
+        routed.append(score(model, batch, threshold, GROUPS, wt))
         for r in batch:
             label, p = model.best(r.title, r.body)
             gold.append(r.label)
@@ -118,6 +149,8 @@ def rolling(
             chosen.append(threshold)
     correct = [g == p for g, p in zip(gold, pred, strict=True)]
     decided = [i for i, (c, t) in enumerate(zip(conf, chosen, strict=True)) if c >= t]
+    kept = sum(s.decided * s.rows for s in routed)
+    hits = sum(s.decided * s.rows * s.precision for s in routed)
     return {
         "project": name,
         "own": f"all older, refitted every {step}",
@@ -126,18 +159,23 @@ def rolling(
         "decided": round(len(decided) / len(gold), 4),
         "precision": round(sum(correct[i] for i in decided) / len(decided), 4) if decided else 0.0,
         "needs_llm": round(1 - len(decided) / len(gold), 4),
+        "routed": round(kept / len(gold), 4),
+        "right_worker": round(hits / kept, 4) if kept else 0.0,
+        "routed_needs_llm": round(1 - kept / len(gold), 4),
     }
 
 
 def table(results: Sequence[dict[str, Any]]) -> str:
     lines = [
-        "| project | own issues | macro-F1 | coverage at 90 % | decided | precision | needs LLM |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| project | own issues | macro-F1 | coverage at 90 % | decided | precision | needs LLM"
+        " | routed (class or worker) | to the right worker | needs LLM, routed |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['project']} | {r['own']} | {r['macro_f1']:.3f} | {r['coverage_at_90']:.0%}"
-            f" | {r['decided']:.0%} | {r['precision']:.0%} | {r['needs_llm']:.0%} |"
+            f" | {r['decided']:.0%} | {r['precision']:.0%} | {r['needs_llm']:.0%}"
+            f" | {r['routed']:.0%} | {r['right_worker']:.0%} | {r['routed_needs_llm']:.0%} |"
         )
     return "\n".join(lines)
 
@@ -210,10 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = []
     if args.rolling:
         for name in names:
-            key = (
-                cache
-                / f"{name.replace('/', '+')}-rolling{args.rolling}-w{args.weight}-h{args.held}.json"
-            )
+            stem = f"{name.replace('/', '+')}-rolling{args.rolling}-w{args.weight}"
+            key = cache / f"{stem}-h{args.held}-r.json"
             if not key.is_file():
                 key.write_text(
                     json.dumps(rolling(projects, name, args.rolling, args.held, args.weight))
@@ -224,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     for name in names:
         for n in map(int, args.points.split(",")):
-            key = cache / f"{name.replace('/', '+')}-{n}-w{args.weight}-h{args.held}.json"
+            key = cache / f"{name.replace('/', '+')}-{n}-w{args.weight}-h{args.held}-r.json"
             if key.is_file():
                 res = json.loads(key.read_text())
             else:

@@ -34,6 +34,8 @@ class Pred:
     probabilities: dict[str, float] = field(default_factory=dict)
     evidence: tuple[str, ...] = ()
     model: str = ""
+    worker: str | None = None
+    worker_confidence: float = 0.0
 
 
 def item(**kw: object) -> WorkItem:
@@ -91,6 +93,19 @@ def test_classifier_abstains_then_llm_decides_once() -> None:
     r = route(item(), CFG, classify=classify_as(None, 0.4), ask_llm=ask)
     assert workers(r) == [("docs", "llm"), ("debug", "llm")]
     assert ask.calls == [1] and r.llm_calls == 1 and r.llm_tokens == 120
+
+
+def test_a_class_unsure_but_its_worker_sure_is_decided_without_the_llm() -> None:
+    """Feature or question, the model cannot tell; both are triage's, and together sure."""
+    ask = llm_says(("debug", 0.9))
+    pred = Pred(None, 0.58, {"bug": 0.06, "feature": 0.58, "question": 0.36}, (), "",
+                "triage", 0.94)  # fmt: skip
+    r = route(item(), CFG, classify=lambda title, body: pred, ask_llm=ask)
+    assert workers(r) == [("triage", "classifier")] and ask.calls == []
+    assert r.picks[0].reason == (
+        "classified for triage (0.94), its class unsure (best guess feature at 0.58)"
+    )
+    assert r.picks[0].confidence == 0.94
 
 
 def test_llm_layer_capped_by_max_tasks() -> None:

@@ -54,6 +54,13 @@ def test_rule_labels_map_classes() -> None:
     assert rule_labels("bug, feature; docs") == ["bug", "enhancement", "documentation"]
 
 
+def test_a_classifier_reason_gives_its_class_alone_and_none_when_it_decided_the_worker() -> None:
+    named = "by the model learned for octo/bug-docs on 2026-12-07 from 240 issues"
+    assert rule_labels(f"classified as question (0.93) {named}", "classifier") == ["question"]
+    unsure = f"classified for triage (0.94), its class unsure (best guess feature at 0.58) {named}"
+    assert rule_labels(unsure, "classifier") == []
+
+
 def test_triage_with_a_key_uses_structured_output_within_policy(
     tmp_path: Path, fake_anthropic: FakeAnthropic, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,14 +11,15 @@ calibration fit gives "after", and the final model is fitted on everything.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from foreman.classifier.corpus import Corpus
-from foreman.classifier.evaluate import NEVER, coverage_at, macro_f1
+from foreman.classifier.evaluate import NEVER, coverage_at, macro_f1, threshold_at
 from foreman.classifier.model import IssueModel
 from foreman.classifier.opening import PRECISION as PRECISION  # thresholds are chosen for it
+from foreman.classifier.routes import META_GROUPS, META_THRESHOLD, by_worker, groups_for
 from foreman.classifier.terms import extract
 from foreman.classifier.train import EPOCHS, train_docs
 from foreman.progress import Report, quiet
@@ -34,13 +35,15 @@ class OwnRow:
 
 @dataclass
 class Scores:
-    """A model on the calibration slice: at its threshold, and at the best one for 90 %."""
+    """A model on the calibration slice: at its threshold(s), and at the best one for 90 %.
+    Scored with the classes' workers (``groups``): decided by its class or its worker, and
+    precise when it goes to the right worker; without: by class alone."""
 
     rows: int
     macro_f1: float
-    decided: float  # share decided at the model's threshold
+    decided: float  # share decided at the model's threshold(s)
     precision: float  # of those decided
-    coverage_at_90: float
+    coverage_at_90: float  # by class, at the best class threshold
 
     def as_dict(self) -> dict[str, Any]:
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in vars(self).items()}
@@ -56,6 +59,7 @@ class Learned:
     calibration_rows: int
     reason: str = ""  # why there is no model
     meta: dict[str, Any] = field(default_factory=dict)
+    worker_threshold: float | None = None  # the model's, when it has one (:mod:`.routes`)
 
 
 def split(rows: Sequence[OwnRow], share: float, least: int) -> tuple[list[OwnRow], list[OwnRow]]:
@@ -71,18 +75,62 @@ def _predict(model: IssueModel, rows: Sequence[OwnRow]) -> tuple[list[str], list
     return [label for label, _ in best], [p for _, p in best]
 
 
-def score(model: IssueModel, rows: Sequence[OwnRow], threshold: float) -> Scores:
-    gold = [r.label for r in rows]
-    pred, conf = _predict(model, rows)
-    correct = [g == p for g, p in zip(gold, pred, strict=True)]
-    decided = [i for i, c in enumerate(conf) if c >= threshold]
-    labels = sorted(set(gold) | set(model.labels))
+@dataclass(frozen=True)
+class _Routed:
+    """Each row's class and worker (best guesses), their confidences, and the gold worker."""
+
+    gold: list[str]
+    pred: list[str]
+    conf: list[float]
+    worker: list[str]
+    worker_conf: list[float]
+    gold_worker: list[str]
+
+
+def _routed(model: IssueModel, rows: Sequence[OwnRow], groups: Mapping[str, str]) -> _Routed:
+    out = _Routed([], [], [], [], [], [])
+    for r in rows:
+        probs = model.proba(r.title, r.body)
+        k = max(range(len(probs)), key=probs.__getitem__)
+        w, m = by_worker(model.labels, probs, groups)
+        out.gold.append(r.label)
+        out.pred.append(model.labels[k])
+        out.conf.append(probs[k])
+        out.worker.append(w)
+        out.worker_conf.append(m)
+        out.gold_worker.append(groups.get(r.label, r.label))
+    return out
+
+
+def score(
+    model: IssueModel,
+    rows: Sequence[OwnRow],
+    threshold: float,
+    groups: Mapping[str, str] | None = None,
+    worker_threshold: float | None = None,
+) -> Scores:
+    """At ``threshold`` (the class's) and, with ``groups`` (class -> worker), routed: decided
+    by the class or, at ``worker_threshold``, by the worker; right when the worker is."""
+    r = _routed(model, rows, groups or {})
+    correct = [g == p for g, p in zip(r.gold, r.pred, strict=True)]
+    by_class = [c >= threshold for c in r.conf]
+    if groups is None:
+        decided, right = by_class, correct
+    else:
+        wt = NEVER if worker_threshold is None else worker_threshold
+        decided = [c or m >= wt for c, m in zip(by_class, r.worker_conf, strict=True)]
+        routed = [
+            groups.get(p, p) if c else w for c, p, w in zip(by_class, r.pred, r.worker, strict=True)
+        ]
+        right = [w == g for w, g in zip(routed, r.gold_worker, strict=True)]
+    n = sum(decided)
+    labels = sorted(set(r.gold) | set(model.labels))
     return Scores(
         rows=len(rows),
-        macro_f1=macro_f1(gold, pred, labels)[0],
-        decided=len(decided) / len(rows) if rows else 0.0,
-        precision=sum(correct[i] for i in decided) / len(decided) if decided else 0.0,
-        coverage_at_90=coverage_at(conf, correct, PRECISION)[0],
+        macro_f1=macro_f1(r.gold, r.pred, labels)[0],
+        decided=n / len(rows) if rows else 0.0,
+        precision=sum(x for x, d in zip(right, decided, strict=True) if d) / n if n else 0.0,
+        coverage_at_90=coverage_at(r.conf, correct, PRECISION)[0],
     )
 
 
@@ -93,6 +141,27 @@ def threshold_for(model: IssueModel, rows: Sequence[OwnRow]) -> float:
     correct = [p == r.label for p, r in zip(pred, rows, strict=True)]
     cov, thr = coverage_at(conf, correct, PRECISION)
     return thr if cov > 0 else NEVER
+
+
+def worker_threshold_for(
+    model: IssueModel, rows: Sequence[OwnRow], threshold: float, groups: Mapping[str, str]
+) -> float:
+    """The lowest summed probability of a worker's classes at which ``rows``, decided by
+    their class (at ``threshold``) or by their worker, go to the right worker at >= 90 %;
+    ``threshold`` itself when the class decides every row (nothing to calibrate on, and a
+    worker as sure as a class is as sure); ``NEVER`` when none does."""
+    r = _routed(model, rows, groups)
+    if rows and all(c >= threshold for c in r.conf):
+        return threshold
+    # Rows their class decides come first whatever their sum (1 + sum > any sum), then by sum.
+    rank = [m + (c >= threshold) for c, m in zip(r.conf, r.worker_conf, strict=True)]
+    routed = [
+        groups.get(p, p) if c >= threshold else w
+        for c, p, w in zip(r.conf, r.pred, r.worker, strict=True)
+    ]
+    right = [w == g for w, g in zip(routed, r.gold_worker, strict=True)]
+    thr = threshold_at(rank, right, PRECISION, 0.0)  # rows of equal sums decided together
+    return thr if thr is not None and thr <= 1.0 else NEVER
 
 
 def fit(
@@ -125,15 +194,20 @@ def learn(
     calibration_share: float = 0.25,
     least: int = 30,
     progress: Report = quiet,
+    classes: Mapping[str, str] | None = None,
 ) -> Learned:
+    """With ``classes`` (class -> worker, ``routing.classifier.classes``) the model also gets
+    a worker threshold (:mod:`.routes`) and both models are scored routed."""
     older, newest = split(own, calibration_share, least)
     progress(f"calibration fit: shipped corpus + {len(older)} older issues")
     trial = fit(corpus, older, weight=weight)
     threshold = threshold_for(trial, newest)
-    before = score(shipped, newest, shipped.threshold)
-    after = score(trial, newest, threshold)
+    groups = groups_for(trial.labels, classes) if classes is not None else None
+    wt = worker_threshold_for(trial, newest, threshold, groups) if groups else None
+    before = score(shipped, newest, shipped.threshold, groups)
+    after = score(trial, newest, threshold, groups, wt)
     out = Learned(None, threshold, before, after, len(own), len(newest))
-    if threshold >= NEVER:
+    if threshold >= NEVER and (wt is None or wt >= NEVER):
         out.reason = (
             f"no confidence threshold decides the newest {len(newest)} issues at"
             f" {PRECISION:.0%} precision"
@@ -159,5 +233,8 @@ def learn(
             "after": after.as_dict(),
         }
     )
+    if groups is not None and wt is not None and wt < NEVER:
+        model.meta.update({META_THRESHOLD: round(wt, 6), META_GROUPS: groups})
+    out.worker_threshold = wt if wt is not None and wt < NEVER else None
     out.model = model
     return out

@@ -21,6 +21,7 @@ from foreman.classifier.adapt import PRECISION, Learned, OwnRow, Scores, learn, 
 from foreman.classifier.feedback import Feedback, held
 from foreman.classifier.learned import describe, shipped_fingerprint
 from foreman.classifier.opening import META_KEY
+from foreman.classifier.routes import META_GROUPS, META_THRESHOLD
 
 if TYPE_CHECKING:
     from foreman.classifier.collect import Collected
@@ -177,7 +178,13 @@ def since_last(model: IssueModel, got: Collected) -> SinceLast | None:
     newer = [
         r for r in (*people, *kept) if r.created_at[:19] > when[:19] and r.label in model.labels
     ]
-    return SinceLast(when, score(model, newer, model.threshold)) if when and newer else None
+    if not when or not newer:
+        return None
+    groups = model.meta.get(META_GROUPS)
+    wt = model.meta.get(META_THRESHOLD)
+    if isinstance(groups, dict) and isinstance(wt, (int, float)):  # it routes by worker too
+        return SinceLast(when, score(model, newer, model.threshold, groups, float(wt)))
+    return SinceLast(when, score(model, newer, model.threshold))
 
 
 def fit(
@@ -208,7 +215,15 @@ def fit(
         )
     corpus = load()
     # The foreman's kept labels join the final fit at weight 1, never the calibration.
-    learned = learn(corpus, people, shipped, weight=cfg.own_weight, extra=kept, progress=progress)
+    learned = learn(
+        corpus,
+        people,
+        shipped,
+        weight=cfg.own_weight,
+        extra=kept,
+        progress=progress,
+        classes=config.routing.classifier.classes,
+    )
     if learned.model is None:
         return learned, f"no new repository model: {learned.reason}; {in_use} stays in use"
     learned.model.meta.update(
@@ -249,13 +264,21 @@ def summary(outcome: Outcome) -> str:
             f"On the newest {learned.calibration_rows} issues labelled by people (held out of"
             " the fit that chose the threshold):",
             "",
-            "| model | decided without the LLM | precision of those | macro-F1 |",
+            "| model | decided without the LLM | of those, to the right worker | macro-F1 |",
             "|---|---:|---:|---:|",
             f"| shipped (before) | {b.decided:.0%} | {b.precision:.0%} | {b.macro_f1:.3f} |",
             f"| this repository's (after) | {a.decided:.0%} | {a.precision:.0%}"
             f" | {a.macro_f1:.3f} |",
             "",
         ]
+        if learned.worker_threshold is not None:
+            lines += [
+                "Where it cannot tell two classes of the same worker apart (by default feature"
+                " and question: both triage's), it decides the worker once their summed"
+                f" probability reaches {learned.worker_threshold:.2f}, chosen the same way, and"
+                " names no class.",
+                "",
+            ]
     if got.feedback:
         lines.append(
             "Issues the foreman labelled: "
@@ -302,6 +325,9 @@ def report(outcome: Outcome) -> str:
     if learned is not None:
         data |= {
             "abstain_threshold": round(learned.threshold, 4),
+            "worker_threshold": (
+                round(learned.worker_threshold, 4) if learned.worker_threshold is not None else None
+            ),
             "before": learned.before.as_dict(),
             "after": learned.after.as_dict(),
         }

@@ -22,6 +22,9 @@ class Prediction:
     probabilities: dict[str, float]
     evidence: tuple[str, ...] = ()  # terms in words that favour the label (or best guess)
     model: str = ""  # which model decided, for the reason ("": the shipped one)
+    # No class decided, but the worker its classes share (foreman.classifier.routes):
+    worker: str | None = None
+    worker_confidence: float = 0.0
 
 
 class Classifier:
@@ -86,11 +89,20 @@ class Classifier:
         return Prediction(cls, 1.0, probabilities, (f"opened with label {label}",), name)
 
     def predict(
-        self, title: str, body: str, *, min_confidence: float | None = None, evidence: int = 0
+        self,
+        title: str,
+        body: str,
+        *,
+        min_confidence: float | None = None,
+        evidence: int = 0,
+        classes: Mapping[str, str] | None = None,
     ) -> Prediction:
         """The label (``None``: abstained below the threshold), and with ``evidence``, up to
         that many of the issue's terms that favour the label (or best guess), in words.
-        A shared rule that matches decides with confidence 1 and names itself."""
+        A shared rule that matches decides with confidence 1 and names itself. With
+        ``classes`` (class -> worker) and a model that has a worker threshold for them
+        (:mod:`foreman.classifier.routes`; ``min_confidence`` replaces it too), an issue no
+        class decides may still get its worker."""
         if self.shared_rules:
             rule = decide(title or "", body or "")
             if rule is not None:
@@ -109,4 +121,14 @@ class Classifier:
 
             found = explain(self.model, counts, self.model.labels[best], evidence)
         probabilities = dict(zip(self.model.labels, probs, strict=True))
-        return Prediction(label, conf, probabilities, tuple(found), self.name)
+        worker, worker_conf = None, 0.0
+        if label is None and classes is not None:
+            from foreman.classifier.routes import by_worker, groups_for, worker_threshold
+
+            wt = worker_threshold(self.model.meta, self.model.labels, classes)
+            if wt is not None:
+                groups = groups_for(self.model.labels, classes)
+                w, mass = by_worker(self.model.labels, probs, groups)
+                if mass >= (wt if min_confidence is None else min_confidence):
+                    worker, worker_conf = w, mass
+        return Prediction(label, conf, probabilities, tuple(found), self.name, worker, worker_conf)

@@ -186,6 +186,20 @@ def _route_layers(
             )
             return
         guess = max(pred.probabilities, key=pred.probabilities.__getitem__, default="?")
+        if pred.label is None and pred.worker is not None and pred.worker in known:
+            # Its classes share a worker: decided for it, and no class named (the triage
+            # worker would label by it).
+            reason = (
+                f"classified for {pred.worker} ({pred.worker_confidence:.2f}), its class unsure"
+                f" (best guess {guess} at {pred.confidence:.2f})"
+            )
+            if pred.model:
+                reason += f" by {pred.model}"
+            pick = Pick(
+                pred.worker, "classifier", reason, pred.worker_confidence, evidence=out.evidence
+            )
+            out.picks.append(pick)
+            return
         out.undecided.append(
             f"classifier unsure (best guess {guess} at {pred.confidence:.2f})"
             if pred.label is None

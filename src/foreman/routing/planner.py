@@ -276,7 +276,11 @@ def _classifier(
             if by_label is not None:
                 return by_label
         pred: Prediction = loaded[0].predict(
-            title, body, min_confidence=cfg.min_confidence, evidence=EVIDENCE_TERMS
+            title,
+            body,
+            min_confidence=cfg.min_confidence,
+            evidence=EVIDENCE_TERMS,
+            classes=cfg.classes,
         )
         return pred
 

@@ -38,6 +38,7 @@ COMMENTS = {
 DEFAULT_COMMENT = "Thanks for opening this. A maintainer will take a look."
 _WORD = re.compile(r"[a-z]+")
 _ISSUE_REF = re.compile(r"#(\d{1,9})\b")
+_CLASSIFIED = re.compile(r"classified as ([A-Za-z]+) ")
 
 SYSTEM = (
     "You triage GitHub issues and pull requests. From the brief, propose labels (only from the"
@@ -55,8 +56,15 @@ class TriageAnswer(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0, description="How sure you are about the labels.")
 
 
-def rule_labels(reason: str) -> list[str]:
-    """Labels from the plan's classification words (rules/classifier reason), in order."""
+def rule_labels(reason: str, layer: str = "") -> list[str]:
+    """Labels from the plan's classification words (rules/classifier reason), in order. A
+    classifier's reason names its class first (``classified as bug (0.97) by …``): that
+    class alone, never a word of the model's name or its best guess when it decided the
+    worker and not the class (``classified for triage …``)."""
+    if layer == "classifier" and reason.startswith("classified "):
+        named = _CLASSIFIED.match(reason)
+        label = CLASS_LABELS.get(named.group(1).lower()) if named else None
+        return [label] if label else []
     found: list[str] = []
     for word in _WORD.findall(reason.lower()):
         label = CLASS_LABELS.get(word)
@@ -102,7 +110,7 @@ class Triage:
         )
 
     def offline(self, ctx: WorkContext, allowed: list[str]) -> WorkerOutcome:
-        labels = _allowed(rule_labels(ctx.task.reason), allowed)
+        labels = _allowed(rule_labels(ctx.task.reason, ctx.task.layer), allowed)
         comment = COMMENTS.get(labels[0], DEFAULT_COMMENT) if labels else DEFAULT_COMMENT
         return WorkerOutcome(
             verdict="proposed",
