@@ -13,6 +13,7 @@ import pytest
 
 from foreman.classifier.adapt import OwnRow, score, worker_threshold_for
 from foreman.classifier.evaluate import NEVER
+from foreman.classifier.model import save
 from foreman.classifier.routes import by_worker, groups_for, worker_threshold
 from foreman.cli import main
 from foreman.routing.classifier import Classifier
@@ -101,6 +102,17 @@ def test_the_worker_is_decided_where_the_class_is_not(
     assert "its class unsure (best guess " in task["reason"]
     assert f"by the model learned for {REPO} on " in task["reason"]
     assert task["confidence"] >= out["worker_threshold"]
+
+    # Next week's learn run checks this model on the issues opened since, as it routes.
+    model.meta["learned_at"] = "2025-03-31T00:00:00Z"  # as if learned then: 45 issues since
+    save(model, env / "m.json.gz")
+    monkeypatch.setenv("GITHUB_TOKEN", fake_github.read_token)
+    assert main(["learn", "--combine", "--root", str(env), "--out", "m.json.gz"]) == 0
+    since = json.loads(capsys.readouterr().out)["since_last"]
+    assert since["rows"] == 45 and since["decided"] > 0.5 and since["precision"] >= 0.9
+    shown = render((env / "summary.md").read_text()).text
+    assert "on the 45 issues opened since" in shown and "precision (to the right worker)" in shown
+    monkeypatch.delenv("GITHUB_TOKEN")
 
     # Another mapping (question to docs): the threshold was not chosen for it; class alone.
     other = "version: 1\nrouting:\n  classifier:\n    classes: {bug: debug, feature: triage, question: docs}\n"  # noqa: E501

@@ -44,6 +44,9 @@ class Scores:
     decided: float  # share decided at the model's threshold(s)
     precision: float  # of those decided
     coverage_at_90: float  # by class, at the best class threshold
+    # By worker (with groups): the most decided, by a threshold on the summed probability of a
+    # worker's classes, at 90 % to the right worker; without groups: coverage_at_90.
+    worker_coverage_at_90: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in vars(self).items()}
@@ -125,12 +128,19 @@ def score(
         right = [w == g for w, g in zip(routed, r.gold_worker, strict=True)]
     n = sum(decided)
     labels = sorted(set(r.gold) | set(model.labels))
+    by_class_coverage = coverage_at(r.conf, correct, PRECISION)[0]
+    by_worker = [w == g for w, g in zip(r.worker, r.gold_worker, strict=True)]
     return Scores(
         rows=len(rows),
         macro_f1=macro_f1(r.gold, r.pred, labels)[0],
         decided=n / len(rows) if rows else 0.0,
         precision=sum(x for x, d in zip(right, decided, strict=True) if d) / n if n else 0.0,
-        coverage_at_90=coverage_at(r.conf, correct, PRECISION)[0],
+        coverage_at_90=by_class_coverage,
+        worker_coverage_at_90=(
+            by_class_coverage
+            if groups is None
+            else coverage_at(r.worker_conf, by_worker, PRECISION)[0]
+        ),
     )
 
 

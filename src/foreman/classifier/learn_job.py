@@ -88,6 +88,7 @@ class SinceLast:
 
     learned_at: str
     scores: Scores
+    routed: bool = False  # scored as it routes: by class or by worker, right when the worker is
 
     @property
     def short(self) -> bool:
@@ -100,7 +101,8 @@ class SinceLast:
         text = (
             f"The model learned on {self.learned_at[:10]}, on the {s.rows} issues opened since"
             " (labelled by people, or by the foreman and kept): it decided"
-            f" {s.decided:.0%} of them at {s.precision:.0%} precision, with a threshold chosen"
+            f" {s.decided:.0%} of them at {s.precision:.0%} precision"
+            f"{' (to the right worker)' if self.routed else ''}, with a threshold chosen"
             f" for {PRECISION:.0%}."
         )
         if self.short:
@@ -183,7 +185,7 @@ def since_last(model: IssueModel, got: Collected) -> SinceLast | None:
     groups = model.meta.get(META_GROUPS)
     wt = model.meta.get(META_THRESHOLD)
     if isinstance(groups, dict) and isinstance(wt, (int, float)):  # it routes by worker too
-        return SinceLast(when, score(model, newer, model.threshold, groups, float(wt)))
+        return SinceLast(when, score(model, newer, model.threshold, groups, float(wt)), True)
     return SinceLast(when, score(model, newer, model.threshold))
 
 

@@ -181,7 +181,14 @@ class ClassifierConfig(Strict):
         True, description="Use the embedded classifier for issues no rule matched."
     )
     min_confidence: float | None = Field(
-        None, ge=0.0, le=1.0, description="Abstain below this; default: the model's own threshold."
+        None,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Abstain below this probability: a class's, and with a learned model that routes"
+            " by worker, the summed probability of a worker's classes; default: the model's"
+            " own thresholds."
+        ),
     )
     model: str | None = Field(
         None, description="Repo-relative path of a model written by 'foreman learn'."
@@ -204,7 +211,10 @@ class ClassifierConfig(Strict):
     )
     classes: dict[str, WorkerName] = Field(
         default_factory=lambda: {"bug": "debug", "feature": "triage", "question": "triage"},
-        description="Classifier label -> worker.",
+        description=(
+            "Classifier label -> worker. A learned model's worker threshold holds for the"
+            " mapping it was learned with; change it and the learn job chooses a new one."
+        ),
     )
     learn_labels: dict[str, str] = Field(
         default_factory=lambda: {
