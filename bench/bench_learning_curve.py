@@ -44,6 +44,7 @@ from foreman.classifier.adapt import (
 from foreman.classifier.corpus import Corpus, build
 from foreman.classifier.evaluate import NEVER, coverage_at, macro_f1
 from foreman.classifier.model import load
+from foreman.classifier.routes import worker_threshold
 from foreman.classifier.terms import FeatureConfig
 from tests.support.sharedref import SHARED
 
@@ -96,7 +97,9 @@ def point(
         threshold = threshold_for(trial, calibrate)
         wt = worker_threshold_for(trial, calibrate, threshold, GROUPS)
     else:
-        threshold = load().threshold  # leave-one-repository-out, shipped
+        shipped = load()  # its thresholds: leave-one-repository-out
+        threshold = shipped.threshold
+        wt = worker_threshold(shipped.meta, shipped.labels, GROUPS)
     model = fit(corpus, own, weight=weight)
     s = score(model, test, threshold)
     routed = score(model, test, threshold, GROUPS, wt)

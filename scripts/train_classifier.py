@@ -10,7 +10,9 @@ reach 90 % precision. With a repo column naming two or more repositories it
 comes from leave-one-repo-out CV: the shipped model always runs on a
 repository it was not trained on, and its confidence on a new repository is
 less reliable than k-fold CV (same repositories) suggests. Without one it
-comes from --folds-fold CV (--folds 0: no CV, keep --threshold).
+comes from --folds-fold CV (--folds 0: no CV, keep --threshold). With the
+repo column the model also gets a worker threshold for the default classes
+(``foreman.classifier.routes``), from the same leave-one-repo-out predictions.
 
 --corpus FILE also writes the rows in the compact form the learn job fits a repository's
 model with (``foreman.classifier.corpus``; shipped as src/foreman/classifier/corpus.bin.xz);
@@ -26,11 +28,31 @@ import time
 from pathlib import Path
 
 from foreman.classifier import corpus
-from foreman.classifier.evaluate import cross_validate
+from foreman.classifier.adapt import OwnRow, pooled_worker_threshold
+from foreman.classifier.evaluate import NEVER, cross_validate
 from foreman.classifier.model import save
+from foreman.classifier.routes import META_GROUPS, META_THRESHOLD
 from foreman.classifier.rows import read_rows
 from foreman.classifier.terms import FeatureConfig
 from foreman.classifier.train import C, train
+from foreman.config.models import ClassifierConfig
+
+DEFAULT_GROUPS = ClassifierConfig().classes  # the default routing.classifier.classes
+
+
+def grouped_worker_threshold(
+    rows: list[tuple[str, str, str]], repos: list[str], threshold: float, seed: int, c: float
+) -> float:
+    """The worker threshold (:mod:`foreman.classifier.routes`) for the default classes, from
+    leave-one-repo-out predictions, as the class threshold is chosen: each repository's
+    issues scored by a model fitted on the others'."""
+    parts = []
+    for repo in sorted(set(repos)):
+        others = [r for r, g in zip(rows, repos, strict=True) if g != repo]
+        mine = [OwnRow(t, b, label, "") for (t, b, label), g in zip(rows, repos, strict=True)
+                if g == repo]  # fmt: skip
+        parts.append((train(others, seed=seed, threshold=threshold, c=c), mine))
+    return pooled_worker_threshold(parts, threshold, DEFAULT_GROUPS)
 
 
 def main() -> int:
@@ -66,6 +88,10 @@ def main() -> int:
             grouped = cross_validate(rows, 0, seed=args.seed, groups=repos, c=args.c, z=args.z)
             threshold = grouped["abstain_threshold"]
             print(json.dumps({"grouped_by_repo": grouped}, indent=2), file=sys.stderr)
+    worker = None
+    if grouped:
+        worker = grouped_worker_threshold(rows, repos, threshold, args.seed, args.c)
+        print(f"worker threshold (leave-one-repo-out, default classes): {worker:.4f}")
     start = time.perf_counter()
     model = train(rows, seed=args.seed, threshold=threshold, c=args.c)
     model.meta.update({
@@ -77,6 +103,8 @@ def main() -> int:
         "grouped_coverage_at_90": grouped["coverage_at_90"] if grouped else None,
         "threshold_from": "leave-one-repo-out" if grouped else ("k-fold" if cv else "--threshold"),
     })  # fmt: skip
+    if worker is not None and worker < NEVER:
+        model.meta.update({META_THRESHOLD: round(worker, 6), META_GROUPS: DEFAULT_GROUPS})
     save(model, Path(args.out))
     print(f"wrote {args.out}: {len(model.vocab)} features, threshold {threshold:.3f}")
     return 0

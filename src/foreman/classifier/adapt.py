@@ -19,7 +19,13 @@ from foreman.classifier.corpus import Corpus
 from foreman.classifier.evaluate import NEVER, coverage_at, macro_f1, threshold_at
 from foreman.classifier.model import IssueModel
 from foreman.classifier.opening import PRECISION as PRECISION  # thresholds are chosen for it
-from foreman.classifier.routes import META_GROUPS, META_THRESHOLD, by_worker, groups_for
+from foreman.classifier.routes import (
+    META_GROUPS,
+    META_THRESHOLD,
+    by_worker,
+    groups_for,
+    worker_threshold,
+)
 from foreman.classifier.terms import extract
 from foreman.classifier.train import EPOCHS, train_docs
 from foreman.progress import Report, quiet
@@ -160,16 +166,29 @@ def worker_threshold_for(
     their class (at ``threshold``) or by their worker, go to the right worker at >= 90 %;
     ``threshold`` itself when the class decides every row (nothing to calibrate on, and a
     worker as sure as a class is as sure); ``NEVER`` when none does."""
-    r = _routed(model, rows, groups)
-    if rows and all(c >= threshold for c in r.conf):
+    return pooled_worker_threshold([(model, rows)], threshold, groups)
+
+
+def pooled_worker_threshold(
+    parts: Sequence[tuple[IssueModel, Sequence[OwnRow]]],
+    threshold: float,
+    groups: Mapping[str, str],
+) -> float:
+    """:func:`worker_threshold_for` over rows each scored by its own model (cross-validation:
+    each fold's rows by the model fitted without them)."""
+    rank: list[float] = []
+    right: list[bool] = []
+    for model, rows in parts:
+        r = _routed(model, rows, groups)
+        # Rows their class decides come first whatever their sum (1 + sum > any sum).
+        rank += [m + (c >= threshold) for c, m in zip(r.conf, r.worker_conf, strict=True)]
+        routed = [
+            groups.get(p, p) if c >= threshold else w
+            for c, p, w in zip(r.conf, r.pred, r.worker, strict=True)
+        ]
+        right += [w == g for w, g in zip(routed, r.gold_worker, strict=True)]
+    if rank and all(x > 1.0 for x in rank):  # the class decides every row
         return threshold
-    # Rows their class decides come first whatever their sum (1 + sum > any sum), then by sum.
-    rank = [m + (c >= threshold) for c, m in zip(r.conf, r.worker_conf, strict=True)]
-    routed = [
-        groups.get(p, p) if c >= threshold else w
-        for c, p, w in zip(r.conf, r.pred, r.worker, strict=True)
-    ]
-    right = [w == g for w, g in zip(routed, r.gold_worker, strict=True)]
     thr = threshold_at(rank, right, PRECISION, 0.0)  # rows of equal sums decided together
     return thr if thr is not None and thr <= 1.0 else NEVER
 
@@ -214,7 +233,8 @@ def learn(
     threshold = threshold_for(trial, newest)
     groups = groups_for(trial.labels, classes) if classes is not None else None
     wt = worker_threshold_for(trial, newest, threshold, groups) if groups else None
-    before = score(shipped, newest, shipped.threshold, groups)
+    shipped_wt = worker_threshold(shipped.meta, shipped.labels, classes) if classes else None
+    before = score(shipped, newest, shipped.threshold, groups, shipped_wt)
     after = score(trial, newest, threshold, groups, wt)
     out = Learned(None, threshold, before, after, len(own), len(newest))
     if threshold >= NEVER and (wt is None or wt >= NEVER):
