@@ -43,16 +43,18 @@ def test_bug_report_goes_to_debug_without_a_config(
     assert stated and round(float(str(task["confidence"])), 2) == float(stated.group(1))
 
 
-def test_question_falls_back_without_a_config_and_is_decided_with_the_example(
+def test_question_gets_its_worker_without_a_config_and_its_class_with_the_example(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     task = only_task(run_plan(tmp_path, capsys, "issue-question.json"))
-    assert (task["worker"], task["layer"]) == ("triage", "fallback")
-    assert "classifier unsure" in str(task["reason"])
+    assert (task["worker"], task["layer"]) == ("triage", "classifier")
+    assert str(task["reason"]).startswith("classified for triage (0.99), its class unsure")
+    assert "together they score\n0.99, above the 0.818" in README
     (tmp_path / ".github").mkdir()
     shutil.copy(ROOT / "workflows-examples" / "foreman.yml", tmp_path / ".github" / "foreman.yml")
     task = only_task(run_plan(tmp_path, capsys, "issue-question.json"))
     assert task["layer"] == "classifier"
+    assert str(task["reason"]).startswith("classified as question")
     stated = re.search(r"`issue-question.json` scores (0\.\d+)", README)
     assert stated and round(float(str(task["confidence"])), 2) == float(stated.group(1))
 
