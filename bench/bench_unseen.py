@@ -82,11 +82,13 @@ def evaluate(preds: dict[str, list[Pred]]) -> dict[str, Any]:
     return out
 
 
-def cache_dir(argv: Sequence[str] | None, doc: str | None) -> Path | None:
+def cache_dir(
+    argv: Sequence[str] | None, doc: str | None, default: str = "/tmp/foreman-unseen"
+) -> Path | None:
     """The ``--cache`` directory of the predictions (made), or ``None`` (printed: skipped)
     without the training CSV."""
     ap = argparse.ArgumentParser(description=doc)
-    ap.add_argument("--cache", default="/tmp/foreman-unseen")
+    ap.add_argument("--cache", default=default)
     args = ap.parse_args(argv)
     if not CSV_PATH.is_file():
         print(f"skipped: {CSV_PATH} not present")

@@ -192,9 +192,10 @@ def test_threshold_rules_are_scored_on_the_held_back_issues_pooled() -> None:
 def test_the_learning_curve_benches_skip_without_the_dataset(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from bench import bench_learning_curve, bench_thresholds
+    from bench import bench_learning_curve, bench_routed, bench_thresholds, bench_unseen
 
     monkeypatch.setattr(bench_learning_curve, "CSV_PATH", tmp_path / "absent.csv")
-    for bench in (bench_learning_curve, bench_thresholds):
+    monkeypatch.setattr(bench_unseen, "CSV_PATH", tmp_path / "absent.csv")
+    for bench in (bench_learning_curve, bench_thresholds, bench_routed):
         assert bench.main(["--cache", str(tmp_path / "cache")]) == 0
         assert capsys.readouterr().out == f"skipped: {tmp_path / 'absent.csv'} not present\n"

@@ -11,7 +11,7 @@ calibration fit gives "after", and the final model is fitted on everything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,30 +85,72 @@ def _predict(model: IssueModel, rows: Sequence[OwnRow]) -> tuple[list[str], list
 
 
 @dataclass(frozen=True)
-class _Routed:
-    """Each row's class and worker (best guesses), their confidences, and the gold worker."""
+class Routed:
+    """Rows as the router sees them: each one's class and worker (best guesses), their
+    probabilities, and the gold class and worker. Built from class probabilities, so a
+    benchmark's cached predictions route as a model's do."""
 
-    gold: list[str]
-    pred: list[str]
-    conf: list[float]
-    worker: list[str]
-    worker_conf: list[float]
-    gold_worker: list[str]
+    gold: list[str] = field(default_factory=list)
+    pred: list[str] = field(default_factory=list)
+    conf: list[float] = field(default_factory=list)
+    worker: list[str] = field(default_factory=list)
+    worker_conf: list[float] = field(default_factory=list)
+    gold_worker: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls,
+        labels: Sequence[str],
+        scored: Iterable[tuple[str, Sequence[float]]],
+        groups: Mapping[str, str],
+    ) -> Routed:
+        """From (gold class, class probabilities in ``labels`` order) pairs."""
+        out = cls()
+        for gold, probs in scored:
+            k = max(range(len(probs)), key=probs.__getitem__)
+            w, m = by_worker(labels, probs, groups)
+            out.gold.append(gold)
+            out.pred.append(labels[k])
+            out.conf.append(probs[k])
+            out.worker.append(w)
+            out.worker_conf.append(m)
+            out.gold_worker.append(groups.get(gold, gold))
+        return out
+
+    def __add__(self, other: Routed) -> Routed:
+        pairs = zip(vars(self).values(), vars(other).values(), strict=True)
+        return Routed(*(a + b for a, b in pairs))
+
+    def decisions(
+        self, threshold: float, groups: Mapping[str, str], worker_threshold: float = NEVER
+    ) -> tuple[list[bool], list[bool]]:
+        """(decided, went to the right worker) per row: by the class at ``threshold``, else
+        by the worker at ``worker_threshold``."""
+        by_class = [c >= threshold for c in self.conf]
+        sums = self.worker_conf
+        decided = [c or m >= worker_threshold for c, m in zip(by_class, sums, strict=True)]
+        routed = [
+            groups.get(p, p) if c else w
+            for c, p, w in zip(by_class, self.pred, self.worker, strict=True)
+        ]
+        return decided, [w == g for w, g in zip(routed, self.gold_worker, strict=True)]
+
+    def worker_threshold(self, threshold: float, groups: Mapping[str, str]) -> float:
+        """The lowest summed probability of a worker's classes at which these rows, decided
+        by their class (at ``threshold``) or by their worker, go to the right worker at
+        >= 90 %; ``threshold`` itself when the class decides every row (nothing to calibrate
+        on, and a worker as sure as a class is as sure); ``NEVER`` when none does."""
+        if self.conf and all(c >= threshold for c in self.conf):
+            return threshold
+        _, right = self.decisions(threshold, groups, 0.0)
+        # Rows their class decides come first whatever their sum (1 + sum > any sum).
+        rank = [m + (c >= threshold) for c, m in zip(self.conf, self.worker_conf, strict=True)]
+        thr = threshold_at(rank, right, PRECISION, 0.0)  # rows of equal sums decided together
+        return thr if thr is not None and thr <= 1.0 else NEVER
 
 
-def _routed(model: IssueModel, rows: Sequence[OwnRow], groups: Mapping[str, str]) -> _Routed:
-    out = _Routed([], [], [], [], [], [])
-    for r in rows:
-        probs = model.proba(r.title, r.body)
-        k = max(range(len(probs)), key=probs.__getitem__)
-        w, m = by_worker(model.labels, probs, groups)
-        out.gold.append(r.label)
-        out.pred.append(model.labels[k])
-        out.conf.append(probs[k])
-        out.worker.append(w)
-        out.worker_conf.append(m)
-        out.gold_worker.append(groups.get(r.label, r.label))
-    return out
+def routed(model: IssueModel, rows: Sequence[OwnRow], groups: Mapping[str, str]) -> Routed:
+    return Routed.of(model.labels, ((r.label, model.proba(r.title, r.body)) for r in rows), groups)
 
 
 def score(
@@ -120,18 +162,13 @@ def score(
 ) -> Scores:
     """At ``threshold`` (the class's) and, with ``groups`` (class -> worker), routed: decided
     by the class or, at ``worker_threshold``, by the worker; right when the worker is."""
-    r = _routed(model, rows, groups or {})
+    r = routed(model, rows, groups or {})
     correct = [g == p for g, p in zip(r.gold, r.pred, strict=True)]
-    by_class = [c >= threshold for c in r.conf]
     if groups is None:
-        decided, right = by_class, correct
+        decided, right = [c >= threshold for c in r.conf], correct
     else:
         wt = NEVER if worker_threshold is None else worker_threshold
-        decided = [c or m >= wt for c, m in zip(by_class, r.worker_conf, strict=True)]
-        routed = [
-            groups.get(p, p) if c else w for c, p, w in zip(by_class, r.pred, r.worker, strict=True)
-        ]
-        right = [w == g for w, g in zip(routed, r.gold_worker, strict=True)]
+        decided, right = r.decisions(threshold, groups, wt)
     n = sum(decided)
     labels = sorted(set(r.gold) | set(model.labels))
     by_class_coverage = coverage_at(r.conf, correct, PRECISION)[0]
@@ -162,11 +199,8 @@ def threshold_for(model: IssueModel, rows: Sequence[OwnRow]) -> float:
 def worker_threshold_for(
     model: IssueModel, rows: Sequence[OwnRow], threshold: float, groups: Mapping[str, str]
 ) -> float:
-    """The lowest summed probability of a worker's classes at which ``rows``, decided by
-    their class (at ``threshold``) or by their worker, go to the right worker at >= 90 %;
-    ``threshold`` itself when the class decides every row (nothing to calibrate on, and a
-    worker as sure as a class is as sure); ``NEVER`` when none does."""
-    return pooled_worker_threshold([(model, rows)], threshold, groups)
+    """:meth:`Routed.worker_threshold` of ``rows`` scored by ``model``."""
+    return routed(model, rows, groups).worker_threshold(threshold, groups)
 
 
 def pooled_worker_threshold(
@@ -176,21 +210,10 @@ def pooled_worker_threshold(
 ) -> float:
     """:func:`worker_threshold_for` over rows each scored by its own model (cross-validation:
     each fold's rows by the model fitted without them)."""
-    rank: list[float] = []
-    right: list[bool] = []
+    pooled = Routed()
     for model, rows in parts:
-        r = _routed(model, rows, groups)
-        # Rows their class decides come first whatever their sum (1 + sum > any sum).
-        rank += [m + (c >= threshold) for c, m in zip(r.conf, r.worker_conf, strict=True)]
-        routed = [
-            groups.get(p, p) if c >= threshold else w
-            for c, p, w in zip(r.conf, r.pred, r.worker, strict=True)
-        ]
-        right += [w == g for w, g in zip(routed, r.gold_worker, strict=True)]
-    if rank and all(x > 1.0 for x in rank):  # the class decides every row
-        return threshold
-    thr = threshold_at(rank, right, PRECISION, 0.0)  # rows of equal sums decided together
-    return thr if thr is not None and thr <= 1.0 else NEVER
+        pooled = pooled + routed(model, rows, groups)
+    return pooled.worker_threshold(threshold, groups)
 
 
 def fit(
