@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_unseen import CSV_PATH, cache_dir
-from foreman.classifier.adapt import Routed
+from foreman.classifier.adapt import RoutedRows
 from foreman.classifier.evaluate import NEVER, coverage_at
 from foreman.classifier.rows import read_rows
 from foreman.classifier.train import train
@@ -66,10 +66,10 @@ def _share(decided: Sequence[bool], right: Sequence[bool]) -> tuple[float, float
 def evaluate(
     probs: dict[str, tuple[list[str], list[tuple[str, list[float]]]]],
 ) -> dict[str, Any]:
-    routed = {repo: Routed.of(labels, scored, GROUPS) for repo, (labels, scored) in probs.items()}
+    routed = {repo: RoutedRows.of(labels, rows, GROUPS) for repo, (labels, rows) in probs.items()}
     out: dict[str, Any] = {}
     for repo, own in routed.items():
-        others = Routed()
+        others = RoutedRows()
         for name, r in routed.items():
             if name != repo:
                 others = others + r

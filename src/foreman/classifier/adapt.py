@@ -85,7 +85,7 @@ def _predict(model: IssueModel, rows: Sequence[OwnRow]) -> tuple[list[str], list
 
 
 @dataclass(frozen=True)
-class Routed:
+class RoutedRows:
     """Rows as the router sees them: each one's class and worker (best guesses), their
     probabilities, and the gold class and worker. Built from class probabilities, so a
     benchmark's cached predictions route as a model's do."""
@@ -103,7 +103,7 @@ class Routed:
         labels: Sequence[str],
         scored: Iterable[tuple[str, Sequence[float]]],
         groups: Mapping[str, str],
-    ) -> Routed:
+    ) -> RoutedRows:
         """From (gold class, class probabilities in ``labels`` order) pairs."""
         out = cls()
         for gold, probs in scored:
@@ -117,9 +117,9 @@ class Routed:
             out.gold_worker.append(groups.get(gold, gold))
         return out
 
-    def __add__(self, other: Routed) -> Routed:
+    def __add__(self, other: RoutedRows) -> RoutedRows:
         pairs = zip(vars(self).values(), vars(other).values(), strict=True)
-        return Routed(*(a + b for a, b in pairs))
+        return RoutedRows(*(a + b for a, b in pairs))
 
     def decisions(
         self, threshold: float, groups: Mapping[str, str], worker_threshold: float = NEVER
@@ -149,8 +149,9 @@ class Routed:
         return thr if thr is not None and thr <= 1.0 else NEVER
 
 
-def routed(model: IssueModel, rows: Sequence[OwnRow], groups: Mapping[str, str]) -> Routed:
-    return Routed.of(model.labels, ((r.label, model.proba(r.title, r.body)) for r in rows), groups)
+def routed(model: IssueModel, rows: Sequence[OwnRow], groups: Mapping[str, str]) -> RoutedRows:
+    scored = ((r.label, model.proba(r.title, r.body)) for r in rows)
+    return RoutedRows.of(model.labels, scored, groups)
 
 
 def score(
@@ -199,7 +200,7 @@ def threshold_for(model: IssueModel, rows: Sequence[OwnRow]) -> float:
 def worker_threshold_for(
     model: IssueModel, rows: Sequence[OwnRow], threshold: float, groups: Mapping[str, str]
 ) -> float:
-    """:meth:`Routed.worker_threshold` of ``rows`` scored by ``model``."""
+    """:meth:`RoutedRows.worker_threshold` of ``rows`` scored by ``model``."""
     return routed(model, rows, groups).worker_threshold(threshold, groups)
 
 
@@ -210,7 +211,7 @@ def pooled_worker_threshold(
 ) -> float:
     """:func:`worker_threshold_for` over rows each scored by its own model (cross-validation:
     each fold's rows by the model fitted without them)."""
-    pooled = Routed()
+    pooled = RoutedRows()
     for model, rows in parts:
         pooled = pooled + routed(model, rows, groups)
     return pooled.worker_threshold(threshold, groups)
