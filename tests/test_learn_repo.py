@@ -19,7 +19,7 @@ from foreman.github.reads import Reader, is_pull_request
 from foreman.routing.classifier import Classifier
 from foreman.settings import Settings
 from tests.fakes.github.server import FakeGitHub
-from tests.support.learn import NEW_BUG, earlier_model, seed_history
+from tests.support.learn import NEW_BUG, earlier_model, learn_env, seed_history
 from tests.support.render import render
 
 REPO = "octo/demo"
@@ -30,13 +30,7 @@ LAST = "2025-02-14T12:00:00Z"  # when the last model was learned
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_github: FakeGitHub) -> Path:
-    monkeypatch.setenv("GITHUB_TOKEN", fake_github.read_token)
-    monkeypatch.setenv("GITHUB_API_URL", fake_github.url)
-    monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
-    monkeypatch.setenv("GITHUB_REF", "refs/heads/main")
-    monkeypatch.setenv("FOREMAN_GITHUB_THROTTLE", "0")
-    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
-    return tmp_path
+    return learn_env(tmp_path, monkeypatch, fake_github, REPO)
 
 
 def _event(tmp_path: Path, title: str, body: str) -> Path:

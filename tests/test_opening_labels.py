@@ -17,11 +17,10 @@ from foreman.classifier.opening import MIN_CAME, Opening, classes_at_opening, tr
 from foreman.cli import main
 from foreman.routing.classifier import Classifier
 from tests.fakes.github.server import FakeGitHub
-from tests.support.learn import seed_opening_labels
+from tests.support.learn import learn_env, plan_learned, seed_opening_labels
 from tests.support.render import render
 
 REPO = "octo/demo"
-EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 MAPPING = {"bug": "bug", "enhancement": "feature", "question": "question"}
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 # Words no gridkit issue uses: the learned model is unsure of it.
@@ -70,13 +69,7 @@ def test_a_class_is_trusted_from_20_issues_and_90_percent_held() -> None:
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_github: FakeGitHub) -> Path:
-    monkeypatch.setenv("GITHUB_TOKEN", fake_github.read_token)
-    monkeypatch.setenv("GITHUB_API_URL", fake_github.url)
-    monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
-    monkeypatch.setenv("GITHUB_REF", "refs/heads/main")
-    monkeypatch.setenv("FOREMAN_GITHUB_THROTTLE", "0")
-    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
-    return tmp_path
+    return learn_env(tmp_path, monkeypatch, fake_github, REPO)
 
 
 def _plan(
@@ -86,18 +79,8 @@ def _plan(
     action: str = "opened",
     text: tuple[str, str] = VAGUE,
 ) -> dict[str, Any]:
-    data = json.loads((EVENTS / "issue-bug.json").read_text())
-    data["action"] = action
-    data["issue"]["title"], data["issue"]["body"] = text
-    data["issue"]["labels"] = [{"name": x} for x in labels]
-    event = root / "event.json"
-    event.write_text(json.dumps(data))
-    out = root / "plan.json"
-    argv = ["plan", "--event", str(event), "--event-name", "issues", "--root", str(root)]
-    learned = ["--learned-model", str(root / "m.json.gz")]
-    assert main([*argv, "--output", str(out), *learned]) == 0
+    plan = plan_learned(root, *text, labels=labels, action=action)
     capsys.readouterr()
-    plan: dict[str, Any] = json.loads(out.read_text())
     return plan
 
 

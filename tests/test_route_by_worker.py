@@ -18,11 +18,10 @@ from foreman.classifier.routes import by_worker, groups_for, worker_threshold
 from foreman.cli import main
 from foreman.routing.classifier import Classifier
 from tests.fakes.github.server import FakeGitHub
-from tests.support.learn import PARTS, START, seed_history
+from tests.support.learn import PARTS, START, learn_env, plan_learned, seed_history
 from tests.support.render import render
 
 REPO = "octo/demo"
-EVENTS = Path(__file__).resolve().parents[1] / "workflows-examples" / "events"
 CLASSES = {"bug": "debug", "feature": "triage", "question": "triage"}
 # Half a feature request, half a forum question: which class, nobody can say; triage's either way.
 MIXED_TITLE = "gridkit forum: a knob for the {p}?"
@@ -46,28 +45,14 @@ def seed_mixed(fake: FakeGitHub, repo: str, n: int) -> None:
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_github: FakeGitHub) -> Path:
-    monkeypatch.setenv("GITHUB_TOKEN", fake_github.read_token)
-    monkeypatch.setenv("GITHUB_API_URL", fake_github.url)
-    monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
-    monkeypatch.setenv("GITHUB_REF", "refs/heads/main")
-    monkeypatch.setenv("FOREMAN_GITHUB_THROTTLE", "0")
-    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
-    return tmp_path
+    return learn_env(tmp_path, monkeypatch, fake_github, REPO)
 
 
 def _plan(root: Path, title: str, body: str, config: str | None = None) -> dict[str, Any]:
-    data = json.loads((EVENTS / "issue-bug.json").read_text())
-    data["issue"]["title"], data["issue"]["body"] = title, body
-    (root / "event.json").write_text(json.dumps(data))
     if config is not None:
         (root / ".github").mkdir(exist_ok=True)
         (root / ".github" / "foreman.yml").write_text(config)
-    out = root / "plan.json"
-    argv = ["plan", "--event", str(root / "event.json"), "--event-name", "issues"]
-    argv += ["--root", str(root), "--learned-model", str(root / "m.json.gz")]
-    assert main([*argv, "--output", str(out)]) == 0
-    plan: dict[str, Any] = json.loads(out.read_text())
-    return plan
+    return plan_learned(root, title, body)
 
 
 def test_the_worker_is_decided_where_the_class_is_not(

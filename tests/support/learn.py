@@ -8,13 +8,20 @@ the project decides them. Deterministic (seeded), so the tests' numbers do not m
 
 from __future__ import annotations
 
+import json
 import random
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from foreman.classifier.model import save
 from foreman.classifier.train import train
 from tests.fakes.github.server import FakeGitHub
+
+EVENTS = Path(__file__).resolve().parents[2] / "workflows-examples" / "events"
 
 PARTS = ["grid", "tile", "layer", "cell", "pane", "ruler", "axis", "legend", "marker", "band"]
 BUG = (
@@ -119,3 +126,39 @@ def earlier_model(path: Path, repo: str, learned_at: str, *, wrong: bool = False
     model = train(rows, epochs=4, threshold=0.0 if wrong else 0.5)
     model.meta.update({"repository": repo, "learned_at": learned_at, "own_rows": 30})
     save(model, path)
+
+
+def learn_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeGitHub, repo: str) -> Path:
+    """The learn job's environment against ``fake`` (read token, ``repo``, the default
+    branch, a step summary file in ``tmp_path``): ``tmp_path``, the root to run in."""
+    monkeypatch.setenv("GITHUB_TOKEN", fake.read_token)
+    monkeypatch.setenv("GITHUB_API_URL", fake.url)
+    monkeypatch.setenv("GITHUB_REPOSITORY", repo)
+    monkeypatch.setenv("GITHUB_REF", "refs/heads/main")
+    monkeypatch.setenv("FOREMAN_GITHUB_THROTTLE", "0")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    return tmp_path
+
+
+def plan_learned(
+    root: Path,
+    title: str,
+    body: str,
+    *,
+    labels: Sequence[str] = (),
+    action: str = "opened",
+) -> dict[str, Any]:
+    """``foreman plan`` on an issue event (``action``, with ``labels``) in ``root``, with the
+    learned model ``root/m.json.gz``: the plan written."""
+    from foreman.cli import main
+
+    data = json.loads((EVENTS / "issue-bug.json").read_text())
+    data["action"] = action
+    data["issue"]["title"], data["issue"]["body"] = title, body
+    data["issue"]["labels"] = [{"name": x} for x in labels]
+    event, out = root / "event.json", root / "plan.json"
+    event.write_text(json.dumps(data))
+    argv = ["plan", "--event", str(event), "--event-name", "issues", "--root", str(root)]
+    assert main([*argv, "--learned-model", str(root / "m.json.gz"), "--output", str(out)]) == 0
+    plan: dict[str, Any] = json.loads(out.read_text())
+    return plan
