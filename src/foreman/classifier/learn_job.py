@@ -277,7 +277,7 @@ def summary(outcome: Outcome) -> str:
             lines += [
                 "Where it cannot tell two classes of the same worker apart (by default feature"
                 " and question: both triage's), it decides the worker once their summed"
-                f" probability reaches {learned.worker_threshold:.2f}, chosen the same way, and"
+                f" probability reaches {learned.worker_threshold:.3f}, chosen the same way, and"
                 " names no class.",
                 "",
             ]
@@ -297,13 +297,13 @@ def summary(outcome: Outcome) -> str:
                 " rules, classifier and LLM).",
             ]
     if opening := got.opening.sentences():
-        lines += ["", *opening, ""]
+        lines += [*([""] if lines[-1] else []), *opening, ""]
         if out is None:
-            lines.append(
+            lines += [
                 "No new model is written, so these counts are not kept: the plan goes on with"
-                " the counts in the model it uses (the shipped model has none)."
-            )
-        lines.append("")
+                " the counts in the model it uses (the shipped model has none).",
+                "",
+            ]
     if out is not None:
         lines.append(f"Model written to `{out}` (the workflow saves it to the Actions cache).")
     return "\n".join(lines) + "\n"
