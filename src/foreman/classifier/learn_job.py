@@ -21,7 +21,7 @@ from foreman.classifier.adapt import PRECISION, Learned, OwnRow, Scores, learn, 
 from foreman.classifier.feedback import Feedback, held
 from foreman.classifier.learned import describe, shipped_fingerprint
 from foreman.classifier.opening import META_KEY
-from foreman.classifier.routes import META_GROUPS, META_THRESHOLD
+from foreman.classifier.routes import chosen
 
 if TYPE_CHECKING:
     from foreman.classifier.collect import Collected
@@ -182,10 +182,10 @@ def since_last(model: IssueModel, got: Collected) -> SinceLast | None:
     ]
     if not when or not newer:
         return None
-    groups = model.meta.get(META_GROUPS)
-    wt = model.meta.get(META_THRESHOLD)
-    if isinstance(groups, dict) and isinstance(wt, (int, float)):  # it routes by worker too
-        return SinceLast(when, score(model, newer, model.threshold, groups, float(wt)), True)
+    by_worker = chosen(model.meta)
+    if by_worker is not None:  # it routes by worker too: scored as it routes
+        groups, wt = by_worker
+        return SinceLast(when, score(model, newer, model.threshold, groups, wt), True)
     return SinceLast(when, score(model, newer, model.threshold))
 
 

@@ -40,12 +40,19 @@ def by_worker(
     return best, mass[best]
 
 
+def chosen(meta: Mapping[str, Any]) -> tuple[dict[str, str], float] | None:
+    """(the classes -> workers it was chosen for, the worker threshold) of a model's
+    metadata; ``None`` when it has none (or a malformed one)."""
+    value, chosen_for = meta.get(META_THRESHOLD), meta.get(META_GROUPS)
+    if not isinstance(value, (int, float)) or not isinstance(chosen_for, dict):
+        return None
+    return chosen_for, float(value)
+
+
 def worker_threshold(
     meta: Mapping[str, Any], labels: Sequence[str], classes: Mapping[str, str]
 ) -> float | None:
     """The model's worker threshold when it was chosen for the mapping ``classes`` gives its
     labels now; ``None`` otherwise (none, malformed, another mapping)."""
-    value, chosen_for = meta.get(META_THRESHOLD), meta.get(META_GROUPS)
-    if not isinstance(value, (int, float)) or not isinstance(chosen_for, dict):
-        return None
-    return float(value) if chosen_for == groups_for(labels, classes) else None
+    found = chosen(meta)
+    return found[1] if found is not None and found[0] == groups_for(labels, classes) else None
