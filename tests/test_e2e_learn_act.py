@@ -17,6 +17,7 @@ import pytest
 
 from foreman.classifier.model import save
 from foreman.classifier.train import train
+from foreman.config.models import ClassifierConfig
 from foreman.routing.classifier import Classifier
 from tests.fakes.github.server import FakeGitHub
 from tests.support.act.events import issue_event, repository
@@ -102,7 +103,9 @@ def test_the_learn_job_saves_a_model_the_next_plan_decides_with(
     assert "- bug: held on" in summary and "the plan routes issues opened with it" in summary
 
     title, body = NEW_BUG
-    assert Classifier.load().predict(title, body).label is None  # the shipped model is unsure
+    # The shipped model is unsure of the class, and of the worker too (the plan asks both).
+    shipped = Classifier.load().predict(title, body, classes=ClassifierConfig().classes)
+    assert shipped.label is None and shipped.worker is None
     _poison(cache, "refs/pull/7/merge")  # newer, but another ref's: never restored
     number = fake_github.add_issue("octo/demo", title, body, user="octo")
     plan_run = act_runner.run(
