@@ -11,7 +11,7 @@ calibrate on the newest quarter, at least 30); at N = 0 it is the shipped model'
 coverage at 90 % precision (the best any threshold could do), the share decided at the
 chosen threshold and its precision, and the share that would need the LLM (the rest); and
 routed as the plan routes with a learned model and the default classes (bug -> debug,
-feature and question -> triage): decided by the class or, at the worker threshold chosen on
+feature and question -> triage): decided by the class or, at the worker's threshold chosen on
 the same slice, by the worker (:mod:`foreman.classifier.routes`), and the share of those
 that went to the right worker.
 
@@ -39,12 +39,12 @@ from foreman.classifier.adapt import (
     score,
     split,
     threshold_for,
-    worker_threshold_for,
+    worker_thresholds_for,
 )
 from foreman.classifier.corpus import Corpus, build
 from foreman.classifier.evaluate import NEVER, coverage_at, macro_f1
 from foreman.classifier.model import load
-from foreman.classifier.routes import worker_threshold
+from foreman.classifier.routes import worker_thresholds
 from foreman.classifier.terms import FeatureConfig
 from tests.support.sharedref import SHARED
 
@@ -90,16 +90,16 @@ def point(
     test, older = rows[-held:], rows[:-held]
     own = older[len(older) - n :] if n else []
     corpus = others_corpus(projects, name)
-    wt: float | None = None  # the worker threshold (foreman.classifier.routes)
+    wt: dict[str, float] | None = None  # the worker thresholds (foreman.classifier.routes)
     if own:
         fit_on, calibrate = split(own, 0.25, 30)
         trial = fit(corpus, fit_on, weight=weight)
         threshold = threshold_for(trial, calibrate)
-        wt = worker_threshold_for(trial, calibrate, threshold, GROUPS)
+        wt = worker_thresholds_for(trial, calibrate, threshold, GROUPS)
     else:
         shipped = load()  # its thresholds: leave-one-repository-out
         threshold = shipped.threshold
-        wt = worker_threshold(shipped.meta, shipped.labels, GROUPS)
+        wt = worker_thresholds(shipped.meta, shipped.labels, GROUPS)
     model = fit(corpus, own, weight=weight)
     s = score(model, test, threshold)
     routed = score(model, test, threshold, GROUPS, wt)
@@ -142,7 +142,7 @@ def rolling(
         fit_on, calibrate = split(own, 0.25, 30)
         trial = fit(corpus, fit_on, weight=weight)
         threshold = threshold_for(trial, calibrate)
-        wt = worker_threshold_for(trial, calibrate, threshold, GROUPS)
+        wt = worker_thresholds_for(trial, calibrate, threshold, GROUPS)
         model = fit(corpus, own, weight=weight)
         routed.append(score(model, batch, threshold, GROUPS, wt))
         for r in batch:
@@ -185,6 +185,24 @@ def table(results: Sequence[dict[str, Any]]) -> str:
             f" | {'—' if bound is None else f'{bound:.0%}'} |"
         )
     return "\n".join(lines)
+
+
+def pooled(results: Sequence[dict[str, Any]]) -> list[str]:
+    """Per point (``own``), the five projects together (each scores ``--held`` issues): the
+    share decided and its precision, by class and routed."""
+    out = []
+    for own in dict.fromkeys(r["own"] for r in results):
+        at = [r for r in results if r["own"] == own]
+        by_class, routed = (sum(r[k] for r in at) / len(at) for k in ("decided", "routed"))
+        right = sum(r["decided"] * r["precision"] for r in at) / len(at)
+        to_worker = sum(r["routed"] * r["right_worker"] for r in at) / len(at)
+        what = own if isinstance(own, str) else f"{own} own issues"
+        out.append(
+            f"{what}, {len(at)} projects pooled: by class {by_class:.1%} decided at"
+            f" {right / by_class if by_class else 0.0:.1%} precision; routed {routed:.1%} at"
+            f" {to_worker / routed if routed else 0.0:.1%} to the right worker"
+        )
+    return out
 
 
 def needed(
@@ -259,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rolling:
         for name in names:
             stem = f"{name.replace('/', '+')}-rolling{args.rolling}-w{args.weight}"
-            key = cache / f"{stem}-h{args.held}-r.json"
+            key = cache / f"{stem}-h{args.held}-r3.json"
             if not key.is_file():
                 key.write_text(
                     json.dumps(rolling(projects, name, args.rolling, args.held, args.weight))
@@ -267,10 +285,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.append(json.loads(key.read_text()))
             print(key.read_text(), file=sys.stderr, flush=True)
         print(table(results))
+        print("\n".join(["", *pooled(results)]))
         return 0
     for name in names:
         for n in map(int, args.points.split(",")):
-            key = cache / f"{name.replace('/', '+')}-{n}-w{args.weight}-h{args.held}-r2.json"
+            key = cache / f"{name.replace('/', '+')}-{n}-w{args.weight}-h{args.held}-r3.json"
             if key.is_file():
                 res = json.loads(key.read_text())
             else:
@@ -279,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(json.dumps(res), file=sys.stderr, flush=True)
             results.append(res)
     print(table(results))
-    print()
+    print("\n".join(["", *pooled(results), ""]))
     by_worker = needed(results, key="worker_coverage_at_90")
     for name, least in needed(results).items():
         after = least if least is not None else ">200"

@@ -9,7 +9,10 @@ at 90 % precision, then the worker threshold at 90 % to the right worker,
 :mod:`foreman.classifier.routes`) and applied to this one:
 
 * ``by class``: decided by the class threshold alone, and the precision of those;
-* ``by class or worker``: decided by either, and the share sent to the right worker;
+* ``by class or worker``: decided by either (one worker threshold for every worker, as the
+  shipped model has), and the share sent to the right worker;
+* ``each worker's own``: the same with a threshold per worker, each chosen for 90 % of its
+  own decisions (as the learn job chooses them on a repository's issues);
 * ``best``: coverage at 90 % with the best threshold for this project itself, by class and
   by worker (bounds no threshold chosen elsewhere reaches).
 
@@ -77,14 +80,17 @@ def evaluate(
         cov, t = coverage_at(others.conf, correct, 0.9)
         t_class = t if cov > 0 else NEVER
         t_worker = others.worker_threshold(t_class, GROUPS)
+        each = others.worker_thresholds(t_class, GROUPS)
         own_correct = [g == p for g, p in zip(own.gold, own.pred, strict=True)]
         by_class = _share([c >= t_class for c in own.conf], own_correct)
-        either = _share(*own.decisions(t_class, GROUPS, t_worker))
+        one = dict.fromkeys(each, t_worker)
+        either = _share(*own.decisions(t_class, GROUPS, one))
         right_worker = [w == g for w, g in zip(own.worker, own.gold_worker, strict=True)]
         out[repo] = {
             "thresholds": [round(t_class, 4), round(t_worker, 4)],
             "by_class": list(by_class),
             "by_class_or_worker": list(either),
+            "each_worker": list(_share(*own.decisions(t_class, GROUPS, each))),
             "best_class": coverage_at(own.conf, own_correct, 0.9)[0],
             "best_worker": coverage_at(own.worker_conf, right_worker, 0.9)[0],
             "rows": len(own.gold),
@@ -95,14 +101,16 @@ def evaluate(
 def table(result: dict[str, Any]) -> str:
     lines = [
         "| unseen project | thresholds (class, worker) | by class: decided / precision"
-        " | by class or worker: decided / to the right worker | best at 90 %: class / worker |",
-        "|---|---|---:|---:|---:|",
+        " | by class or worker: decided / to the right worker | each worker's own"
+        " | best at 90 %: class / worker |",
+        "|---|---|---:|---:|---:|---:|",
     ]
     for repo, r in result.items():
         c, e = r["by_class"], r["by_class_or_worker"]
         lines.append(
             f"| {repo} | {r['thresholds'][0]:.3f}, {r['thresholds'][1]:.3f}"
             f" | {c[0]:.1%} / {c[1]:.1%} | {e[0]:.1%} / {e[1]:.1%}"
+            f" | {r['each_worker'][0]:.1%} / {r['each_worker'][1]:.1%}"
             f" | {r['best_class']:.1%} / {r['best_worker']:.1%} |"
         )
     k = len(result)
@@ -117,7 +125,8 @@ def table(result: dict[str, Any]) -> str:
     best_w = sum(r["best_worker"] for r in result.values()) / k
     lines.append(
         f"| all ({rows} issues, pooled; best: mean) | | {pooled('by_class')}"
-        f" | {pooled('by_class_or_worker')} | {best_c:.1%} / {best_w:.1%} |"
+        f" | {pooled('by_class_or_worker')} | {pooled('each_worker')}"
+        f" | {best_c:.1%} / {best_w:.1%} |"
     )
     return "\n".join(lines)
 

@@ -199,3 +199,39 @@ def test_the_learning_curve_benches_skip_without_the_dataset(
     for bench in (bench_learning_curve, bench_thresholds, bench_routed):
         assert bench.main(["--cache", str(tmp_path / "cache")]) == 0
         assert capsys.readouterr().out == f"skipped: {tmp_path / 'absent.csv'} not present\n"
+
+
+def test_routed_bench_chooses_thresholds_on_the_other_projects() -> None:
+    """bench_routed: each project scored with thresholds chosen on the other projects'
+    predictions; one worker threshold for all, and each worker's own."""
+    from bench import bench_routed
+
+    labels = ["bug", "feature", "question"]
+    sure_bug, unsure_triage, likely_bug = [0.97, 0.02, 0.01], [0.05, 0.5, 0.45], [0.85, 0.1, 0.05]
+    # Each project's 46 issues: debug right on 23 of 26 and triage on 20 of 20 at one threshold
+    # for all (0.85, 43 of 46 right); each worker's own leaves the likely bugs to the LLM.
+    rows = ([("bug", sure_bug)] * 20 + [("question", unsure_triage)] * 20
+            + [("bug", likely_bug), ("question", likely_bug)] * 3)  # fmt: skip
+    probs = {name: (labels, list(rows)) for name in ("a", "b")}
+    out = bench_routed.evaluate(probs)
+    assert out["a"]["thresholds"] == [0.97, 0.85]
+    assert out["a"]["by_class_or_worker"] == [1.0, 43 / 46, 46, 43]
+    assert out["a"]["each_worker"] == [40 / 46, 1.0, 40, 40]
+    shown = bench_routed.table(out)
+    assert "| all (92 issues, pooled; best: mean) | | 43.5% / 100.0% | 100.0% / 93.5% |" in shown
+    assert "| 87.0% / 100.0% |" in shown
+
+
+def test_learning_curve_pools_each_point_over_the_projects() -> None:
+    from bench import bench_learning_curve
+
+    def r(project: str, own: int, decided: float, precision: float) -> dict[str, object]:
+        return {"project": project, "own": own, "decided": decided, "precision": precision,
+                "routed": 2 * decided, "right_worker": 1.0}  # fmt: skip
+
+    lines = bench_learning_curve.pooled([r("a", 50, 0.2, 1.0), r("b", 50, 0.4, 0.5)])
+    # 20 of 100 and 40 of 100 decided, 20 + 20 right: 30 % at 66.7 %.
+    assert lines == [
+        "50 own issues, 2 projects pooled: by class 30.0% decided at 66.7% precision;"
+        " routed 60.0% at 100.0% to the right worker"
+    ]

@@ -41,3 +41,12 @@ def test_threshold_at_decides_tied_rows_together() -> None:
     # The two rows at 0.9 go together: 2 of 3 correct is below 90 %.
     conf = [0.95, 0.9, 0.9]
     assert threshold_at(conf, [True, True, False], 0.9, 0.0) == 0.95
+
+
+def test_coverage_at_decides_tied_rows_together() -> None:
+    """A threshold of 0.8 decides all three 0.8 rows (1 of 3 right): the coverage it gives
+    is the rows above it, not the right one that sorted first among the ties."""
+    conf = [0.9, 0.8, 0.8, 0.8]
+    assert coverage_at(conf, [True, True, False, False]) == (0.25, 0.9)
+    assert coverage_at(conf, [True, True, True, True]) == (1.0, 0.8)
+    assert coverage_at([0.8, 0.8], [True, False]) == (0.0, 1.0)

@@ -1,5 +1,5 @@
-"""A class unsure, its worker sure (issue #23): the learn job's worker threshold, and the plan
-deciding the worker without the LLM, through `foreman learn --combine` and `foreman plan`."""
+"""A class unsure, its worker sure (issue #23): the learn job's threshold per worker, and the
+plan deciding the worker without the LLM, through `foreman learn --combine` and `foreman plan`."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from foreman.classifier.adapt import OwnRow, score, worker_threshold_for
+from foreman.classifier.adapt import OwnRow, RoutedRows, routed, score, worker_thresholds_for
 from foreman.classifier.evaluate import NEVER
 from foreman.classifier.model import save
-from foreman.classifier.routes import by_worker, groups_for, worker_threshold
+from foreman.classifier.routes import by_worker, groups_for, worker_thresholds
 from foreman.cli import main
 from foreman.routing.classifier import Classifier
 from tests.fakes.github.server import FakeGitHub
@@ -65,18 +65,24 @@ def test_the_worker_is_decided_where_the_class_is_not(
     seed_mixed(fake_github, REPO, 60)
     assert main(["learn", "--combine", "--root", str(env), "--out", "m.json.gz"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["model"] and out["worker_threshold"] is not None
+    assert out["model"] and set(out["worker_thresholds"]) == {"debug", "triage"}
     # The newest 45 issues: the class decides 80 % at 90 % precision (the mixed ones are a
     # coin toss); routed, every one goes to the right worker.
     assert out["after"]["coverage_at_90"] == pytest.approx(0.8, abs=0.05)
     assert (out["after"]["decided"], out["after"]["precision"]) == (1.0, 1.0)
     model = Classifier.load(env / "m.json.gz").model
     assert model.meta["worker_groups"] == CLASSES
+    assert model.meta["worker_thresholds"]["triage"] == pytest.approx(
+        out["worker_thresholds"]["triage"], abs=1e-4
+    )
     shown = render((env / "summary.md").read_text())
     assert ["model", "decided without the LLM", "of those, to the right worker", "macro-F1"] in (
         shown.rows
     )
-    assert "it decides the worker once their summed probability reaches" in shown.text
+    assert "it decides the worker once their summed probability reaches the worker's" in (
+        shown.text
+    )
+    assert f"triage at {out['worker_thresholds']['triage']:.3f}" in shown.text
 
     monkeypatch.delenv("GITHUB_TOKEN")  # an issue event: the plan reads nothing
     # A part no issue named: nothing but the template words, half and half.
@@ -86,7 +92,7 @@ def test_the_worker_is_decided_where_the_class_is_not(
     assert task["reason"].startswith("classified for triage (")
     assert "its class unsure (best guess " in task["reason"]
     assert f"by the model learned for {REPO} on " in task["reason"]
-    assert task["confidence"] >= out["worker_threshold"]
+    assert task["confidence"] >= out["worker_thresholds"]["triage"]
 
     # Next week's learn run checks this model on the issues opened since, as it routes.
     model.meta["learned_at"] = "2025-03-31T00:00:00Z"  # as if learned then: 45 issues since
@@ -121,7 +127,7 @@ class _Fixed:
         return self.table[title]
 
 
-def test_the_worker_threshold_is_chosen_on_the_newest_issues() -> None:
+def test_each_worker_threshold_is_chosen_on_the_newest_issues() -> None:
     table = {
         "sure bug": [0.97, 0.02, 0.01],
         "feature or question": [0.05, 0.5, 0.45],  # triage's at 0.95
@@ -130,23 +136,56 @@ def test_the_worker_threshold_is_chosen_on_the_newest_issues() -> None:
     model: Any = _Fixed(table)
     groups = groups_for(model.labels, CLASSES)
     rows = _rows([("sure bug", "bug")] * 5 + [("feature or question", "question")] * 5)
-    wt = worker_threshold_for(model, rows, 0.9, groups)
-    assert wt == pytest.approx(0.95)
+    wt = worker_thresholds_for(model, rows, 0.9, groups)
+    # Debug's issues are all decided by their class: no sum to calibrate on, none by its sum.
+    assert wt == {"debug": NEVER, "triage": pytest.approx(0.95)}
     s = score(model, rows, 0.9, groups, wt)
     assert (s.decided, s.precision) == (1.0, 1.0)
     assert score(model, rows, 0.9).decided == 0.5  # by class alone
     # The worker unsure as well, and wrong on half: below 90 % with any sum below 1.
     rows = _rows([("sure bug", "bug")] * 4 + [("bug or question", "bug")] * 2
                  + [("bug or question", "question")] * 2)  # fmt: skip
-    assert worker_threshold_for(model, rows, 0.9, groups) == NEVER
+    assert worker_thresholds_for(model, rows, 0.9, groups)["triage"] == NEVER
     # Every row decided by its class: as sure as the class threshold.
-    assert worker_threshold_for(model, _rows([("sure bug", "bug")] * 3), 0.9, groups) == 0.9
+    sure = worker_thresholds_for(model, _rows([("sure bug", "bug")] * 3), 0.9, groups)
+    assert sure == {"debug": 0.9, "triage": 0.9}
 
 
-def test_a_worker_threshold_holds_for_the_mapping_it_was_chosen_for() -> None:
+def test_each_worker_is_right_on_its_own_decisions_not_on_their_average() -> None:
+    """One threshold for all would be 90 % right on average and below it on debug's; each
+    worker's own keeps both at 90 %."""
+    model: Any = _Fixed(
+        {
+            "sure bug": [0.97, 0.02, 0.01],
+            "feature or question": [0.05, 0.5, 0.45],  # triage's at 0.95
+            "likely bug": [0.85, 0.1, 0.05],  # debug's at 0.85, right on half
+        }
+    )
+    groups = groups_for(model.labels, CLASSES)
+    rows = _rows([("sure bug", "bug")] * 20 + [("feature or question", "question")] * 20
+                 + [("likely bug", "bug"), ("likely bug", "question")] * 3)  # fmt: skip
+    r: RoutedRows = routed(model, rows, groups)
+    one = r.worker_threshold(0.9, groups)
+    assert one == pytest.approx(0.85)  # 43 of 46 right
+    decided, right = r.decisions(0.9, groups, dict.fromkeys(("debug", "triage"), one))
+    debug = [x for x, d, w in zip(right, decided, r.worker, strict=True) if d and w == "debug"]
+    assert sum(debug) / len(debug) < 0.9  # 23 of 26
+    each = r.worker_thresholds(0.9, groups)
+    assert each == {"debug": NEVER, "triage": pytest.approx(0.95)}  # debug: by its class alone
+    s = score(model, rows, 0.9, groups, each)
+    assert (s.rows, s.decided, s.precision) == (46, pytest.approx(40 / 46), 1.0)
+
+
+def test_worker_thresholds_hold_for_the_mapping_they_were_chosen_for() -> None:
     labels = ("bug", "feature", "question")
-    meta = {"worker_threshold": 0.8, "worker_groups": groups_for(labels, CLASSES)}
-    assert worker_threshold(meta, labels, CLASSES) == 0.8
-    assert worker_threshold(meta, labels, {**CLASSES, "question": "docs"}) is None
-    assert worker_threshold({"worker_threshold": "0.8"}, labels, CLASSES) is None
+    groups = groups_for(labels, CLASSES)
+    meta = {"worker_thresholds": {"debug": 0.9, "triage": 0.8}, "worker_groups": groups}
+    assert worker_thresholds(meta, labels, CLASSES) == {"debug": 0.9, "triage": 0.8}
+    assert worker_thresholds(meta, labels, {**CLASSES, "question": "docs"}) is None
+    # One threshold for every worker (the shipped model, and models learned by earlier releases).
+    old = {"worker_threshold": 0.8, "worker_groups": groups}
+    assert worker_thresholds(old, labels, CLASSES) == {"debug": 0.8, "triage": 0.8}
+    assert worker_thresholds({"worker_threshold": "0.8"}, labels, CLASSES) is None
+    bad = {"worker_thresholds": {"triage": "high"}, "worker_groups": groups}
+    assert worker_thresholds(bad, labels, CLASSES) is None
     assert by_worker(labels, [0.1, 0.5, 0.4], groups_for(labels, CLASSES)) == ("triage", 0.9)

@@ -21,10 +21,10 @@ from foreman.classifier.model import IssueModel
 from foreman.classifier.opening import PRECISION as PRECISION  # thresholds are chosen for it
 from foreman.classifier.routes import (
     META_GROUPS,
-    META_THRESHOLD,
+    META_THRESHOLDS,
     by_worker,
     groups_for,
-    worker_threshold,
+    worker_thresholds,
 )
 from foreman.classifier.terms import extract
 from foreman.classifier.train import EPOCHS, train_docs
@@ -68,7 +68,8 @@ class Learned:
     calibration_rows: int
     reason: str = ""  # why there is no model
     meta: dict[str, Any] = field(default_factory=dict)
-    worker_threshold: float | None = None  # the model's, when it has one (:mod:`.routes`)
+    # worker -> its threshold, when the model has them (:mod:`.routes`)
+    worker_thresholds: dict[str, float] | None = None
 
 
 def split(rows: Sequence[OwnRow], share: float, least: int) -> tuple[list[OwnRow], list[OwnRow]]:
@@ -122,31 +123,61 @@ class RoutedRows:
         return RoutedRows(*(a + b for a, b in pairs))
 
     def decisions(
-        self, threshold: float, groups: Mapping[str, str], worker_threshold: float = NEVER
+        self,
+        threshold: float,
+        groups: Mapping[str, str],
+        worker_thresholds: Mapping[str, float] | None = None,
     ) -> tuple[list[bool], list[bool]]:
         """(decided, went to the right worker) per row: by the class at ``threshold``, else
-        by the worker at ``worker_threshold``."""
+        by the worker at its threshold in ``worker_thresholds`` (none: not by worker)."""
+        each = worker_thresholds or {}
         by_class = [c >= threshold for c in self.conf]
-        sums = self.worker_conf
-        decided = [c or m >= worker_threshold for c, m in zip(by_class, sums, strict=True)]
-        routed = [
+        decided = [
+            c or m >= each.get(w, NEVER)
+            for c, w, m in zip(by_class, self.worker, self.worker_conf, strict=True)
+        ]
+        return decided, [
+            w == g for w, g in zip(self.sent(by_class, groups), self.gold_worker, strict=True)
+        ]
+
+    def sent(self, by_class: Sequence[bool], groups: Mapping[str, str]) -> list[str]:
+        """The worker each row goes to: its class's where ``by_class``, else its best worker."""
+        return [
             groups.get(p, p) if c else w
             for c, p, w in zip(by_class, self.pred, self.worker, strict=True)
         ]
-        return decided, [w == g for w, g in zip(routed, self.gold_worker, strict=True)]
 
-    def worker_threshold(self, threshold: float, groups: Mapping[str, str]) -> float:
-        """The lowest summed probability of a worker's classes at which these rows, decided
-        by their class (at ``threshold``) or by their worker, go to the right worker at
-        >= 90 %; ``threshold`` itself when the class decides every row (nothing to calibrate
-        on, and a worker as sure as a class is as sure); ``NEVER`` when none does."""
-        if self.conf and all(c >= threshold for c in self.conf):
-            return threshold
-        _, right = self.decisions(threshold, groups, 0.0)
-        # Rows their class decides come first whatever their sum (1 + sum > any sum).
-        rank = [m + (c >= threshold) for c, m in zip(self.conf, self.worker_conf, strict=True)]
+    def _lowest(self, threshold: float, groups: Mapping[str, str], worker: str | None) -> float:
+        """The lowest summed probability at which the rows sent to ``worker`` (``None``: all
+        rows), decided by their class (at ``threshold``) or by their worker, go to the right
+        worker at >= 90 %; ``NEVER`` when none does."""
+        by_class = [c >= threshold for c in self.conf]
+        sent = self.sent(by_class, groups)
+        rank: list[float] = []  # rows their class decides first whatever their sum (1 + sum)
+        right: list[bool] = []
+        for c, m, w, g in zip(by_class, self.worker_conf, sent, self.gold_worker, strict=True):
+            if worker is None or w == worker:
+                rank.append(m + c)
+                right.append(w == g)
         thr = threshold_at(rank, right, PRECISION, 0.0)  # rows of equal sums decided together
         return thr if thr is not None and thr <= 1.0 else NEVER
+
+    def worker_threshold(self, threshold: float, groups: Mapping[str, str]) -> float:
+        """One threshold for every worker: the lowest summed probability of a worker's
+        classes at which these rows, decided by their class (at ``threshold``) or by their
+        worker, go to the right worker at >= 90 %; ``threshold`` itself when the class
+        decides every row (nothing to calibrate on, and a worker as sure as a class is as
+        sure); ``NEVER`` when none does."""
+        if self.conf and all(c >= threshold for c in self.conf):
+            return threshold
+        return self._lowest(threshold, groups, None)
+
+    def worker_thresholds(self, threshold: float, groups: Mapping[str, str]) -> dict[str, float]:
+        """Each worker's own: :meth:`worker_threshold` on the rows sent to it alone, so each
+        worker's decisions are right at >= 90 %, not their average."""
+        if self.conf and all(c >= threshold for c in self.conf):
+            return dict.fromkeys(sorted(set(groups.values())), threshold)
+        return {w: self._lowest(threshold, groups, w) for w in sorted(set(groups.values()))}
 
 
 def routed(model: IssueModel, rows: Sequence[OwnRow], groups: Mapping[str, str]) -> RoutedRows:
@@ -159,17 +190,17 @@ def score(
     rows: Sequence[OwnRow],
     threshold: float,
     groups: Mapping[str, str] | None = None,
-    worker_threshold: float | None = None,
+    worker_thresholds: Mapping[str, float] | None = None,
 ) -> Scores:
     """At ``threshold`` (the class's) and, with ``groups`` (class -> worker), routed: decided
-    by the class or, at ``worker_threshold``, by the worker; right when the worker is."""
+    by the class or, at its threshold in ``worker_thresholds``, by the worker; right when the
+    worker is."""
     r = routed(model, rows, groups or {})
     correct = [g == p for g, p in zip(r.gold, r.pred, strict=True)]
     if groups is None:
         decided, right = [c >= threshold for c in r.conf], correct
     else:
-        wt = NEVER if worker_threshold is None else worker_threshold
-        decided, right = r.decisions(threshold, groups, wt)
+        decided, right = r.decisions(threshold, groups, worker_thresholds)
     n = sum(decided)
     labels = sorted(set(r.gold) | set(model.labels))
     by_class_coverage = coverage_at(r.conf, correct, PRECISION)[0]
@@ -197,11 +228,11 @@ def threshold_for(model: IssueModel, rows: Sequence[OwnRow]) -> float:
     return thr if cov > 0 else NEVER
 
 
-def worker_threshold_for(
+def worker_thresholds_for(
     model: IssueModel, rows: Sequence[OwnRow], threshold: float, groups: Mapping[str, str]
-) -> float:
-    """:meth:`RoutedRows.worker_threshold` of ``rows`` scored by ``model``."""
-    return routed(model, rows, groups).worker_threshold(threshold, groups)
+) -> dict[str, float]:
+    """:meth:`RoutedRows.worker_thresholds` of ``rows`` scored by ``model``."""
+    return routed(model, rows, groups).worker_thresholds(threshold, groups)
 
 
 def pooled_worker_threshold(
@@ -209,8 +240,8 @@ def pooled_worker_threshold(
     threshold: float,
     groups: Mapping[str, str],
 ) -> float:
-    """:func:`worker_threshold_for` over rows each scored by its own model (cross-validation:
-    each fold's rows by the model fitted without them)."""
+    """:meth:`RoutedRows.worker_threshold` (one for every worker) over rows each scored by
+    its own model (cross-validation: each fold's rows by the model fitted without them)."""
     pooled = RoutedRows()
     for model, rows in parts:
         pooled = pooled + routed(model, rows, groups)
@@ -250,18 +281,18 @@ def learn(
     classes: Mapping[str, str] | None = None,
 ) -> Learned:
     """With ``classes`` (class -> worker, ``routing.classifier.classes``) the model also gets
-    a worker threshold (:mod:`.routes`) and both models are scored routed."""
+    a threshold per worker (:mod:`.routes`) and both models are scored routed."""
     older, newest = split(own, calibration_share, least)
     progress(f"calibration fit: shipped corpus + {len(older)} older issues")
     trial = fit(corpus, older, weight=weight)
     threshold = threshold_for(trial, newest)
     groups = groups_for(trial.labels, classes) if classes is not None else None
-    wt = worker_threshold_for(trial, newest, threshold, groups) if groups else None
-    shipped_wt = worker_threshold(shipped.meta, shipped.labels, classes) if classes else None
+    wt = worker_thresholds_for(trial, newest, threshold, groups) if groups else None
+    shipped_wt = worker_thresholds(shipped.meta, shipped.labels, classes) if classes else None
     before = score(shipped, newest, shipped.threshold, groups, shipped_wt)
     after = score(trial, newest, threshold, groups, wt)
     out = Learned(None, threshold, before, after, len(own), len(newest))
-    if threshold >= NEVER and (wt is None or wt >= NEVER):
+    if threshold >= NEVER and (wt is None or min(wt.values(), default=NEVER) >= NEVER):
         out.reason = (
             f"no confidence threshold decides the newest {len(newest)} issues at"
             f" {PRECISION:.0%} precision"
@@ -287,8 +318,10 @@ def learn(
             "after": after.as_dict(),
         }
     )
-    if groups is not None and wt is not None and wt < NEVER:
-        model.meta.update({META_THRESHOLD: round(wt, 6), META_GROUPS: groups})
-    out.worker_threshold = wt if wt is not None and wt < NEVER else None
+    if groups is not None and wt is not None and min(wt.values(), default=NEVER) < NEVER:
+        model.meta.update(
+            {META_THRESHOLDS: {w: round(t, 6) for w, t in wt.items()}, META_GROUPS: groups}
+        )
+        out.worker_thresholds = wt
     out.model = model
     return out

@@ -40,13 +40,15 @@ def coverage_at(
     confidence: Sequence[float], correct: Sequence[bool], precision: float = 0.9
 ) -> tuple[float, float]:
     """Largest share of rows decided (most confident first) at >= ``precision``, and the
-    confidence threshold that decides exactly those rows."""
+    confidence threshold that decides exactly those rows (rows of equal confidence are
+    decided together, as a threshold decides them)."""
     order = sorted(range(len(confidence)), key=lambda i: -confidence[i])
     hits = 0
     best_n, best_t = 0, 1.0
     for n, i in enumerate(order, start=1):
         hits += correct[i]
-        if hits / n >= precision:
+        tied = n < len(order) and confidence[order[n]] == confidence[i]
+        if not tied and hits / n >= precision:
             best_n, best_t = n, confidence[i]
     return (best_n / len(order) if order else 0.0), best_t
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from foreman import actions
 from foreman.classifier.adapt import PRECISION, Learned, OwnRow, Scores, learn, score
+from foreman.classifier.evaluate import NEVER
 from foreman.classifier.feedback import Feedback, held
 from foreman.classifier.learned import describe, shipped_fingerprint
 from foreman.classifier.opening import META_KEY
@@ -255,6 +256,13 @@ class Outcome:
     checked: SinceLast | None  # the last model on the issues opened since, None: none
 
 
+def worker_sentence(thresholds: dict[str, float]) -> str:
+    """``debug at 0.912, triage at 0.803`` (a worker no sum decides: ``by its class alone``)."""
+    return ", ".join(
+        f"{w} at {t:.3f}" if t < NEVER else f"{w} by its class alone" for w, t in thresholds.items()
+    )
+
+
 def summary(outcome: Outcome) -> str:
     learned, got, out, checked = outcome.learned, outcome.got, outcome.out, outcome.checked
     lines = [SUMMARY_TITLE, "", outcome.message, ""]
@@ -273,12 +281,12 @@ def summary(outcome: Outcome) -> str:
             f" | {a.macro_f1:.3f} |",
             "",
         ]
-        if learned.worker_threshold is not None:
+        if learned.worker_thresholds is not None:
             lines += [
                 "Where it cannot tell two classes of the same worker apart (by default feature"
                 " and question: both triage's), it decides the worker once their summed"
-                f" probability reaches {learned.worker_threshold:.3f}, chosen the same way, and"
-                " names no class.",
+                " probability reaches the worker's threshold, chosen the same way for each"
+                " worker, and names no class: " + worker_sentence(learned.worker_thresholds) + ".",
                 "",
             ]
     if got.feedback:
@@ -327,8 +335,10 @@ def report(outcome: Outcome) -> str:
     if learned is not None:
         data |= {
             "abstain_threshold": round(learned.threshold, 4),
-            "worker_threshold": (
-                round(learned.worker_threshold, 4) if learned.worker_threshold is not None else None
+            "worker_thresholds": (
+                {w: round(t, 4) if t < NEVER else None for w, t in wt.items()}
+                if (wt := learned.worker_thresholds) is not None
+                else None
             ),
             "before": learned.before.as_dict(),
             "after": learned.after.as_dict(),

@@ -212,8 +212,8 @@ class ClassifierConfig(Strict):
     classes: dict[str, WorkerName] = Field(
         default_factory=lambda: {"bug": "debug", "feature": "triage", "question": "triage"},
         description=(
-            "Classifier label -> worker. A learned model's worker threshold holds for the"
-            " mapping it was learned with; change it and the learn job chooses a new one."
+            "Classifier label -> worker. A learned model's worker thresholds hold for the"
+            " mapping they were learned with; change it and the learn job chooses new ones."
         ),
     )
     learn_labels: dict[str, str] = Field(

@@ -100,8 +100,8 @@ class Classifier:
         """The label (``None``: abstained below the threshold), and with ``evidence``, up to
         that many of the issue's terms that favour the label (or best guess), in words.
         A shared rule that matches decides with confidence 1 and names itself. With
-        ``classes`` (class -> worker) and a model that has a worker threshold for them
-        (:mod:`foreman.classifier.routes`; ``min_confidence`` replaces it too), an issue no
+        ``classes`` (class -> worker) and a model that has worker thresholds for them
+        (:mod:`foreman.classifier.routes`; ``min_confidence`` replaces them too), an issue no
         class decides may still get its worker."""
         if self.shared_rules:
             rule = decide(title or "", body or "")
@@ -123,12 +123,13 @@ class Classifier:
         probabilities = dict(zip(self.model.labels, probs, strict=True))
         worker, worker_conf = None, 0.0
         if label is None and classes is not None:
-            from foreman.classifier.routes import by_worker, groups_for, worker_threshold
+            from foreman.classifier.routes import by_worker, groups_for, worker_thresholds
 
-            wt = worker_threshold(self.model.meta, self.model.labels, classes)
-            if wt is not None:
+            each = worker_thresholds(self.model.meta, self.model.labels, classes)
+            if each is not None:
                 groups = groups_for(self.model.labels, classes)
                 w, mass = by_worker(self.model.labels, probs, groups)
-                if mass >= (wt if min_confidence is None else min_confidence):
+                at = each.get(w) if min_confidence is None else min_confidence
+                if at is not None and mass >= at:
                     worker, worker_conf = w, mass
         return Prediction(label, conf, probabilities, tuple(found), self.name, worker, worker_conf)
