@@ -241,6 +241,7 @@ def test_the_learn_job_checks_the_last_models_promise_on_the_issues_opened_since
     shown = render((env / "summary.md").read_text()).text
     assert "The model learned on 2025-02-14, on the 15 issues opened since" in shown
     assert "Below its promise" not in shown and "warning:" not in captured.err
+    assert "between two learn runs" not in shown  # 15 issues: refitted often enough
 
     (env / "summary.md").unlink()
     earlier_model(out, REPO, LAST, wrong=True)

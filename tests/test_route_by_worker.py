@@ -103,6 +103,7 @@ def test_the_worker_is_decided_where_the_class_is_not(
     assert since["rows"] == 45 and since["decided"] > 0.5 and since["precision"] >= 0.9
     shown = render((env / "summary.md").read_text()).text
     assert "on the 45 issues opened since" in shown and "precision (to the right worker)" in shown
+    assert "More than 25 labelled issues between two learn runs" in shown  # 45 since
     monkeypatch.delenv("GITHUB_TOKEN")
 
     # Another mapping (question to docs): the threshold was not chosen for it; class alone.
