@@ -206,14 +206,20 @@ def pooled(results: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def needed(
-    results: Sequence[dict[str, Any]], target: float = 0.7, key: str = "coverage_at_90"
+    results: Sequence[dict[str, Any]],
+    target: float = 0.7,
+    key: str = "coverage_at_90",
+    precise: str | None = None,
 ) -> dict[str, int | None]:
-    """Per project, the fewest own issues at which coverage at 90 % (``key``: by class, or
-    ``worker_coverage_at_90``) reaches ``target``."""
+    """Per project, the fewest own issues at which ``key`` reaches ``target``: coverage at
+    90 % (by class, or ``worker_coverage_at_90``: the best thresholds), or with ``precise``
+    (``routed`` and ``right_worker``: the job's own thresholds) a share decided whose
+    precision reaches 90 % too."""
     out: dict[str, int | None] = {}
     for r in results:
         out.setdefault(r["project"], None)
-        if out[r["project"]] is None and r.get(key, 0.0) >= target:
+        met = r.get(key, 0.0) >= target and (precise is None or r.get(precise, 0.0) >= 0.9)
+        if out[r["project"]] is None and met:
             out[r["project"]] = r["own"]
     return out
 
@@ -300,15 +306,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(results))
     print("\n".join(["", *pooled(results), ""]))
     by_worker = needed(results, key="worker_coverage_at_90")
+    by_job = needed(results, key="routed", precise="right_worker")
     for name, least in needed(results).items():
-        after = least if least is not None else ">200"
-        routed = by_worker[name] if by_worker[name] is not None else ">200"
+        after, best, job = (
+            x if x is not None else ">200" for x in (least, by_worker[name], by_job[name])
+        )
         print(
-            f"{name}: 70 % decided at >= 90 % precision after {after};"
-            f" 70 % to the right worker at >= 90 % after {routed}"
+            f"{name}: 70 % decided at >= 90 % precision after {after} (the best threshold);"
+            f" 70 % to the right worker at >= 90 % after {best} (the best threshold),"
+            f" after {job} (the job's thresholds)"
         )
     if args.json:
-        out = {"points": results, "needed": needed(results), "needed_by_worker": by_worker}
+        out = {
+            "points": results,
+            "needed": needed(results),
+            "needed_by_worker": by_worker,
+            "needed_routed_by_the_job": by_job,
+        }
         Path(args.json).write_text(json.dumps(out))
     return 0
 

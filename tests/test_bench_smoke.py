@@ -235,3 +235,17 @@ def test_learning_curve_pools_each_point_over_the_projects() -> None:
         "50 own issues, 2 projects pooled: by class 30.0% decided at 66.7% precision;"
         " routed 60.0% at 100.0% to the right worker"
     ]
+
+
+def test_learning_curve_needs_both_the_share_and_the_precision_at_the_jobs_thresholds() -> None:
+    from bench import bench_learning_curve
+
+    results = [
+        {"project": "a", "own": 50, "routed": 0.8, "right_worker": 0.85},  # too imprecise
+        {"project": "a", "own": 100, "routed": 0.72, "right_worker": 0.91},
+        {"project": "b", "own": 50, "routed": 0.6, "right_worker": 0.99},  # too few
+    ]
+    assert bench_learning_curve.needed(results, key="routed", precise="right_worker") == {
+        "a": 100,
+        "b": None,
+    }
